@@ -24,6 +24,6 @@ let package = Package(
             dependencies: ["MetaTune", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"]),
+        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"], resources: [.copy("Fixtures")]),
     ]
 )

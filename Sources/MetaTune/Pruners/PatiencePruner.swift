@@ -1,0 +1,56 @@
+/// Prunes a trial whose learning curve has not improved by more than `minDelta` over its last
+/// `patience` reported steps (compared with the best value before them).
+public struct PatiencePruner: Pruner {
+    public let patience: Int
+    public let minDelta: Double
+
+    public init(patience: Int, minDelta: Double = 0) throws {
+        guard patience >= 0 else { throw PrunerConfigurationError(description: "patience must be non-negative, got \(patience)") }
+        guard minDelta >= 0 else { throw PrunerConfigurationError(description: "minimum delta must be non-negative, got \(minDelta)") }
+        self.patience = patience
+        self.minDelta = minDelta
+    }
+
+    public func shouldPrune(history: StudyHistory, trial: FrozenTrial) -> Bool {
+        let steps = trial.intermediateValues.keys.sorted()
+        guard steps.count > patience + 1 else { return false }
+        let direction = history.direction
+        let losses = steps.map { direction.loss(trial.intermediateValues[$0]!) }.map { $0.isNaN ? Double.infinity : $0 }
+        let bestBefore = losses[..<(losses.count - patience - 1)].min()!
+        let bestRecent = losses[(losses.count - patience - 1)...].min()!
+        return bestRecent > bestBefore - minDelta
+    }
+}
+
+/// Prunes a trial whose last intermediate value is NaN or outside `lower...upper`.
+public struct ThresholdPruner: Pruner {
+    public let lower: Double?
+    public let upper: Double?
+    public let warmupSteps: Int
+    public let intervalSteps: Int
+
+    public init(lower: Double? = nil, upper: Double? = nil, warmupSteps: Int = 0, intervalSteps: Int = 1) throws {
+        guard lower != nil || upper != nil else {
+            throw PrunerConfigurationError(description: "a threshold pruner needs a lower or an upper bound")
+        }
+        if let lower, let upper, lower > upper {
+            throw PrunerConfigurationError(description: "lower bound \(lower) must not exceed upper bound \(upper)")
+        }
+        guard warmupSteps >= 0, intervalSteps >= 1 else {
+            throw PrunerConfigurationError(description: "warm-up steps must be non-negative and interval steps at least 1")
+        }
+        self.lower = lower
+        self.upper = upper
+        self.warmupSteps = warmupSteps
+        self.intervalSteps = intervalSteps
+    }
+
+    public func shouldPrune(history: StudyHistory, trial: FrozenTrial) -> Bool {
+        guard let (step, value) = trial.lastIntermediate, step >= warmupSteps,
+              (step - warmupSteps) % intervalSteps == 0 else { return false }
+        if value.isNaN { return true }
+        if let lower, value < lower { return true }
+        if let upper, value > upper { return true }
+        return false
+    }
+}

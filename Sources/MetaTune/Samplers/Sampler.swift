@@ -1,0 +1,75 @@
+import Numerics
+
+/// What a sampler or pruner sees of a study: its direction and its trials, ordered by number.
+public struct StudyHistory: Sendable {
+    public let direction: StudyDirection
+    /// Every trial, in number order (waiting, running and finished).
+    public let trials: [FrozenTrial]
+
+    public init(direction: StudyDirection, trials: [FrozenTrial]) {
+        self.direction = direction
+        self.trials = trials
+    }
+
+    /// The complete trials, in number order.
+    public var completeTrials: [FrozenTrial] { trials.filter { $0.state == .complete } }
+
+    /// The best complete trial, or nil.
+    public var bestTrial: FrozenTrial? {
+        var best: FrozenTrial?
+        for trial in trials where trial.state == .complete {
+            if let value = trial.value, best == nil || direction.isBetter(value, than: best!.value!) { best = trial }
+        }
+        return best
+    }
+}
+
+/// Suggests parameter values. A sampler is a pure function of (study history, trial, seed): the
+/// same inputs give the same suggestion in any process, so it works unchanged on any storage and
+/// across distributed workers.
+///
+/// A sampler may sample several parameters jointly ("relative" sampling, e.g. multivariate TPE):
+/// at the start of each trial it names a search space (`relativeSearchSpace`) and samples it at
+/// once (`sampleRelative`); every parameter outside that space is then drawn on its own
+/// (`sampleIndependent`) when the objective asks for it.
+public protocol Sampler: Sendable {
+    /// The parameters to sample jointly for `trial`, keyed by name. Default: none.
+    func relativeSearchSpace(history: StudyHistory, trial: FrozenTrial) -> [String: Distribution]
+    /// Joint values for (a subset of) `space`. Default: none.
+    func sampleRelative(history: StudyHistory, trial: FrozenTrial, space: [String: Distribution]) -> [String: ParamValue]
+    /// A value for one parameter.
+    func sampleIndependent(history: StudyHistory, trial: FrozenTrial, name: String, distribution: Distribution) -> ParamValue
+}
+
+extension Sampler {
+    public func relativeSearchSpace(history: StudyHistory, trial: FrozenTrial) -> [String: Distribution] { [:] }
+
+    public func sampleRelative(history: StudyHistory, trial: FrozenTrial, space: [String: Distribution]) -> [String: ParamValue] {
+        [:]
+    }
+}
+
+/// The random stream for one decision of one trial: a pure function of the sampler's seed, the
+/// trial number and a label (e.g. the parameter name), so suggestions never depend on the order
+/// in which workers happened to ask.
+func decisionGenerator(seed: UInt64, trial: Int, label: String) -> SeededGenerator {
+    SeededGenerator(seeds: [seed, UInt64(bitPattern: Int64(trial)), stableHash(label)])
+}
+
+/// The search space shared by every complete trial so far (same name, same distribution),
+/// the usual joint space of relative samplers. Empty when there is no complete trial yet.
+func intersectionSearchSpace(of history: StudyHistory) -> [String: Distribution] {
+    var space: [String: Distribution]?
+    for trial in history.trials where trial.state == .complete {
+        if var current = space {
+            for (name, distribution) in current where trial.distributions[name] != distribution {
+                current[name] = nil
+            }
+            space = current
+        } else {
+            space = trial.distributions
+        }
+        if space?.isEmpty == true { break }
+    }
+    return space ?? [:]
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A float parameter: uniform (or log-uniform) on `low...high`, optionally on the grid `low + k·step`.
+public struct FloatDistribution: Hashable, Sendable, Codable {
+    public let low: Double
+    public let high: Double
+    public let log: Bool
+    public let step: Double?
+
+    /// Creates a validated float distribution; `name` is used in error messages.
+    public init(low: Double, high: Double, log: Bool = false, step: Double? = nil, name: String = "parameter") throws {
+        guard low.isFinite, high.isFinite else { throw SearchSpaceError.nonFiniteBound(name: name) }
+        guard low < high else { throw SearchSpaceError.emptyRange(name: name, low: formatNumber(low), high: formatNumber(high)) }
+        if log && low <= 0 { throw SearchSpaceError.logWithNonPositiveLow(name: name, low: formatNumber(low)) }
+        if let step {
+            guard step > 0, step.isFinite else { throw SearchSpaceError.nonPositiveStep(name: name, step: formatNumber(step)) }
+            if log { throw SearchSpaceError.logWithStep(name: name) }
+            let count = (high - low) / step
+            guard abs(count - count.rounded()) <= 1e-9 * max(1, count) else {
+                throw SearchSpaceError.stepDoesNotDivideRange(name: name, step: formatNumber(step),
+                                                              low: formatNumber(low), high: formatNumber(high))
+            }
+        }
+        self.low = low
+        self.high = high
+        self.log = log
+        self.step = step
+    }
+}
+
+/// An integer parameter on `low...high` in steps of `step`, uniform or log-uniform.
+public struct IntDistribution: Hashable, Sendable, Codable {
+    public let low: Int
+    public let high: Int
+    public let log: Bool
+    public let step: Int
+
+    /// Creates a validated integer distribution; `name` is used in error messages.
+    public init(low: Int, high: Int, log: Bool = false, step: Int = 1, name: String = "parameter") throws {
+        guard low < high else { throw SearchSpaceError.emptyRange(name: name, low: String(low), high: String(high)) }
+        if log && low <= 0 { throw SearchSpaceError.logWithNonPositiveLow(name: name, low: String(low)) }
+        guard step > 0 else { throw SearchSpaceError.nonPositiveStep(name: name, step: String(step)) }
+        if log && step != 1 { throw SearchSpaceError.logWithStep(name: name) }
+        guard (high - low) % step == 0 else {
+            throw SearchSpaceError.stepDoesNotDivideRange(name: name, step: String(step), low: String(low), high: String(high))
+        }
+        self.low = low
+        self.high = high
+        self.log = log
+        self.step = step
+    }
+}
+
+/// A categorical parameter: one of a list of distinct choices (strings, numbers or bools).
+public struct CategoricalDistribution: Hashable, Sendable, Codable {
+    public let choices: [ParamValue]
+
+    /// Creates a validated categorical distribution; `name` is used in error messages.
+    public init(choices: [ParamValue], name: String = "parameter") throws {
+        guard !choices.isEmpty else { throw SearchSpaceError.emptyChoices(name: name) }
+        for (index, choice) in choices.enumerated() where choices[..<index].contains(where: { $0.sameChoice(as: choice) }) {
+            throw SearchSpaceError.duplicateChoice(name: name, choice: choice.description)
+        }
+        self.choices = choices
+    }
+
+    /// The index of `value` among the choices, if it is one.
+    public func index(of value: ParamValue) -> Int? {
+        choices.firstIndex { $0.sameChoice(as: value) }
+    }
+}
+
+/// The distribution of one hyperparameter.
+///
+/// Samplers work on an *internal* representation, a `Double`: the value itself for floats and
+/// ints, and the choice index for categoricals.
+public enum Distribution: Hashable, Sendable, Codable {
+    case float(FloatDistribution)
+    case int(IntDistribution)
+    case categorical(CategoricalDistribution)
+
+    /// The internal representation of `value`, or nil when the value is not in this distribution.
+    public func internalValue(of value: ParamValue) -> Double? {
+        switch self {
+        case .float(let dist):
+            guard let number = value.doubleValue, number >= dist.low, number <= dist.high else { return nil }
+            if let step = dist.step {
+                let k = (number - dist.low) / step
+                guard abs(k - k.rounded()) <= 1e-8 else { return nil }
+            }
+            return number
+        case .int(let dist):
+            guard let number = value.intValue, number >= dist.low, number <= dist.high,
+                  (number - dist.low) % dist.step == 0 else { return nil }
+            return Double(number)
+        case .categorical(let dist):
+            return dist.index(of: value).map(Double.init)
+        }
+    }
+
+    /// The value for an internal representation (snapped onto the grid and clamped to the bounds).
+    public func externalValue(_ raw: Double) -> ParamValue {
+        switch self {
+        case .float(let dist):
+            var value = raw
+            if let step = dist.step {
+                value = dist.low + ((value - dist.low) / step).rounded() * step
+            }
+            return .float(Swift.min(Swift.max(value, dist.low), dist.high))
+        case .int(let dist):
+            let k = ((raw - Double(dist.low)) / Double(dist.step)).rounded()
+            let value = dist.low + Int(k) * dist.step
+            return .int(Swift.min(Swift.max(value, dist.low), dist.high))
+        case .categorical(let dist):
+            let index = Swift.min(Swift.max(Int(raw.rounded()), 0), dist.choices.count - 1)
+            return dist.choices[index]
+        }
+    }
+
+    /// Whether this is a categorical distribution.
+    public var isCategorical: Bool {
+        if case .categorical = self { return true }
+        return false
+    }
+
+    /// A short human-readable form, e.g. `float[1e-05, 0.1] log`.
+    public var summary: String {
+        switch self {
+        case .float(let d):
+            return "float[\(formatNumber(d.low)), \(formatNumber(d.high))]" + (d.log ? " log" : "")
+                + (d.step.map { " step \(formatNumber($0))" } ?? "")
+        case .int(let d):
+            return "int[\(d.low), \(d.high)]" + (d.log ? " log" : "") + (d.step != 1 ? " step \(d.step)" : "")
+        case .categorical(let d):
+            return "categorical{" + d.choices.map(\.description).joined(separator: ", ") + "}"
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Yams
+
+/// A problem in a search-space file, located by file, line and parameter.
+public struct SearchSpaceFileError: Error, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let parameter: String?
+    public let message: String
+
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let parameter { return "\(location): parameter '\(parameter)': \(message)" }
+        return "\(location): \(message)"
+    }
+}
+
+/// Reads declarative search spaces from YAML or JSON (JSON is read as YAML).
+///
+/// The file is a mapping from parameter name to its definition, optionally under a top-level
+/// `parameters:` key:
+///
+/// ```yaml
+/// lr:         {type: float, low: 1.0e-5, high: 0.1, log: true}
+/// batch_size: {type: int, low: 16, high: 512, log: true}
+/// dropout:    {type: float, low: 0.0, high: 0.5, step: 0.05}
+/// optimizer:  {type: categorical, choices: [sgd, adam]}
+/// momentum:   {type: float, low: 0.0, high: 0.99, when: {optimizer: sgd}}
+/// ```
+///
+/// `when: {parent: value}` (or a list of values) makes a parameter conditional.
+public enum SearchSpaceFile {
+    /// Loads and validates the space in the file at `path`.
+    public static func load(path: String) throws -> SearchSpace {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SearchSpaceFileError(file: path, line: nil, parameter: nil, message: "no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw SearchSpaceFileError(file: path, line: nil, parameter: nil, message: "cannot be read as UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses and validates a space; `file` names the source in error messages.
+    public static func parse(_ text: String, file: String = "<space>") throws -> SearchSpace {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw SearchSpaceFileError(file: file, line: yamlErrorLine(error), parameter: nil,
+                                       message: "not valid YAML or JSON: \(yamlProblem(error))")
+        }
+        guard var mapping = root?.mapping else {
+            throw SearchSpaceFileError(file: file, line: root?.mark?.line, parameter: nil,
+                                       message: "expected a mapping from parameter names to definitions")
+        }
+        if mapping.count == 1, let inner = mapping["parameters"] {
+            guard let innerMapping = inner.mapping else {
+                throw SearchSpaceFileError(file: file, line: inner.mark?.line, parameter: nil,
+                                           message: "'parameters' must be a mapping from names to definitions")
+            }
+            mapping = innerMapping
+        }
+        var specs: [ParameterSpec] = []
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            let reader = DefinitionReader(file: file, name: name, node: value)
+            specs.append(try reader.read())
+        }
+        if specs.isEmpty {
+            throw SearchSpaceFileError(file: file, line: nil, parameter: nil, message: "the space defines no parameters")
+        }
+        do {
+            return try SearchSpace(specs)
+        } catch let error as SearchSpaceError {
+            let name = specs.first { error.description.contains("'\($0.name)'") }?.name
+            let line = name.flatMap { n in mapping.first { $0.key.string == n }?.key.mark?.line }
+            throw SearchSpaceFileError(file: file, line: line, parameter: nil, message: error.description)
+        }
+    }
+
+    private static func yamlErrorLine(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    private static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _): return problem
+        default: return "\(error)"
+        }
+    }
+}
+
+/// Reads one parameter definition node.
+private struct DefinitionReader {
+    let file: String
+    let name: String
+    let node: Node
+
+    private static let knownKeys: Set<String> = ["type", "low", "high", "log", "step", "choices", "when"]
+
+    func read() throws -> ParameterSpec {
+        guard let mapping = node.mapping else {
+            throw fail("expected a mapping such as {type: float, low: 0, high: 1}", at: node)
+        }
+        for key in mapping.keys where !Self.knownKeys.contains(key.string ?? "") {
+            throw fail("unknown key '\(key.string ?? "?")' (expected one of: \(Self.knownKeys.sorted().joined(separator: ", ")))", at: key)
+        }
+        guard let typeNode = mapping["type"], let type = typeNode.string else {
+            throw fail("missing 'type' (float, int or categorical)", at: node)
+        }
+        let distribution: Distribution
+        do {
+            switch type {
+            case "float":
+                distribution = .float(try FloatDistribution(
+                    low: try number("low", in: mapping), high: try number("high", in: mapping),
+                    log: try flag("log", in: mapping), step: try optionalNumber("step", in: mapping), name: name))
+            case "int":
+                distribution = .int(try IntDistribution(
+                    low: try integer("low", in: mapping), high: try integer("high", in: mapping),
+                    log: try flag("log", in: mapping), step: try optionalInteger("step", in: mapping) ?? 1, name: name))
+            case "categorical":
+                guard let choicesNode = mapping["choices"] else { throw fail("missing 'choices'", at: node) }
+                guard let sequence = choicesNode.sequence else { throw fail("'choices' must be a list", at: choicesNode) }
+                distribution = .categorical(try CategoricalDistribution(choices: sequence.map(Self.choice), name: name))
+            default:
+                throw fail("unknown type '\(type)' (expected float, int or categorical)", at: typeNode)
+            }
+        } catch let error as SearchSpaceError {
+            throw fail(message(of: error), at: node)
+        }
+        return ParameterSpec(name: name, distribution: distribution, condition: try condition(in: mapping))
+    }
+
+    private func condition(in mapping: Node.Mapping) throws -> Condition? {
+        guard let whenNode = mapping["when"] else { return nil }
+        guard let when = whenNode.mapping, when.count == 1, let (parentNode, valuesNode) = when.first,
+              let parent = parentNode.string else {
+            throw fail("'when' must name exactly one parent, e.g. when: {optimizer: sgd}", at: whenNode)
+        }
+        let values = valuesNode.sequence.map { $0.map(Self.choice) } ?? [Self.choice(valuesNode)]
+        return Condition(parent: parent, values: values)
+    }
+
+    /// A choice keeps its YAML type: quoted scalars are strings; plain ones may be bools or numbers.
+    static func choice(_ node: Node) -> ParamValue {
+        guard let scalar = node.scalar else { return .string(node.string ?? "") }
+        if scalar.style != .plain { return .string(scalar.string) }
+        switch scalar.string {
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        default: break
+        }
+        if let int = Int(scalar.string) { return .int(int) }
+        if let double = Double(scalar.string), double.isFinite { return .float(double) }
+        return .string(scalar.string)
+    }
+
+    private func number(_ key: String, in mapping: Node.Mapping) throws -> Double {
+        guard let value = try optionalNumber(key, in: mapping) else { throw fail("missing '\(key)'", at: node) }
+        return value
+    }
+
+    private func optionalNumber(_ key: String, in mapping: Node.Mapping) throws -> Double? {
+        guard let valueNode = mapping[key] else { return nil }
+        guard let text = valueNode.scalar?.string, let value = Double(text) else {
+            throw fail("'\(key)' must be a number, got '\(valueNode.string ?? "?")'", at: valueNode)
+        }
+        return value
+    }
+
+    private func integer(_ key: String, in mapping: Node.Mapping) throws -> Int {
+        guard let value = try optionalInteger(key, in: mapping) else { throw fail("missing '\(key)'", at: node) }
+        return value
+    }
+
+    private func optionalInteger(_ key: String, in mapping: Node.Mapping) throws -> Int? {
+        guard let valueNode = mapping[key] else { return nil }
+        guard let text = valueNode.scalar?.string, let value = Int(text) ?? Double(text).flatMap({ $0.rounded() == $0 ? Int(exactly: $0) : nil }) else {
+            throw fail("'\(key)' must be an integer, got '\(valueNode.string ?? "?")'", at: valueNode)
+        }
+        return value
+    }
+
+    private func flag(_ key: String, in mapping: Node.Mapping) throws -> Bool {
+        guard let valueNode = mapping[key] else { return false }
+        switch valueNode.scalar?.string {
+        case "true", "True", "TRUE", "yes": return true
+        case "false", "False", "FALSE", "no": return false
+        default: throw fail("'\(key)' must be true or false, got '\(valueNode.string ?? "?")'", at: valueNode)
+        }
+    }
+
+    /// The validation message without its "parameter 'x': " prefix (the file error adds it).
+    private func message(of error: SearchSpaceError) -> String {
+        let prefix = "parameter '\(name)': "
+        let text = error.description
+        return text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
+    }
+
+    private func fail(_ message: String, at node: Node) -> SearchSpaceFileError {
+        SearchSpaceFileError(file: file, line: node.mark?.line, parameter: name, message: message)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// A storage that keeps everything in this process's memory: fast, and gone when the process ends.
+public final class InMemoryStorage: Storage, @unchecked Sendable {
+    private struct StudyData {
+        var record: StudyRecord
+        var trialIDs: [Int] = []
+        var revision = 0
+    }
+
+    private let lock = NSLock()
+    private var studies: [Int: StudyData] = [:]
+    private var trialsByID: [Int: FrozenTrial] = [:]
+    private var studyOfTrial: [Int: Int] = [:]
+    private var nextStudyID = 1
+    private var nextTrialID = 1
+    private let clock: @Sendable () -> Date
+
+    /// Creates an empty storage; `clock` supplies timestamps (injectable for tests).
+    public init(clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.clock = clock
+    }
+
+    public func createStudy(name: String, direction: StudyDirection) throws -> StudyRecord {
+        try locked {
+            if studies.values.contains(where: { $0.record.name == name }) { throw StorageError.studyExists(name) }
+            let record = StudyRecord(id: nextStudyID, name: name, direction: direction, createdAt: clock())
+            studies[record.id] = StudyData(record: record)
+            nextStudyID += 1
+            return record
+        }
+    }
+
+    public func study(named name: String) throws -> StudyRecord? {
+        locked { studies.values.first { $0.record.name == name }?.record }
+    }
+
+    public func allStudies() throws -> [StudyRecord] {
+        locked { studies.values.map(\.record).sorted { $0.id < $1.id } }
+    }
+
+    public func deleteStudy(id: Int) throws {
+        try locked {
+            guard let data = studies.removeValue(forKey: id) else { throw StorageError.noSuchStudyID(id) }
+            for trialID in data.trialIDs {
+                trialsByID[trialID] = nil
+                studyOfTrial[trialID] = nil
+            }
+        }
+    }
+
+    public func setStudyAttribute(studyID: Int, key: String, value: JSONValue, system: Bool) throws {
+        try locked {
+            guard studies[studyID] != nil else { throw StorageError.noSuchStudyID(studyID) }
+            if system {
+                studies[studyID]!.record.systemAttributes[key] = value
+            } else {
+                studies[studyID]!.record.userAttributes[key] = value
+            }
+        }
+    }
+
+    public func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue]) throws -> FrozenTrial {
+        try locked {
+            guard var data = studies[studyID] else { throw StorageError.noSuchStudyID(studyID) }
+            guard state == .running || state == .waiting else {
+                throw StorageError.invalidValue("a new trial must be running or waiting, not \(state.rawValue)")
+            }
+            data.revision += 1
+            let now = clock()
+            let trial = FrozenTrial(id: nextTrialID, number: data.trialIDs.count, state: state,
+                                    systemAttributes: systemAttributes,
+                                    startedAt: state == .running ? now : nil,
+                                    heartbeatAt: state == .running ? now : nil, revision: data.revision)
+            nextTrialID += 1
+            data.trialIDs.append(trial.id)
+            studies[studyID] = data
+            trialsByID[trial.id] = trial
+            studyOfTrial[trial.id] = studyID
+            return trial
+        }
+    }
+
+    public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
+        try locked {
+            guard let data = studies[studyID] else { throw StorageError.noSuchStudyID(studyID) }
+            guard let id = data.trialIDs.first(where: { trialsByID[$0]?.state == .waiting }) else { return nil }
+            let now = clock()
+            return try update(trialID: id, requireRunning: false) { trial in
+                trial.state = .running
+                trial.startedAt = now
+                trial.heartbeatAt = now
+            }
+        }
+    }
+
+    public func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws {
+        guard distribution.internalValue(of: value) != nil else {
+            throw StorageError.invalidValue(SearchSpaceError.valueNotInDistribution(
+                name: name, value: value.description, distribution: distribution.summary).description)
+        }
+        try locked {
+            _ = try update(trialID: trialID) { trial in
+                trial.params[name] = value
+                trial.distributions[name] = distribution
+            }
+        }
+    }
+
+    public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
+        try locked { _ = try update(trialID: trialID) { $0.intermediateValues[step] = value } }
+    }
+
+    public func setTrialAttribute(trialID: Int, key: String, value: JSONValue, system: Bool) throws {
+        try locked {
+            _ = try update(trialID: trialID, requireRunning: false) { trial in
+                if system { trial.systemAttributes[key] = value } else { trial.userAttributes[key] = value }
+            }
+        }
+    }
+
+    public func recordHeartbeat(trialID: Int) throws {
+        let now = clock()
+        try locked { _ = try update(trialID: trialID) { $0.heartbeatAt = now } }
+    }
+
+    public func finishTrial(trialID: Int, state: TrialState, value: Double?, reason: String?) throws {
+        guard state.isFinished else { throw StorageError.invalidValue("cannot finish a trial as \(state.rawValue)") }
+        if state == .complete {
+            guard let value, value.isFinite else { throw StorageError.invalidValue("a complete trial needs a finite value") }
+        }
+        let now = clock()
+        try locked {
+            _ = try update(trialID: trialID) { trial in
+                trial.state = state
+                trial.value = state == .complete ? value : nil
+                trial.failReason = reason
+                trial.completedAt = now
+            }
+        }
+    }
+
+    public func trial(id: Int) throws -> FrozenTrial {
+        try locked {
+            guard let trial = trialsByID[id] else { throw StorageError.noSuchTrial(id) }
+            return trial
+        }
+    }
+
+    public func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges {
+        try locked {
+            guard let data = studies[studyID] else { throw StorageError.noSuchStudyID(studyID) }
+            var changed: [FrozenTrial] = []
+            if revision < data.revision {
+                for id in data.trialIDs {
+                    if let trial = trialsByID[id], trial.revision > revision { changed.append(trial) }
+                }
+            }
+            return TrialChanges(trials: changed, revision: data.revision)
+        }
+    }
+
+    // MARK: - Helpers (call with the lock held)
+
+    private func update(trialID: Int, requireRunning: Bool = true, _ change: (inout FrozenTrial) -> Void) throws -> FrozenTrial {
+        guard var trial = trialsByID[trialID], let studyID = studyOfTrial[trialID] else {
+            throw StorageError.noSuchTrial(trialID)
+        }
+        if requireRunning && trial.state != .running {
+            throw StorageError.trialFinished(number: trial.number, state: trial.state)
+        }
+        change(&trial)
+        studies[studyID]!.revision += 1
+        trial.revision = studies[studyID]!.revision
+        trialsByID[trialID] = trial
+        return trial
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A study as stored.
+public struct StudyRecord: Sendable, Codable, Hashable {
+    public var id: Int
+    public var name: String
+    public var direction: StudyDirection
+    public var userAttributes: [String: JSONValue]
+    public var systemAttributes: [String: JSONValue]
+    public var createdAt: Date
+
+    public init(id: Int, name: String, direction: StudyDirection, userAttributes: [String: JSONValue] = [:],
+                systemAttributes: [String: JSONValue] = [:], createdAt: Date = Date()) {
+        self.id = id
+        self.name = name
+        self.direction = direction
+        self.userAttributes = userAttributes
+        self.systemAttributes = systemAttributes
+        self.createdAt = createdAt
+    }
+}
+
+/// The trials of a study that changed after a revision, and the revision they bring it to.
+public struct TrialChanges: Sendable {
+    public var trials: [FrozenTrial]
+    public var revision: Int
+
+    public init(trials: [FrozenTrial], revision: Int) {
+        self.trials = trials
+        self.revision = revision
+    }
+}
+
+/// Why a storage operation failed.
+public enum StorageError: Error, Equatable, CustomStringConvertible {
+    case studyExists(String)
+    case noSuchStudy(String)
+    case noSuchStudyID(Int)
+    case noSuchTrial(Int)
+    case trialFinished(number: Int, state: TrialState)
+    case invalidValue(String)
+    case backend(String)
+
+    public var description: String {
+        switch self {
+        case .studyExists(let name): return "a study named '\(name)' already exists"
+        case .noSuchStudy(let name): return "no study named '\(name)'"
+        case .noSuchStudyID(let id): return "no study with id \(id)"
+        case .noSuchTrial(let id): return "no trial with id \(id)"
+        case let .trialFinished(number, state): return "trial \(number) has already finished (\(state.rawValue)) and cannot change"
+        case .invalidValue(let message): return message
+        case .backend(let message): return message
+        }
+    }
+}
+
+/// Where studies and trials live. Implementations must be safe to call from many threads and,
+/// for shared back ends (SQLite, PostgreSQL), from many processes:
+///
+/// - trial numbers are allocated atomically, 0, 1, 2, … per study, with no gaps or duplicates;
+/// - every change to a trial bumps a per-study revision, so a worker can read only what changed
+///   since its last read (`trials(studyID:changedAfter:)`), which keeps `ask` cheap on long studies;
+/// - running trials carry a heartbeat time so that orphans of dead workers can be detected;
+/// - a finished trial never changes again.
+public protocol Storage: AnyObject, Sendable {
+    /// Creates a study; throws `StorageError.studyExists` if the name is taken.
+    func createStudy(name: String, direction: StudyDirection) throws -> StudyRecord
+    /// The study named `name`, or nil.
+    func study(named name: String) throws -> StudyRecord?
+    /// All studies, in creation order.
+    func allStudies() throws -> [StudyRecord]
+    /// Deletes a study and all its trials.
+    func deleteStudy(id: Int) throws
+    /// Sets a user (or, with `system`, a system) attribute of a study.
+    func setStudyAttribute(studyID: Int, key: String, value: JSONValue, system: Bool) throws
+
+    /// Creates a trial with the next number. `state` is `.running` (started now) or `.waiting`
+    /// (enqueued; `systemAttributes` then usually holds its fixed parameters).
+    func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue]) throws -> FrozenTrial
+    /// Atomically turns the oldest waiting trial into a running one and returns it, or nil.
+    func claimWaitingTrial(studyID: Int) throws -> FrozenTrial?
+    /// Records a parameter of a running trial.
+    func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws
+    /// Records an intermediate value (a point of the learning curve) of a running trial.
+    func setIntermediateValue(trialID: Int, step: Int, value: Double) throws
+    /// Sets a user (or, with `system`, a system) attribute of a trial.
+    func setTrialAttribute(trialID: Int, key: String, value: JSONValue, system: Bool) throws
+    /// Refreshes the heartbeat of a running trial.
+    func recordHeartbeat(trialID: Int) throws
+    /// Finishes a running trial: complete (with a value), pruned or failed (with a reason).
+    func finishTrial(trialID: Int, state: TrialState, value: Double?, reason: String?) throws
+    /// One trial by id.
+    func trial(id: Int) throws -> FrozenTrial
+    /// The trials whose revision is greater than `revision`, and the study's current revision.
+    /// Pass 0 to read them all.
+    func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges
+}
+
+extension Storage {
+    /// All trials of a study, ordered by number.
+    public func allTrials(studyID: Int) throws -> [FrozenTrial] {
+        try trials(studyID: studyID, changedAfter: 0).trials.sorted { $0.number < $1.number }
+    }
+}

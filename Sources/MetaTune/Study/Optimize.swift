@@ -1,0 +1,98 @@
+import Foundation
+
+/// Implemented by samplers that can run out of new points (the grid sampler).
+public protocol FiniteSampler: Sampler {
+    /// How many new configurations are left to evaluate.
+    func remainingCount(history: StudyHistory) -> Int
+}
+
+extension Study {
+    /// Runs the objective on new trials until `trials` trials have run in this call, `timeout`
+    /// seconds have passed, or a finite sampler has no point left; with `concurrency` > 1 that
+    /// many trials run at once on separate threads.
+    ///
+    /// The objective returns the value to optimise. If it throws `TrialPruned` the trial is pruned;
+    /// if it throws anything else, or returns NaN or infinity, the trial is failed with the
+    /// reason and the study goes on. Storage errors stop the run and are rethrown.
+    /// `onTrialFinished` is called (from the worker's thread) after each trial.
+    public func optimize(trials: Int? = nil, timeout: TimeInterval? = nil, concurrency: Int = 1,
+                         onTrialFinished: (@Sendable (FrozenTrial) -> Void)? = nil,
+                         _ objective: @escaping @Sendable (Trial) throws -> Double) throws {
+        guard trials != nil || timeout != nil || sampler is FiniteSampler else {
+            throw StudyError.invalidArgument("optimize needs a number of trials or a timeout")
+        }
+        if let trials, trials < 0 { throw StudyError.invalidArgument("the number of trials must be non-negative") }
+        if let timeout, !(timeout > 0) { throw StudyError.invalidArgument("the timeout must be positive") }
+        guard concurrency >= 1 else { throw StudyError.invalidArgument("concurrency must be at least 1") }
+
+        var limit = trials
+        if let finite = sampler as? FiniteSampler {
+            limit = min(limit ?? Int.max, finite.remainingCount(history: try history()))
+        }
+        let run = OptimizeRun(limit: limit, deadline: timeout.map { Date().addingTimeInterval($0) })
+        let worker: @Sendable () -> Void = { [self] in
+            while run.claimSlot() {
+                do {
+                    let finished = try self.runOneTrial(objective)
+                    onTrialFinished?(finished)
+                } catch {
+                    run.stop(with: error)
+                }
+            }
+        }
+        if concurrency == 1 {
+            worker()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: concurrency) { _ in worker() }
+        }
+        if let error = run.firstError { throw error }
+    }
+
+    /// Asks for a trial, evaluates the objective and tells the outcome; returns the stored trial.
+    private func runOneTrial(_ objective: @Sendable (Trial) throws -> Double) throws -> FrozenTrial {
+        let trial = try ask()
+        do {
+            let value = try objective(trial)
+            try tell(trial, value: value)
+        } catch let pruned as TrialPruned {
+            try tell(trial, state: .pruned, reason: pruned.reason)
+        } catch let storageError as StorageError {
+            try? tell(trial, state: .failed, reason: "\(storageError)")
+            throw storageError
+        } catch {
+            try tell(trial, state: .failed, reason: "\(error)")
+        }
+        return try storage.trial(id: trial.id)
+    }
+}
+
+/// Shared bookkeeping of one `optimize` call across its worker threads.
+private final class OptimizeRun: @unchecked Sendable {
+    private let lock = NSLock()
+    private let limit: Int?
+    private let deadline: Date?
+    private var started = 0
+    private(set) var firstError: Error?
+
+    init(limit: Int?, deadline: Date?) {
+        self.limit = limit
+        self.deadline = deadline
+    }
+
+    /// Reserves the right to start one more trial, or says the run is over.
+    func claimSlot() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if firstError != nil { return false }
+        if let limit, started >= limit { return false }
+        if let deadline, Date() >= deadline { return false }
+        started += 1
+        return true
+    }
+
+    func stop(with error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if firstError == nil { firstError = error }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import MetaTune
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run samplers on the built-in benchmark problems and report regret and ask time.",
+        discussion: """
+        Runs seeds 0..K-1 of each (problem, sampler) pair. With --json, prints one JSON object per pair:
+        {"problem", "sampler", "trials", "seeds", "optimum", "best_so_far", "median_log10_regret", "mean_ask_ms"}.
+        Problems: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")). Samplers: \(SamplerCatalog.names.joined(separator: ", ")).
+        """
+    )
+
+    @Option(help: "A benchmark problem, or 'all'.")
+    var problem: String
+
+    @Option(help: "A sampler, or 'all'.")
+    var sampler: String = "tpe"
+
+    @Option(help: "Trials per run.")
+    var trials: Int = 100
+
+    @Option(help: "Number of seeds (0..K-1).")
+    var seeds: Int = 10
+
+    @Flag(help: "Print one JSON object per (problem, sampler) on standard output.")
+    var json = false
+
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+
+    func run() throws {
+        let problems: [BenchmarkProblem]
+        if problem == "all" {
+            problems = BenchmarkProblem.all
+        } else if let found = BenchmarkProblem.named(problem) {
+            problems = [found]
+        } else {
+            failClearly(StudyError.invalidArgument(
+                "unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)"))
+        }
+        let samplers = sampler == "all" ? SamplerCatalog.names : [sampler]
+        for name in samplers where !SamplerCatalog.names.contains(name) {
+            failClearly(StudyError.invalidArgument(
+                "unknown sampler '\(name)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)"))
+        }
+        if !json && !quiet {
+            print("problem          sampler          " + BenchmarkResult.checkpoints.filter { $0 <= trials }
+                .map { "med@\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined() + "ask ms")
+        }
+        for problem in problems {
+            for samplerName in samplers {
+                let progress = ProgressLine(enabled: !quiet, total: seeds, label: "\(problem.name) \(samplerName) seed")
+                let result: BenchmarkResult
+                do {
+                    result = try BenchmarkRunner.run(problem: problem, samplerName: samplerName, trials: trials,
+                                                     seeds: seeds) { seed in progress.update(done: seed + 1, best: nil) }
+                } catch {
+                    progress.finish()
+                    failClearly(error)
+                }
+                progress.finish()
+                if json {
+                    print(result.json)
+                } else {
+                    let cells = result.medianLogRegret.map { String(format: "%-9.2f", $0.value) }.joined()
+                    print(problem.name.padding(toLength: 17, withPad: " ", startingAt: 0)
+                          + samplerName.padding(toLength: 17, withPad: " ", startingAt: 0)
+                          + cells + String(format: "%.3f", result.meanAskMilliseconds))
+                }
+                fflush(nil)
+            }
+        }
+    }
+}

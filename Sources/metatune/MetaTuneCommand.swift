@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+import MetaTune
+
+@main
+struct MetaTuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metatune",
+        abstract: "Hyperparameter optimization that learns from every study.",
+        subcommands: [BenchCommand.self, DemoCommand.self]
+    )
+}
+
+/// Exits with a clear one-line message on standard error for the errors MetaTune raises itself.
+func failClearly(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    Foundation.exit(1)
+}
