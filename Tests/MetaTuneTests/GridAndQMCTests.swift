@@ -42,6 +42,24 @@ final class GridAndQMCTests: XCTestCase {
                        accuracy: 1e-9)
         XCTAssertEqual(GridSampler.gridValues(.int(try IntDistribution(low: 1, high: 4)), count: 10), [1, 2, 3, 4])
     }
+
+    func testQMCCoversTheSpaceMoreEvenlyThanRandom() throws {
+        let space = try SearchSpaceFile.parse("x: {type: float, low: 0, high: 1}\ny: {type: float, low: 0, high: 1}")
+        func maxGap(_ sampler: Sampler) throws -> Int {
+            let study = try Study.create(name: "q", sampler: sampler)
+            var counts = [Int](repeating: 0, count: 16)
+            for _ in 0..<64 {
+                let trial = try study.ask(space: space)
+                let x = Int(trial.params["x"]!.doubleValue! * 4), y = Int(trial.params["y"]!.doubleValue! * 4)
+                counts[min(x, 3) * 4 + min(y, 3)] += 1
+                try study.tell(trial, value: 0)
+            }
+            return counts.max()! - counts.min()!
+        }
+        let qmc = try maxGap(QMCSampler(seed: 3, space: space))
+        XCTAssertLessThanOrEqual(qmc, 1, "64 Sobol points put 4 in each of 16 cells")
+        XCTAssertGreaterThan(try maxGap(RandomSampler(seed: 3)), qmc)
+    }
 }
 
 private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import MetaTune
+import Numerics
 
 final class TPESamplerTests: XCTestCase {
     /// A define-by-run objective with a conditional branch: momentum exists only under sgd,
@@ -104,5 +105,37 @@ final class TPESamplerTests: XCTestCase {
         XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-9)
         XCTAssertGreaterThan(p[1], p[2])
         XCTAssertGreaterThan(p[2], p[0])
+    }
+
+    /// The linear-time bucketed widths must equal the sorted-neighbour definition (kept here as
+    /// the oracle), ties and edges included.
+    func testBucketedBandwidthsMatchTheSortedNeighbourDefinition() {
+        func oracle(_ mus: [Double], low: Double, high: Double, minSigma: Double, useBounds: Bool) -> [Double] {
+            let order = mus.indices.sorted { (mus[$0], $0) < (mus[$1], $1) }
+            var sigmas = [Double](repeating: 0, count: mus.count)
+            for (rank, index) in order.enumerated() {
+                let left = rank > 0 ? mus[index] - mus[order[rank - 1]] : (useBounds ? mus[index] - low : 0)
+                let right = rank < order.count - 1 ? mus[order[rank + 1]] - mus[index] : (useBounds ? high - mus[index] : 0)
+                sigmas[index] = min(max(max(left, right), minSigma), high - low)
+            }
+            return sigmas
+        }
+        var generator = SeededGenerator(seed: 5)
+        for trial in 0..<200 {
+            let n = 1 + generator.nextIndex(below: trial < 100 ? 8 : 400)
+            var mus = (0..<n).map { _ in -3 + 5 * generator.nextUniform() }
+            if n > 3 { mus[1] = mus[0]; mus[n - 1] = mus[2] }  // ties
+            for considerEndpoints in [false, true] {
+                for shrink in [0.0, Double(3 * n)] {
+                    var settings = ParzenSettings(priorWeight: 1, considerPrior: true, considerMagicClip: true,
+                                                  considerEndpoints: considerEndpoints)
+                    settings.minimumBandwidthCount = shrink
+                    let minSigma = 5 / min(100, max(Double(n), shrink) + 2)
+                    let fast = ParzenEstimator.bandwidths(mus: mus, low: -3, high: 2, settings: settings)
+                    let slow = oracle(mus, low: -3, high: 2, minSigma: minSigma, useBounds: considerEndpoints || n == 1)
+                    XCTAssertEqual(fast, slow, "n=\(n) endpoints=\(considerEndpoints)")
+                }
+            }
+        }
     }
 }

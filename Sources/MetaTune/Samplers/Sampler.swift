@@ -1,3 +1,4 @@
+import Foundation
 import Numerics
 
 /// What a sampler or pruner sees of a study: its direction and its trials, ordered by number.
@@ -5,10 +6,14 @@ public struct StudyHistory: Sendable {
     public let direction: StudyDirection
     /// Every trial, in number order (waiting, running and finished).
     public let trials: [FrozenTrial]
+    /// Identifies the series of histories one `Study` object produces, so that samplers may
+    /// memoise what they derive from finished trials.
+    public let cacheKey: String
 
-    public init(direction: StudyDirection, trials: [FrozenTrial]) {
+    public init(direction: StudyDirection, trials: [FrozenTrial], cacheKey: String = UUID().uuidString) {
         self.direction = direction
         self.trials = trials
+        self.cacheKey = cacheKey
     }
 
     /// The complete trials, in number order.
@@ -54,22 +59,4 @@ extension Sampler {
 /// in which workers happened to ask.
 func decisionGenerator(seed: UInt64, trial: Int, label: String) -> SeededGenerator {
     SeededGenerator(seeds: [seed, UInt64(bitPattern: Int64(trial)), stableHash(label)])
-}
-
-/// The search space shared by every complete trial so far (same name, same distribution),
-/// the usual joint space of relative samplers. Empty when there is no complete trial yet.
-func intersectionSearchSpace(of history: StudyHistory) -> [String: Distribution] {
-    var space: [String: Distribution]?
-    for trial in history.trials where trial.state == .complete {
-        if var current = space {
-            for (name, distribution) in current where trial.distributions[name] != distribution {
-                current[name] = nil
-            }
-            space = current
-        } else {
-            space = trial.distributions
-        }
-        if space?.isEmpty == true { break }
-    }
-    return space ?? [:]
 }

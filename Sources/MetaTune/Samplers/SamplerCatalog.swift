@@ -1,8 +1,7 @@
-import Foundation
 /// The samplers available by name (command line, configuration files).
 public enum SamplerCatalog {
     /// Every sampler name, in the order `--sampler all` runs them.
-    public static let names = ["random", "grid", "tpe", "tpe-independent"]
+    public static let names = ["random", "grid", "qmc", "tpe", "tpe-independent"]
 
     /// The sampler called `name`, seeded; `space` is needed by the grid (and helps QMC).
     public static func make(_ name: String, seed: UInt64, space: SearchSpace?) throws -> Sampler {
@@ -12,16 +11,10 @@ public enum SamplerCatalog {
         case "grid":
             guard let space else { throw StudyError.invalidArgument("the grid sampler needs a declared search space") }
             return try GridSampler(space: space, seed: seed)
+        case "qmc", "sobol":
+            return QMCSampler(seed: seed, space: space)
         case "tpe":
-            var o = TPESampler.Options()
-            let env = ProcessInfo.processInfo.environment
-            if let v = env["X_CANDS"] { o.eiCandidates = Int(v)! }
-            if let v = env["X_PRIOR"] { o.priorWeight = Double(v)! }
-            if let v = env["X_START"] { o.startupTrials = Int(v)! }
-            if let v = env["X_GAMMA"] { let g = Double(v)!; o.gamma = { min(Int((g * Double($0)).rounded(.up)), 25) } }
-            if env["X_FLAT"] != nil { o.weights = { [Double](repeating: 1, count: $0) } }
-            if env["X_ENDS"] != nil { o.considerEndpoints = true }
-            return TPESampler(seed: seed, options: o)
+            return TPESampler(seed: seed)
         case "tpe-independent":
             var options = TPESampler.Options()
             options.multivariate = false

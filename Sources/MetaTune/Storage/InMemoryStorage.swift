@@ -4,14 +4,16 @@ import Foundation
 public final class InMemoryStorage: Storage, @unchecked Sendable {
     private struct StudyData {
         var record: StudyRecord
-        var trialIDs: [Int] = []
+        /// Trials by number.
+        var trials: [FrozenTrial] = []
         var revision = 0
+        var waitingCount = 0
     }
 
     private let lock = NSLock()
     private var studies: [Int: StudyData] = [:]
-    private var trialsByID: [Int: FrozenTrial] = [:]
-    private var studyOfTrial: [Int: Int] = [:]
+    /// Where each trial id lives: (study id, trial number).
+    private var locations: [Int: (study: Int, number: Int)] = [:]
     private var nextStudyID = 1
     private var nextTrialID = 1
     private let clock: @Sendable () -> Date
@@ -42,10 +44,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     public func deleteStudy(id: Int) throws {
         try locked {
             guard let data = studies.removeValue(forKey: id) else { throw StorageError.noSuchStudyID(id) }
-            for trialID in data.trialIDs {
-                trialsByID[trialID] = nil
-                studyOfTrial[trialID] = nil
-            }
+            for trial in data.trials { locations[trial.id] = nil }
         }
     }
 
@@ -62,21 +61,21 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
 
     public func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue]) throws -> FrozenTrial {
         try locked {
-            guard var data = studies[studyID] else { throw StorageError.noSuchStudyID(studyID) }
+            guard studies[studyID] != nil else { throw StorageError.noSuchStudyID(studyID) }
             guard state == .running || state == .waiting else {
                 throw StorageError.invalidValue("a new trial must be running or waiting, not \(state.rawValue)")
             }
-            data.revision += 1
+            studies[studyID]!.revision += 1
             let now = clock()
-            let trial = FrozenTrial(id: nextTrialID, number: data.trialIDs.count, state: state,
+            let number = studies[studyID]!.trials.count
+            let trial = FrozenTrial(id: nextTrialID, number: number, state: state,
                                     systemAttributes: systemAttributes,
                                     startedAt: state == .running ? now : nil,
-                                    heartbeatAt: state == .running ? now : nil, revision: data.revision)
+                                    heartbeatAt: state == .running ? now : nil, revision: studies[studyID]!.revision)
             nextTrialID += 1
-            data.trialIDs.append(trial.id)
-            studies[studyID] = data
-            trialsByID[trial.id] = trial
-            studyOfTrial[trial.id] = studyID
+            studies[studyID]!.trials.append(trial)
+            if state == .waiting { studies[studyID]!.waitingCount += 1 }
+            locations[trial.id] = (studyID, number)
             return trial
         }
     }
@@ -84,9 +83,11 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
         try locked {
             guard let data = studies[studyID] else { throw StorageError.noSuchStudyID(studyID) }
-            guard let id = data.trialIDs.first(where: { trialsByID[$0]?.state == .waiting }) else { return nil }
+            guard data.waitingCount > 0,
+                  let number = data.trials.indices.first(where: { data.trials[$0].state == .waiting }) else { return nil }
             let now = clock()
-            return try update(trialID: id, requireRunning: false) { trial in
+            studies[studyID]!.waitingCount -= 1
+            return try update(trialID: data.trials[number].id, requireRunning: false) { trial in
                 trial.state = .running
                 trial.startedAt = now
                 trial.heartbeatAt = now
@@ -142,8 +143,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
 
     public func trial(id: Int) throws -> FrozenTrial {
         try locked {
-            guard let trial = trialsByID[id] else { throw StorageError.noSuchTrial(id) }
-            return trial
+            guard let location = locations[id] else { throw StorageError.noSuchTrial(id) }
+            return studies[location.study]!.trials[location.number]
         }
     }
 
@@ -152,8 +153,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
             guard let data = studies[studyID] else { throw StorageError.noSuchStudyID(studyID) }
             var changed: [FrozenTrial] = []
             if revision < data.revision {
-                for id in data.trialIDs {
-                    if let trial = trialsByID[id], trial.revision > revision { changed.append(trial) }
+                for number in data.trials.indices where data.trials[number].revision > revision {
+                    changed.append(data.trials[number])
                 }
             }
             return TrialChanges(trials: changed, revision: data.revision)
@@ -163,17 +164,17 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     // MARK: - Helpers (call with the lock held)
 
     private func update(trialID: Int, requireRunning: Bool = true, _ change: (inout FrozenTrial) -> Void) throws -> FrozenTrial {
-        guard var trial = trialsByID[trialID], let studyID = studyOfTrial[trialID] else {
-            throw StorageError.noSuchTrial(trialID)
+        guard let (studyID, number) = locations[trialID] else { throw StorageError.noSuchTrial(trialID) }
+        let current = studies[studyID]!.trials[number]
+        if requireRunning && current.state != .running {
+            if current.state == .waiting { throw StorageError.invalidValue("trial \(number) is waiting and has not started") }
+            throw StorageError.trialFinished(number: number, state: current.state)
         }
-        if requireRunning && trial.state != .running {
-            throw StorageError.trialFinished(number: trial.number, state: trial.state)
-        }
-        change(&trial)
         studies[studyID]!.revision += 1
-        trial.revision = studies[studyID]!.revision
-        trialsByID[trialID] = trial
-        return trial
+        let revision = studies[studyID]!.revision
+        change(&studies[studyID]!.trials[number])
+        studies[studyID]!.trials[number].revision = revision
+        return studies[studyID]!.trials[number]
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {

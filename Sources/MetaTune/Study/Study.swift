@@ -25,6 +25,7 @@ public final class Study: @unchecked Sendable {
     private let cacheLock = NSLock()
     private var cachedTrials: [FrozenTrial] = []
     private var cachedRevision = 0
+    private let cacheKey = UUID().uuidString
 
     private init(record: StudyRecord, storage: Storage, sampler: Sampler, pruner: Pruner) {
         self.name = record.name
@@ -77,7 +78,7 @@ public final class Study: @unchecked Sendable {
             }
             cachedRevision = changes.revision
         }
-        return StudyHistory(direction: direction, trials: cachedTrials)
+        return StudyHistory(direction: direction, trials: cachedTrials, cacheKey: cacheKey)
     }
 
     /// All trials, in number order.

@@ -2,56 +2,80 @@
 /// each in trial-number order, as points in the estimators' space.
 ///
 /// Ranking: complete trials by loss; then pruned trials, further-trained first and, at the same
-/// step, by their last intermediate value; then (with the constant liar) running trials.
-/// A trial is used only if it has every axis with the same distribution.
+/// step, by their last intermediate value; then (with the constant liar) running trials, which
+/// never join the better group. A trial is used only if it has every axis with the same
+/// distribution.
 struct TPESplit {
     private(set) var below: [[Double]] = []
     private(set) var above: [[Double]] = []
 
     var observationCount: Int { below.count + above.count }
 
-    init(history: StudyHistory, axes: [TPEAxis], excluding current: Int, constantLiar: Bool, gamma: (Int) -> Int) {
-        struct Ranked {
-            let number: Int
-            let tier: Int
-            let key1: Double
-            let key2: Double
-            let point: [Double]
+    /// Sort key of one usable trial (smaller is better).
+    private struct Rank: Comparable {
+        let tier: Int
+        let key1: Double
+        let key2: Double
+        let number: Int
+
+        static func < (a: Rank, b: Rank) -> Bool {
+            (a.tier, a.key1, a.key2, a.number) < (b.tier, b.key1, b.key2, b.number)
         }
-        var ranked: [Ranked] = []
-        ranked.reserveCapacity(history.trials.count)
+    }
+
+    init(history: StudyHistory, axes: [TPEAxis], excluding current: Int, constantLiar: Bool, gamma: (Int) -> Int,
+         cache: HistoryCache) {
         let direction = history.direction
-        for trial in history.trials where trial.number != current {
-            let tier: Int
-            var key1 = 0.0, key2 = 0.0
-            switch trial.state {
+        let spaceKey = axes.map { "\($0.name)=\($0.distribution.summary)" }.joined(separator: ";")
+        let table = cache.pointTable(spaceKey: spaceKey, history: history)
+        var ranks: [Rank] = []
+        var points: [[Double]] = []
+        ranks.reserveCapacity(history.trials.count)
+        points.reserveCapacity(history.trials.count)
+        let trials = history.trials
+        for index in trials.indices where trials[index].number != current {
+            let number = trials[index].number
+            let rank: Rank
+            switch trials[index].state {
             case .complete:
-                tier = 0
-                key1 = direction.loss(trial.value!)
+                rank = Rank(tier: 0, key1: direction.loss(trials[index].value!), key2: 0, number: number)
             case .pruned:
-                tier = 1
-                if let last = trial.lastIntermediate {
-                    key1 = -Double(last.step)
-                    key2 = last.value.isNaN ? .infinity : direction.loss(last.value)
+                if let last = trials[index].lastIntermediate {
+                    rank = Rank(tier: 1, key1: -Double(last.step),
+                                key2: last.value.isNaN ? .infinity : direction.loss(last.value), number: number)
                 } else {
-                    key1 = .infinity
+                    rank = Rank(tier: 1, key1: .infinity, key2: 0, number: number)
                 }
             case .running where constantLiar:
-                tier = 2
+                rank = Rank(tier: 2, key1: 0, key2: 0, number: number)
             default:
                 continue
             }
-            guard let point = Self.point(of: trial, axes: axes) else { continue }
-            ranked.append(Ranked(number: trial.number, tier: tier, key1: key1, key2: key2, point: point))
+            guard let point = table.point(number: number, finished: trials[index].state.isFinished,
+                                          make: { Self.point(of: trials[index], axes: axes) }) else { continue }
+            ranks.append(rank)
+            points.append(point)
         }
-        // Running trials never join the better group, so gamma counts finished trials only.
-        let finished = ranked.filter { $0.tier < 2 }.count
+        let finished = ranks.reduce(0) { $0 + ($1.tier < 2 ? 1 : 0) }
         let belowCount = min(gamma(finished), finished)
-        ranked.sort { ($0.tier, $0.key1, $0.key2, $0.number) < ($1.tier, $1.key1, $1.key2, $1.number) }
-        let belowGroup = ranked[..<belowCount].sorted { $0.number < $1.number }
-        let aboveGroup = ranked[belowCount...].sorted { $0.number < $1.number }
-        below = belowGroup.map(\.point)
-        above = aboveGroup.map(\.point)
+        // The `belowCount` best ranks (a small selection, not a full sort).
+        var best: [Int] = []
+        best.reserveCapacity(belowCount + 1)
+        if belowCount > 0 {
+            for i in ranks.indices {
+                if best.count == belowCount, !(ranks[i] < ranks[best[belowCount - 1]]) { continue }
+                var position = best.count
+                while position > 0 && ranks[i] < ranks[best[position - 1]] { position -= 1 }
+                best.insert(i, at: position)
+                if best.count > belowCount { best.removeLast() }
+            }
+        }
+        var isBelow = [Bool](repeating: false, count: ranks.count)
+        for i in best { isBelow[i] = true }
+        // `ranks` and `points` are in trial-number order already.
+        for i in points.indices {
+            if isBelow[i] { below.append(points[i]) } else { above.append(points[i]) }
+        }
     }
 
     private static func point(of trial: FrozenTrial, axes: [TPEAxis]) -> [Double]? {
