@@ -31,21 +31,20 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "No progress on standard error.")
     var quiet = false
 
+    func validate() throws {
+        if problem != "all" && BenchmarkProblem.named(problem) == nil {
+            throw ValidationError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
+        }
+        if sampler != "all" && !SamplerCatalog.names.contains(sampler) {
+            throw ValidationError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
+        }
+        guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
+    }
+
     func run() throws {
-        let problems: [BenchmarkProblem]
-        if problem == "all" {
-            problems = BenchmarkProblem.all
-        } else if let found = BenchmarkProblem.named(problem) {
-            problems = [found]
-        } else {
-            failClearly(StudyError.invalidArgument(
-                "unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)"))
-        }
+        let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
         let samplers = sampler == "all" ? SamplerCatalog.names : [sampler]
-        for name in samplers where !SamplerCatalog.names.contains(name) {
-            failClearly(StudyError.invalidArgument(
-                "unknown sampler '\(name)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)"))
-        }
         if !json && !quiet {
             print("problem          sampler          " + BenchmarkResult.checkpoints.filter { $0 <= trials }
                 .map { "med@\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined() + "ask ms")

@@ -20,15 +20,24 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
+    func validate() throws {
+        guard BenchmarkProblem.named(problem) != nil else {
+            throw ValidationError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")))")
+        }
+        guard SamplerCatalog.names.contains(sampler) else {
+            throw ValidationError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+        }
+        guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
+    }
+
     func run() throws {
         do {
-            guard let problem = BenchmarkProblem.named(problem) else {
-                throw StudyError.invalidArgument("unknown problem '\(self.problem)'")
-            }
+            let problem = BenchmarkProblem.named(problem)!
             let study = try Study.create(name: "demo", direction: .minimize,
                                          sampler: try SamplerCatalog.make(sampler, seed: seed, space: problem.space))
             print("Tuning \(problem.name) (\(problem.space.parameters.count) parameters, optimum \(problem.optimum)) "
                   + "with \(sampler), \(trials) trials")
+            fflush(nil)
             let progress = ProgressLine(enabled: true, total: trials, label: "trial")
             let best = BestTracker(direction: .minimize)
             for _ in 0..<trials {

@@ -198,3 +198,26 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(try b.history().trials.first?.value, 1)
     }
 }
+
+final class StudyConcurrencyTests: XCTestCase {
+    /// `concurrency` trials really run at once, even beyond the number of cores.
+    func testConcurrencyRunsThatManyTrialsAtOnce() throws {
+        final class Counter: @unchecked Sendable {
+            private let lock = NSLock()
+            private var running = 0
+            private(set) var peak = 0
+            func enter() { lock.lock(); running += 1; peak = max(peak, running); lock.unlock() }
+            func leave() { lock.lock(); running -= 1; lock.unlock() }
+        }
+        let counter = Counter()
+        let study = try Study.create(name: "c", sampler: RandomSampler())
+        try study.optimize(trials: 8, concurrency: 8) { trial in
+            counter.enter()
+            defer { counter.leave() }
+            Thread.sleep(forTimeInterval: 0.2)
+            return try trial.suggestFloat("x", in: 0...1)
+        }
+        XCTAssertEqual(counter.peak, 8)
+        XCTAssertEqual(try study.trials.count, 8)
+    }
+}
