@@ -45,12 +45,13 @@ for rep in $(seq 1 "$REPS"); do
     mt=$("$METATUNE_BIN" bench --problem "$PROBLEM" --sampler tpe --trials "$TRIALS" --seeds 1 --json | ask_ms)
     op=$("$PY" "$ASK_RUN" --sampler tpe --problem "$PROBLEM" --trials "$TRIALS" | ask_ms)
     mt_all+=("$mt") op_all+=("$op")
-    python3 -c 'import sys; r, n, m, o = sys.argv[1:]; m, o = float(m), float(o)
-print(f"rep {r}/{n}: metatune {m:.4f} ms  optuna {o:.4f} ms  optuna/metatune {o / m if m else float(\"inf\"):.2f}x")' \
+    python3 -c 'import sys; r, n, m, o = sys.argv[1:]; m, o = float(m), float(o); x = o / m if m else float("inf")
+print(f"rep {r}/{n}: metatune {m:.4f} ms  optuna {o:.4f} ms  optuna/metatune {x:.2f}x")' \
         "$rep" "$REPS" "$mt" "$op"
 done
 
 python3 -c 'import sys, statistics as st
 p, t, n, m, o = sys.argv[1:]; m = st.median(map(float, m.split())); o = st.median(map(float, o.split()))
-print(f"median ({p}, {t} trials, {n} reps): metatune {m:.4f} ms  optuna {o:.4f} ms  optuna/metatune {o / m if m else float(\"inf\"):.2f}x")' \
+x = o / m if m else float("inf")
+print(f"median ({p}, {t} trials, {n} reps): metatune {m:.4f} ms  optuna {o:.4f} ms  optuna/metatune {x:.2f}x")' \
     "$PROBLEM" "$TRIALS" "$REPS" "${mt_all[*]}" "${op_all[*]}"
