@@ -19,7 +19,7 @@ demo: release
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 # The sampler-quality benchmark of BENCHMARKS.md (release build; takes a few minutes).
 bench: release
