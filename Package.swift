@@ -7,11 +7,15 @@ let package = Package(
     products: [
         .library(name: "MetaTune", targets: ["MetaTune"]),
         .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "MetaTuneSQLite", targets: ["MetaTuneSQLite"]),
+        .library(name: "MetaTuneExternal", targets: ["MetaTuneExternal"]),
         .executable(name: "metatune", targets: ["metatune"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
         .target(name: "Numerics"),
@@ -19,11 +23,22 @@ let package = Package(
             name: "MetaTune",
             dependencies: ["Numerics", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "MetaTuneSQLite",
+            dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "MetaTuneExternal",
+            dependencies: ["MetaTune", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite"]),
+        .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTuneExternal"]),
+        .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite"]),
     ]
 )

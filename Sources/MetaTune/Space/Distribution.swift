@@ -52,6 +52,9 @@ public struct IntDistribution: Hashable, Sendable, Codable {
 }
 
 /// A categorical parameter: one of a list of distinct choices (strings, numbers or bools).
+///
+/// Encoded with each choice's type kept (`{"float": 1.0}`, `{"int": 1}`, …), since JSON numbers
+/// alone cannot tell `1` from `1.0`.
 public struct CategoricalDistribution: Hashable, Sendable, Codable {
     public let choices: [ParamValue]
 
@@ -62,6 +65,41 @@ public struct CategoricalDistribution: Hashable, Sendable, Codable {
             throw SearchSpaceError.duplicateChoice(name: name, choice: choice.description)
         }
         self.choices = choices
+    }
+
+    private enum CodingKeys: String, CodingKey { case choices }
+    private enum ChoiceKeys: String, CodingKey { case float, int, string, bool }
+
+    public init(from decoder: Decoder) throws {
+        var list = try decoder.container(keyedBy: CodingKeys.self).nestedUnkeyedContainer(forKey: .choices)
+        var choices: [ParamValue] = []
+        while !list.isAtEnd {
+            let choice = try list.nestedContainer(keyedBy: ChoiceKeys.self)
+            if let value = try choice.decodeIfPresent(Double.self, forKey: .float) {
+                choices.append(.float(value))
+            } else if let value = try choice.decodeIfPresent(Int.self, forKey: .int) {
+                choices.append(.int(value))
+            } else if let value = try choice.decodeIfPresent(Bool.self, forKey: .bool) {
+                choices.append(.bool(value))
+            } else {
+                choices.append(.string(try choice.decode(String.self, forKey: .string)))
+            }
+        }
+        self.choices = choices
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        var list = container.nestedUnkeyedContainer(forKey: .choices)
+        for choice in choices {
+            var entry = list.nestedContainer(keyedBy: ChoiceKeys.self)
+            switch choice {
+            case .float(let value): try entry.encode(value, forKey: .float)
+            case .int(let value): try entry.encode(value, forKey: .int)
+            case .string(let value): try entry.encode(value, forKey: .string)
+            case .bool(let value): try entry.encode(value, forKey: .bool)
+            }
+        }
     }
 
     /// The index of `value` among the choices, if it is one.

@@ -59,9 +59,11 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
         }
     }
 
-    public func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue]) throws -> FrozenTrial {
+    public func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue], owner: TrialOwner?,
+                            limit: Int?) throws -> FrozenTrial? {
         try locked {
             guard studies[studyID] != nil else { throw StorageError.noSuchStudyID(studyID) }
+            if let limit, studies[studyID]!.trials.count >= limit { return nil }
             guard state == .running || state == .waiting else {
                 throw StorageError.invalidValue("a new trial must be running or waiting, not \(state.rawValue)")
             }
@@ -71,7 +73,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
             let trial = FrozenTrial(id: nextTrialID, number: number, state: state,
                                     systemAttributes: systemAttributes,
                                     startedAt: state == .running ? now : nil,
-                                    heartbeatAt: state == .running ? now : nil, revision: studies[studyID]!.revision)
+                                    heartbeatAt: state == .running ? now : nil,
+                                    owner: state == .running ? owner : nil, revision: studies[studyID]!.revision)
             nextTrialID += 1
             studies[studyID]!.trials.append(trial)
             if state == .waiting { studies[studyID]!.waitingCount += 1 }
@@ -80,7 +83,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
         }
     }
 
-    public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
+    public func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial? {
         try locked {
             guard let data = studies[studyID] else { throw StorageError.noSuchStudyID(studyID) }
             guard data.waitingCount > 0,
@@ -91,6 +94,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
                 trial.state = .running
                 trial.startedAt = now
                 trial.heartbeatAt = now
+                trial.owner = owner
             }
         }
     }

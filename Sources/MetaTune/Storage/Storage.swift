@@ -74,11 +74,14 @@ public protocol Storage: AnyObject, Sendable {
     /// Sets a user (or, with `system`, a system) attribute of a study.
     func setStudyAttribute(studyID: Int, key: String, value: JSONValue, system: Bool) throws
 
-    /// Creates a trial with the next number. `state` is `.running` (started now) or `.waiting`
-    /// (enqueued; `systemAttributes` then usually holds its fixed parameters).
-    func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue]) throws -> FrozenTrial
-    /// Atomically turns the oldest waiting trial into a running one and returns it, or nil.
-    func claimWaitingTrial(studyID: Int) throws -> FrozenTrial?
+    /// Creates a trial with the next number. `state` is `.running` (started now by `owner`) or
+    /// `.waiting` (enqueued; `systemAttributes` then usually holds its fixed parameters).
+    /// With `limit`, the trial is created only if the study holds fewer than `limit` trials
+    /// (checked atomically with the creation); otherwise the result is nil.
+    func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue], owner: TrialOwner?,
+                     limit: Int?) throws -> FrozenTrial?
+    /// Atomically turns the oldest waiting trial into a running one owned by `owner`, or returns nil.
+    func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial?
     /// Records a parameter of a running trial.
     func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws
     /// Records an intermediate value (a point of the learning curve) of a running trial.

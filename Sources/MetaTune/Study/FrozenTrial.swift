@@ -24,6 +24,8 @@ public struct FrozenTrial: Sendable, Codable, Hashable {
     public var heartbeatAt: Date?
     /// Why the trial failed (or was pruned), in words.
     public var failReason: String?
+    /// The worker process that runs (or ran) the trial.
+    public var owner: TrialOwner?
     /// A study-wide counter bumped by every change, for incremental reads.
     public var revision: Int
 
@@ -31,7 +33,7 @@ public struct FrozenTrial: Sendable, Codable, Hashable {
                 params: [String: ParamValue] = [:], distributions: [String: Distribution] = [:],
                 intermediateValues: [Int: Double] = [:], userAttributes: [String: JSONValue] = [:],
                 systemAttributes: [String: JSONValue] = [:], startedAt: Date? = nil, completedAt: Date? = nil,
-                heartbeatAt: Date? = nil, failReason: String? = nil, revision: Int = 0) {
+                heartbeatAt: Date? = nil, failReason: String? = nil, owner: TrialOwner? = nil, revision: Int = 0) {
         self.id = id
         self.number = number
         self.state = state
@@ -45,6 +47,7 @@ public struct FrozenTrial: Sendable, Codable, Hashable {
         self.completedAt = completedAt
         self.heartbeatAt = heartbeatAt
         self.failReason = failReason
+        self.owner = owner
         self.revision = revision
     }
 

@@ -96,8 +96,17 @@ public final class Study: @unchecked Sendable {
     /// Starts a trial: an enqueued one if any is waiting, else a new one. Parameters are then
     /// suggested through the returned `Trial`.
     public func ask() throws -> Trial {
-        let frozen = try storage.claimWaitingTrial(studyID: id)
-            ?? storage.createTrial(studyID: id, state: .running, systemAttributes: [:])
+        guard let trial = try ask(limit: nil) else { throw StorageError.backend("no trial could be created") }
+        return trial
+    }
+
+    /// Like `ask()`, but returns nil instead of creating a new trial once the study holds `limit`
+    /// trials (checked atomically, so many workers together never exceed it). Waiting (enqueued)
+    /// trials are still handed out.
+    public func ask(limit: Int?) throws -> Trial? {
+        guard let frozen = try storage.claimWaitingTrial(studyID: id, owner: .current)
+            ?? storage.createTrial(studyID: id, state: .running, systemAttributes: [:], owner: .current, limit: limit)
+        else { return nil }
         let history = try self.history()
         let space = sampler.relativeSearchSpace(history: history, trial: frozen)
         let relative = space.isEmpty ? [:] : sampler.sampleRelative(history: history, trial: frozen, space: space)
@@ -138,7 +147,8 @@ public final class Study: @unchecked Sendable {
     /// listed are sampled as usual).
     public func enqueue(_ params: [String: ParamValue]) throws {
         let fixed = JSONValue.object(params.mapValues(\.jsonValue))
-        _ = try storage.createTrial(studyID: id, state: .waiting, systemAttributes: [Trial.fixedParamsKey: fixed])
+        _ = try storage.createTrial(studyID: id, state: .waiting, systemAttributes: [Trial.fixedParamsKey: fixed],
+                                    owner: nil, limit: nil)
     }
 
     /// Sets a user attribute of the study.

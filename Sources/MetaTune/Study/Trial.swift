@@ -153,6 +153,11 @@ public final class Trial: @unchecked Sendable {
         }
     }
 
+    /// Sets a system attribute of the trial (for MetaTune's own components: runners, schedulers).
+    public func setSystemAttribute(_ key: String, _ value: JSONValue) throws {
+        try study.storage.setTrialAttribute(trialID: id, key: key, value: value, system: true)
+    }
+
     /// Sets a user attribute of the trial.
     public func setUserAttribute(_ key: String, _ value: JSONValue) throws {
         try study.storage.setTrialAttribute(trialID: id, key: key, value: value, system: false)

@@ -1,0 +1,70 @@
+import Foundation
+
+extension Study {
+    /// The reason recorded on a trial whose worker died.
+    public static let heartbeatLostReason = "heartbeat lost"
+
+    /// Fails the running trials whose worker is gone: at once when the owner ran on this host and
+    /// its process no longer exists, otherwise when the last heartbeat is older than
+    /// `heartbeatGrace` seconds. With `retry`, each orphan's parameters are enqueued again (within
+    /// `limit` trials in total, if given). Returns the trials this call failed; several workers
+    /// may call this at once, and each orphan is failed (and retried) exactly once.
+    @discardableResult
+    public func failOrphanedTrials(heartbeatGrace: TimeInterval, retry: Bool = false, limit: Int? = nil,
+                                   now: Date = Date()) throws -> [FrozenTrial] {
+        var failed: [FrozenTrial] = []
+        for trial in try history().trials where trial.state == .running {
+            guard Self.isOrphaned(trial, heartbeatGrace: heartbeatGrace, now: now) else { continue }
+            do {
+                try storage.finishTrial(trialID: trial.id, state: .failed, value: nil, reason: Self.heartbeatLostReason)
+            } catch StorageError.trialFinished {
+                continue  // another worker got there first
+            }
+            failed.append(try storage.trial(id: trial.id))
+            if retry {
+                let fixed = JSONValue.object(trial.params.mapValues(\.jsonValue))
+                _ = try storage.createTrial(studyID: id, state: .waiting,
+                                            systemAttributes: [Trial.fixedParamsKey: fixed, "retry_of": .number(Double(trial.number))],
+                                            owner: nil, limit: limit)
+            }
+        }
+        return failed
+    }
+
+    static func isOrphaned(_ trial: FrozenTrial, heartbeatGrace: TimeInterval, now: Date) -> Bool {
+        if let owner = trial.owner, owner.isOnThisHost {
+            if owner == .current { return false }  // our own trials are alive while we are
+            if !owner.isAliveOnThisHost { return true }
+        }
+        guard let beat = trial.heartbeatAt ?? trial.startedAt else { return false }
+        return now.timeIntervalSince(beat) > heartbeatGrace
+    }
+}
+
+/// Refreshes a running trial's heartbeat from a background thread until stopped.
+final class HeartbeatPump: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var stopped = false
+
+    init(storage: Storage, trialID: Int, interval: TimeInterval) {
+        let thread = Thread { [self] in
+            condition.lock()
+            while !stopped {
+                if !condition.wait(until: Date().addingTimeInterval(interval)) && !stopped {
+                    condition.unlock()
+                    try? storage.recordHeartbeat(trialID: trialID)
+                    condition.lock()
+                }
+            }
+            condition.unlock()
+        }
+        thread.start()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
+    }
+}

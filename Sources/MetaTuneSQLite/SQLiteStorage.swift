@@ -1,0 +1,293 @@
+import Foundation
+import GRDB
+import MetaTune
+
+/// Studies in an embedded SQLite file (through GRDB), shared safely by many threads and by many
+/// processes on one machine: WAL journaling, writes serialized by SQLite's lock (immediate
+/// transactions, with a busy timeout), trial numbers allocated inside the write that creates
+/// the trial. Open each file once per process and share the storage object.
+public final class SQLiteStorage: Storage, @unchecked Sendable {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+    private let clock: @Sendable () -> Date
+
+    /// Opens (creating if needed) the storage at `path` and brings its schema up to date.
+    /// Fails with a clear message — without touching the file — when its directory is missing,
+    /// when the file is not a SQLite database, or when it is some other program's database.
+    public init(path: String, busyTimeout: TimeInterval = 60, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.path = path
+        self.clock = clock
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory)
+            || !isDirectory.boolValue {
+            throw StorageError.backend("cannot open storage '\(path)': directory '\(directory)' does not exist")
+        }
+        try Self.checkHeader(path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "MetaTune"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.checkOwnership(pool, path: path)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StorageError.backend("cannot open storage '\(path)': \(error.message ?? error.description)")
+        }
+    }
+
+    /// A file that exists must start like a SQLite database.
+    private static func checkHeader(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if !header.isEmpty && header != Data("SQLite format 3\0".utf8) {
+            throw StorageError.backend("cannot open storage '\(path)': the file is not a SQLite database")
+        }
+    }
+
+    /// A database with tables must be a MetaTune storage (or an empty file).
+    private static func checkOwnership(_ pool: DatabasePool, path: String) throws {
+        try pool.read { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            let own: Set<String> = ["grdb_migrations", "metatune_info", "studies", "trials", "intermediate_values", "sqlite_sequence"]
+            if !tables.isEmpty && !tables.contains("metatune_info") {
+                throw StorageError.backend("cannot open storage '\(path)': it is a SQLite database of another program (tables: \(tables.filter { !own.contains($0) }.sorted().prefix(5).joined(separator: ", ")))")
+            }
+        }
+        let applied = try pool.read { try SQLiteSchema.migrator.appliedIdentifiers($0) }
+        let known = Set(SQLiteSchema.migrator.migrations)
+        if let unknown = applied.first(where: { !known.contains($0) }) {
+            throw StorageError.backend("cannot open storage '\(path)': it was written by a newer MetaTune (schema '\(unknown)')")
+        }
+    }
+
+    // MARK: - Studies
+
+    public func createStudy(name: String, direction: StudyDirection) throws -> StudyRecord {
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM studies WHERE name = ?", arguments: [name]) != nil {
+                throw StorageError.studyExists(name)
+            }
+            try db.execute(sql: "INSERT INTO studies (name, direction, created_at) VALUES (?, ?, ?)",
+                           arguments: [name, direction.rawValue, self.clock().timeIntervalSince1970])
+            return try SQLiteRows.study(Row.fetchOne(db, sql: "SELECT * FROM studies WHERE id = ?",
+                                                     arguments: [db.lastInsertedRowID])!)
+        }
+    }
+
+    public func study(named name: String) throws -> StudyRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM studies WHERE name = ?", arguments: [name]).map(SQLiteRows.study)
+        }
+    }
+
+    public func allStudies() throws -> [StudyRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM studies ORDER BY id").map(SQLiteRows.study) }
+    }
+
+    public func deleteStudy(id: Int) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM studies WHERE id = ?", arguments: [id])
+            if db.changesCount == 0 { throw StorageError.noSuchStudyID(id) }
+        }
+    }
+
+    public func setStudyAttribute(studyID: Int, key: String, value: JSONValue, system: Bool) throws {
+        let column = system ? "system_attrs" : "user_attrs"
+        try write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT \(column) FROM studies WHERE id = ?", arguments: [studyID]) else {
+                throw StorageError.noSuchStudyID(studyID)
+            }
+            var attributes = try SQLiteRows.decode([String: JSONValue].self, text)
+            attributes[key] = value
+            try db.execute(sql: "UPDATE studies SET \(column) = ? WHERE id = ?",
+                           arguments: [try SQLiteRows.json(attributes), studyID])
+        }
+    }
+
+    // MARK: - Trials
+
+    public func createTrial(studyID: Int, state: TrialState, systemAttributes: [String: JSONValue], owner: TrialOwner?,
+                            limit: Int?) throws -> FrozenTrial? {
+        guard state == .running || state == .waiting else {
+            throw StorageError.invalidValue("a new trial must be running or waiting, not \(state.rawValue)")
+        }
+        return try write { db in
+            guard let count = try Int.fetchOne(db, sql: "SELECT trial_count FROM studies WHERE id = ?", arguments: [studyID]) else {
+                throw StorageError.noSuchStudyID(studyID)
+            }
+            if let limit, count >= limit { return nil }
+            let revision = try self.bumpRevision(db, studyID: studyID)
+            let now = self.clock().timeIntervalSince1970
+            let running = state == .running
+            try db.execute(sql: """
+                INSERT INTO trials (study_id, number, state, system_attrs, started_at, heartbeat_at,
+                                    owner_host, owner_pid, owner_start, revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [studyID, count, state.rawValue, try SQLiteRows.json(systemAttributes),
+                                 running ? now : nil, running ? now : nil,
+                                 running ? owner?.host : nil, running ? owner?.pid : nil,
+                                 running ? owner?.processStart : nil, revision])
+            try db.execute(sql: "UPDATE studies SET trial_count = trial_count + 1 WHERE id = ?", arguments: [studyID])
+            return try self.loadTrial(db, id: Int(db.lastInsertedRowID))
+        }
+    }
+
+    public func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial? {
+        try write { db in
+            guard let id = try Int.fetchOne(db, sql: """
+                SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1
+                """, arguments: [studyID]) else { return nil }
+            let now = self.clock().timeIntervalSince1970
+            let revision = try self.bumpRevision(db, studyID: studyID)
+            try db.execute(sql: """
+                UPDATE trials SET state = 'running', started_at = ?, heartbeat_at = ?,
+                                  owner_host = ?, owner_pid = ?, owner_start = ?, revision = ?
+                WHERE id = ?
+                """, arguments: [now, now, owner?.host, owner?.pid, owner?.processStart, revision, id])
+            return try self.loadTrial(db, id: id)
+        }
+    }
+
+    public func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws {
+        guard let raw = distribution.internalValue(of: value) else {
+            throw StorageError.invalidValue(SearchSpaceError.valueNotInDistribution(
+                name: name, value: value.description, distribution: distribution.summary).description)
+        }
+        try updateRunning(trialID) { db, row in
+            var params = try SQLiteRows.decode([String: Double].self, row["params"])
+            var distributions = try SQLiteRows.decode([String: Distribution].self, row["distributions"])
+            params[name] = raw
+            distributions[name] = distribution
+            return ("params = ?, distributions = ?", [try SQLiteRows.json(params), try SQLiteRows.json(distributions)])
+        }
+    }
+
+    public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
+        try updateRunning(trialID) { db, _ in
+            try db.execute(sql: "INSERT OR REPLACE INTO intermediate_values (trial_id, step, value) VALUES (?, ?, ?)",
+                           arguments: [trialID, step, value.isNaN ? nil : value])
+            return nil
+        }
+    }
+
+    public func setTrialAttribute(trialID: Int, key: String, value: JSONValue, system: Bool) throws {
+        let column = system ? "system_attrs" : "user_attrs"
+        try updateTrial(trialID, requireRunning: false) { _, row in
+            var attributes = try SQLiteRows.decode([String: JSONValue].self, row[column])
+            attributes[key] = value
+            return ("\(column) = ?", [try SQLiteRows.json(attributes)])
+        }
+    }
+
+    public func recordHeartbeat(trialID: Int) throws {
+        let now = clock().timeIntervalSince1970
+        try updateRunning(trialID) { _, _ in ("heartbeat_at = ?", [now]) }
+    }
+
+    public func finishTrial(trialID: Int, state: TrialState, value: Double?, reason: String?) throws {
+        guard state.isFinished else { throw StorageError.invalidValue("cannot finish a trial as \(state.rawValue)") }
+        if state == .complete {
+            guard let value, value.isFinite else { throw StorageError.invalidValue("a complete trial needs a finite value") }
+        }
+        let now = clock().timeIntervalSince1970
+        try updateRunning(trialID) { _, _ in
+            ("state = ?, value = ?, fail_reason = ?, completed_at = ?",
+             [state.rawValue, state == .complete ? value : nil, reason, now])
+        }
+    }
+
+    public func trial(id: Int) throws -> FrozenTrial {
+        try read { db in try self.loadTrial(db, id: id) }
+    }
+
+    public func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges {
+        try read { db in
+            guard let current = try Int.fetchOne(db, sql: "SELECT revision FROM studies WHERE id = ?", arguments: [studyID]) else {
+                throw StorageError.noSuchStudyID(studyID)
+            }
+            guard revision < current else { return TrialChanges(trials: [], revision: current) }
+            var trials = try Row.fetchAll(db, sql: """
+                SELECT * FROM trials WHERE study_id = ? AND revision > ? ORDER BY number
+                """, arguments: [studyID, revision]).map(SQLiteRows.trial)
+            var index: [Int: Int] = [:]
+            for (position, trial) in trials.enumerated() { index[trial.id] = position }
+            let values = try Row.fetchAll(db, sql: """
+                SELECT v.trial_id, v.step, v.value FROM intermediate_values v JOIN trials t ON t.id = v.trial_id
+                WHERE t.study_id = ? AND t.revision > ?
+                """, arguments: [studyID, revision])
+            for row in values {
+                if let position = index[row["trial_id"]] {
+                    trials[position].intermediateValues[row["step"]] = row["value"] ?? .nan
+                }
+            }
+            return TrialChanges(trials: trials, revision: current)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func bumpRevision(_ db: Database, studyID: Int) throws -> Int {
+        guard let revision = try Int.fetchOne(db, sql: "UPDATE studies SET revision = revision + 1 WHERE id = ? RETURNING revision",
+                                              arguments: [studyID]) else {
+            throw StorageError.noSuchStudyID(studyID)
+        }
+        return revision
+    }
+
+    private func loadTrial(_ db: Database, id: Int) throws -> FrozenTrial {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM trials WHERE id = ?", arguments: [id]) else {
+            throw StorageError.noSuchTrial(id)
+        }
+        var trial = try SQLiteRows.trial(row)
+        for value in try Row.fetchAll(db, sql: "SELECT step, value FROM intermediate_values WHERE trial_id = ?", arguments: [id]) {
+            trial.intermediateValues[value["step"]] = value["value"] ?? .nan
+        }
+        return trial
+    }
+
+    private func updateRunning(_ trialID: Int,
+                               _ change: @escaping (Database, Row) throws -> (String, [DatabaseValueConvertible?])?) throws {
+        try updateTrial(trialID, requireRunning: true, change)
+    }
+
+    /// Applies a change to one trial inside a write transaction and stamps the study's next revision.
+    private func updateTrial(_ trialID: Int, requireRunning: Bool,
+                             _ change: @escaping (Database, Row) throws -> (String, [DatabaseValueConvertible?])?) throws {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM trials WHERE id = ?", arguments: [trialID]) else {
+                throw StorageError.noSuchTrial(trialID)
+            }
+            let state = TrialState(rawValue: row["state"]) ?? .failed
+            if requireRunning && state != .running {
+                if state == .waiting { throw StorageError.invalidValue("trial \(row["number"] as Int) is waiting and has not started") }
+                throw StorageError.trialFinished(number: row["number"], state: state)
+            }
+            let revision = try self.bumpRevision(db, studyID: row["study_id"])
+            if let (assignments, values) = try change(db, row) {
+                try db.execute(sql: "UPDATE trials SET \(assignments), revision = ? WHERE id = ?",
+                               arguments: StatementArguments(values + [revision, trialID]))
+            } else {
+                try db.execute(sql: "UPDATE trials SET revision = ? WHERE id = ?", arguments: [revision, trialID])
+            }
+        }
+    }
+
+    private func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw StorageError.backend("storage '\(path)': \(error.message ?? error.description)")
+        }
+    }
+
+    private func read<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw StorageError.backend("storage '\(path)': \(error.message ?? error.description)")
+        }
+    }
+}

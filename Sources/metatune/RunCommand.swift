@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import MetaTune
+import MetaTuneExternal
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Tune an external command: each trial runs it with the suggested parameters.",
+        discussion: """
+        Every {name} inside an argument becomes that parameter's value and {trial_number} the trial's number;
+        parameters are also set as METATUNE_PARAM_<NAME> and the number as METATUNE_TRIAL. The command runs
+        directly, never through a shell. It reports its value on standard output as a line {"value": x} or as a
+        last bare number; lines {"step": k, "value": v} are its learning curve, used for pruning.
+        --trials is the study's total: runners started on the same study (here or on other machines) stop once
+        it holds that many trials, and running the same command again resumes.
+        Example: metatune run --study lr --space space.yaml --trials 30 -- python3 train.py --lr {lr}
+        """
+    )
+
+    @Option(help: "The study's name (created if it does not exist).") var study: String
+    @Option(help: "The search space, a YAML or JSON file.") var space: String
+    @Option(help: "Total number of trials the study should hold.") var trials: Int
+    @Option(help: "minimize or maximize (for a new study; must match an existing one).") var direction: StudyDirection?
+    @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
+    @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "none"
+    @OptionGroup var storage: StorageOption
+    @Option(help: "Random seed of the sampler.") var seed: UInt64 = 0
+    @Option(help: "Trials to run at once in this process.") var concurrency: Int = 1
+    @Option(name: .customLong("trial-timeout"), help: "Seconds a trial may run before it is stopped and failed.")
+    var trialTimeout: Double?
+    @Option(name: .customLong("heartbeat-grace"), help: "Seconds without a heartbeat after which another host's running trial counts as dead.")
+    var heartbeatGrace: Double = 60
+    @Flag(name: .customLong("retry-failed"), help: "Enqueue the parameters of trials whose worker died again.")
+    var retryFailed = false
+    @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
+    @Flag(help: "No progress output.") var quiet = false
+    @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
+
+    func validate() throws {
+        guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
+        if let trialTimeout, !(trialTimeout > 0) { throw ValidationError("--trial-timeout must be positive") }
+        guard heartbeatGrace > 0 else { throw ValidationError("--heartbeat-grace must be positive") }
+        guard SamplerCatalog.names.contains(sampler) else {
+            throw ValidationError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+        }
+        guard PrunerCatalog.names.contains(pruner) else {
+            throw ValidationError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
+        }
+        guard !command.isEmpty else { throw ValidationError("no command given: put the objective's command after '--'") }
+    }
+
+    func run() throws {
+        let stop = StopFlag()
+        let study: Study
+        let objective: CommandObjective
+        let space: SearchSpace
+        do {
+            space = try SearchSpaceFile.load(path: self.space)
+            let template = try CommandTemplate(arguments: command, parameterNames: Set(space.parameters.map(\.name)))
+            try ExecutableLookup.check(command[0])
+            let store = try storage.open()
+            study = try openStudy(store, space: space)
+            objective = CommandObjective(template: template, timeout: trialTimeout, stop: stop)
+        } catch {
+            failClearly(error)
+        }
+        InterruptHandler.install { stop.raise() }
+
+        let grace = heartbeatGrace
+        let total = trials
+        let retry = retryFailed
+        do {
+            for orphan in try study.failOrphanedTrials(heartbeatGrace: grace, retry: retry, limit: total) {
+                note("trial \(orphan.number) was left running by a dead worker: marked failed (\(Study.heartbeatLostReason))")
+            }
+        } catch {
+            failClearly(error)
+        }
+        let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
+        progress.start()
+        do {
+            try study.optimize(studyTotal: total, concurrency: concurrency,
+                               heartbeatInterval: min(max(grace / 4, 0.5), 15),
+                               stopWhen: { stop.isRaised },
+                               onTrialFinished: { progress.finished($0) }) { trial in
+                try study.failOrphanedTrials(heartbeatGrace: grace, retry: retry, limit: total)
+                _ = try trial.suggest(space: space)
+                return try objective.evaluate(trial)
+            }
+        } catch {
+            progress.end()
+            failClearly(error)
+        }
+        progress.end()
+        if stop.isRaised {
+            note("interrupted: the running trials were stopped and marked failed; run the same command again to resume")
+            Foundation.exit(130)
+        }
+        if !json && !quiet { progress.printSummary() }
+    }
+
+    /// Creates the study, or loads it and checks the requested direction agrees.
+    private func openStudy(_ store: Storage, space: SearchSpace) throws -> Study {
+        let sampler = try SamplerCatalog.make(self.sampler, seed: seed, space: space)
+        let pruner = try PrunerCatalog.make(self.pruner)
+        if let existing = try store.study(named: study) {
+            if let direction, direction != existing.direction {
+                throw StudyError.directionMismatch(study: study, stored: existing.direction, requested: direction)
+            }
+            return try Study.load(name: study, storage: store, sampler: sampler, pruner: pruner)
+        }
+        do {
+            return try Study.create(name: study, direction: direction ?? .minimize, sampler: sampler, pruner: pruner, storage: store)
+        } catch StorageError.studyExists {
+            // Another runner created it a moment ago.
+            return try Study.load(name: study, storage: store, sampler: sampler, pruner: pruner)
+        }
+    }
+
+    private func note(_ text: String) {
+        if !quiet { FileHandle.standardError.write(Data("\(text)\n".utf8)) }
+    }
+}
+
+/// Checks up front that the objective's program can be started.
+enum ExecutableLookup {
+    static func check(_ program: String) throws {
+        let manager = FileManager.default
+        if program.contains("/") {
+            guard manager.isExecutableFile(atPath: program) else {
+                throw StudyError.invalidArgument("cannot run '\(program)': no such executable file")
+            }
+            return
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") where manager.isExecutableFile(atPath: "\(directory)/\(program)") {
+            return
+        }
+        throw StudyError.invalidArgument("cannot run '\(program)': not found on PATH")
+    }
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM: the first stops the run cleanly, a second exits at once.
+enum InterruptHandler {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    static func install(_ onInterrupt: @escaping @Sendable () -> Void) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            let count = Counter()
+            source.setEventHandler {
+                if count.increment() > 1 { Foundation.exit(130) }
+                FileHandle.standardError.write(Data("\nstopping: finishing up the running trials (press Ctrl-C again to quit at once)\n".utf8))
+                onInterrupt()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func increment() -> Int { lock.withLock { value += 1; return value } }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import MetaTune
+
+/// Progress of `metatune run`: a live line (trial i/N of the study, best so far, elapsed, ETA),
+/// or with `--json` one JSON line per finished trial.
+final class RunProgress: @unchecked Sendable {
+    private let study: Study
+    private let total: Int
+    private let json: Bool
+    private let line: ProgressLine
+    private let best: BestTracker
+    private let lock = NSLock()
+
+    init(study: Study, total: Int, showProgress: Bool, json: Bool) {
+        self.study = study
+        self.total = total
+        self.json = json
+        line = ProgressLine(enabled: showProgress, total: total, label: "trial")
+        best = BestTracker(direction: study.direction)
+    }
+
+    func start() {
+        guard let history = try? study.history() else { return }
+        lock.withLock {
+            for trial in history.trials where trial.state == .complete { _ = best.offer(trial.value!) }
+            line.update(done: history.trials.filter { $0.state.isFinished }.count, best: best.best)
+        }
+    }
+
+    func finished(_ trial: FrozenTrial) {
+        let done = (try? study.history().trials.filter { $0.state.isFinished }.count) ?? 0
+        lock.withLock {
+            if trial.state == .complete { _ = best.offer(trial.value!) }
+            if json {
+                print(TrialReport.json(trial))
+                fflush(nil)
+            }
+            line.update(done: done, best: best.best)
+        }
+    }
+
+    func end() {
+        line.finish()
+    }
+
+    func printSummary() {
+        guard let history = try? study.history() else { return }
+        let counts = TrialState.allCases.compactMap { state -> String? in
+            let count = history.trials.filter { $0.state == state }.count
+            return count > 0 ? "\(count) \(state.rawValue)" : nil
+        }
+        print("study '\(study.name)': \(history.trials.count) trials (\(counts.joined(separator: ", ")))")
+        if let bestTrial = history.bestTrial {
+            print("best value \(bestTrial.value!) at trial \(bestTrial.number):")
+            for name in bestTrial.params.keys.sorted() { print("  \(name) = \(bestTrial.params[name]!)") }
+        }
+    }
+}
