@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite"]),
-        .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTuneExternal"]),
+        .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal"]),
         .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite"]),
     ]
 )

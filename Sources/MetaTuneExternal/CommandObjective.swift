@@ -144,23 +144,29 @@ public struct CommandObjective: Sendable {
                 }
             }
             async let errorTail: String = Self.tail(of: execution.standardError)
-            var pruneRequested = false
-            for try await line in execution.standardOutput.strings() {
+            var lines = LineSplitter()
+            for try await buffer in execution.standardOutput {
+                for line in buffer.withUnsafeBytes({ lines.feed($0) }) {
+                    try await handle(line)
+                }
+            }
+            if let last = lines.finish() { try await handle(last) }
+
+            func handle(_ line: String) async throws {
                 switch ObjectiveLine(line) {
                 case .value(let value):
                     watch.update { $0.value = value; $0.sawJSONValue = true }
                 case .number(let value):
                     watch.update { outcome in if !outcome.sawJSONValue { outcome.value = value } }
                 case .intermediate(let step, let value):
-                    guard !pruneRequested else { continue }
+                    guard watch.snapshot.prunedAt == nil else { return }
                     try trial.report(value, step: step)
                     if try trial.shouldPrune {
-                        pruneRequested = true
                         watch.update { $0.prunedAt = step }
                         await execution.teardown(using: teardown)
                     }
                 case .other:
-                    continue
+                    return
                 }
             }
             let tail = try await errorTail
@@ -188,6 +194,32 @@ public struct CommandObjective: Sendable {
         case .exited(let code): return "exit status \(code)"
         case .signaled(let signal): return "killed by signal \(signal)"
         }
+    }
+}
+
+/// Splits a byte stream into lines (LF or CRLF), across buffer boundaries.
+struct LineSplitter {
+    private var pending: [UInt8] = []
+
+    /// The complete lines in `bytes` (with what was pending before).
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [String] {
+        var lines: [String] = []
+        for byte in bytes {
+            if byte == UInt8(ascii: "\n") {
+                if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
+                lines.append(String(decoding: pending, as: UTF8.self))
+                pending.removeAll(keepingCapacity: true)
+            } else {
+                pending.append(byte)
+            }
+        }
+        return lines
+    }
+
+    /// The last line if the stream did not end with a newline.
+    mutating func finish() -> String? {
+        defer { pending.removeAll() }
+        return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
     }
 }
 

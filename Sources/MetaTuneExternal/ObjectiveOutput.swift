@@ -17,14 +17,13 @@ public enum ObjectiveLine: Equatable {
     /// are kept as NaN/infinity so the trial can fail with that reason.
     public init(_ line: String) {
         let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("{"), let object = Self.jsonObject(text), let value = Self.number(object["value"]) {
-            if let step = object["step"] {
-                guard let number = step as? NSNumber, !(step is Bool),
-                      let exact = Int(exactly: number.doubleValue), exact >= 0 else {
+        if text.hasPrefix("{"), let report = Report.parse(text), let value = report.value {
+            if report.hasStep {
+                guard let step = report.step, step >= 0 else {
                     self = .other
                     return
                 }
-                self = .intermediate(step: exact, value: value)
+                self = .intermediate(step: step, value: value)
             } else {
                 self = .value(value)
             }
@@ -37,21 +36,33 @@ public enum ObjectiveLine: Equatable {
         self = .other
     }
 
-    private static func jsonObject(_ text: String) -> [String: Any]? {
-        if let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] { return object }
-        // Python's json.dumps writes NaN and Infinity, which strict JSON rejects: read them as strings.
-        let relaxed = text.replacingOccurrences(of: "-Infinity", with: "\"-inf\"")
-            .replacingOccurrences(of: "Infinity", with: "\"inf\"")
-            .replacingOccurrences(of: "NaN", with: "\"nan\"")
-        return (try? JSONSerialization.jsonObject(with: Data(relaxed.utf8))) as? [String: Any]
-    }
+    /// A JSON line `{"value": …}` or `{"step": …, "value": …}` (other keys ignored).
+    private struct Report: Decodable {
+        var value: Double?
+        var step: Int?
+        var hasStep = false
 
-    private static func number(_ any: Any?) -> Double? {
-        guard let any else { return nil }
-        if any is NSNull { return .nan }
-        if let number = any as? NSNumber, !(any is Bool) { return number.doubleValue }
-        if let string = any as? String { return bareNumber(string) }
-        return nil
+        enum CodingKeys: String, CodingKey { case value, step }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if container.contains(.value) {
+                value = try container.decodeNil(forKey: .value) ? .nan : try container.decode(Double.self, forKey: .value)
+            }
+            hasStep = container.contains(.step)
+            step = try? container.decode(Int.self, forKey: .step)
+        }
+
+        static func parse(_ text: String) -> Report? {
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            if let report = try? decoder.decode(Report.self, from: Data(text.utf8)) { return report }
+            // Python's json.dumps writes NaN and Infinity, which strict JSON rejects.
+            let relaxed = text.replacingOccurrences(of: "-Infinity", with: "\"-inf\"")
+                .replacingOccurrences(of: "Infinity", with: "\"inf\"")
+                .replacingOccurrences(of: "NaN", with: "\"nan\"")
+            return try? decoder.decode(Report.self, from: Data(relaxed.utf8))
+        }
     }
 
     private static func bareNumber(_ text: String) -> Double? {

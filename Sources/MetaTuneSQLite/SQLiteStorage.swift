@@ -29,8 +29,14 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "MetaTune"
         do {
+            if FileManager.default.fileExists(atPath: path) {
+                // Inspect read-only first: a file that is not ours must not be changed at all
+                // (opening the pool would switch it to WAL journaling).
+                var inspection = configuration
+                inspection.readonly = true
+                try Self.checkOwnership(try DatabaseQueue(path: path, configuration: inspection), path: path)
+            }
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.checkOwnership(pool, path: path)
             try SQLiteSchema.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw StorageError.backend("cannot open storage '\(path)': \(error.message ?? error.description)")
@@ -48,7 +54,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
 
     /// A database with tables must be a MetaTune storage (or an empty file).
-    private static func checkOwnership(_ pool: DatabasePool, path: String) throws {
+    private static func checkOwnership(_ pool: some DatabaseReader, path: String) throws {
         try pool.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
             let own: Set<String> = ["grdb_migrations", "metatune_info", "studies", "trials", "intermediate_values", "sqlite_sequence"]

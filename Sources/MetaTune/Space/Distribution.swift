@@ -142,7 +142,9 @@ public enum Distribution: Hashable, Sendable, Codable {
         case .float(let dist):
             var value = raw
             if let step = dist.step {
-                value = dist.low + ((value - dist.low) / step).rounded() * step
+                // Snap onto the grid unless already on it (so 0.3 stays 0.3, not 0 + 3 × 0.1).
+                let snapped = dist.low + ((value - dist.low) / step).rounded() * step
+                if abs(value - snapped) > 1e-9 * step { value = snapped }
             }
             return .float(Swift.min(Swift.max(value, dist.low), dist.high))
         case .int(let dist):

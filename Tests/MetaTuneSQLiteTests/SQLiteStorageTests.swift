@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+import MetaTune
+@testable import MetaTuneSQLite
+
+/// What is particular to the SQLite file: persistence, several connections, and bad files.
+final class SQLiteStorageTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metatune-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    func testStudiesSurviveReopening() throws {
+        let file = path("a.sqlite")
+        do {
+            let study = try Study.create(name: "s", direction: .maximize, sampler: RandomSampler(), storage: try SQLiteStorage(path: file))
+            try study.optimize(trials: 5) { try $0.suggestFloat("x", in: 0...1) }
+        }
+        let reopened = try Study.load(name: "s", storage: try SQLiteStorage(path: file))
+        XCTAssertEqual(try reopened.trials.count, 5)
+        XCTAssertEqual(reopened.direction, .maximize)
+        try reopened.optimize(trials: 2) { try $0.suggestFloat("x", in: 0...1) }
+        XCTAssertEqual(try reopened.trials.map(\.number), Array(0..<7))
+    }
+
+    func testTwoConnectionsShareOneFileWithoutLosingTrials() throws {
+        let file = path("shared.sqlite")
+        let first = try SQLiteStorage(path: file)
+        let second = try SQLiteStorage(path: file)
+        let study = try first.createStudy(name: "s", direction: .minimize)
+        let numbers = NumberLog()
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let storage: Storage = worker % 2 == 0 ? first : second
+            while let trial = try? storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: nil, limit: 80) {
+                try? storage.finishTrial(trialID: trial.id, state: .complete, value: Double(trial.number), reason: nil)
+                numbers.add(trial.number)
+            }
+        }
+        XCTAssertEqual(numbers.sorted, Array(0..<80))
+        XCTAssertTrue(try second.allTrials(studyID: study.id).allSatisfy { $0.state == .complete })
+    }
+
+    func testMissingDirectoryIsAClearError() {
+        XCTAssertThrowsError(try SQLiteStorage(path: path("no/such/dir/x.sqlite"))) { error in
+            XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("no")))
+    }
+
+    func testAFileThatIsNotADatabaseIsRejectedAndLeftAlone() throws {
+        let file = path("notes.sqlite")
+        let text = "these are my notes, not a database\n"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try SQLiteStorage(path: file)) { error in
+            XCTAssertTrue("\(error)".contains("not a SQLite database"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), text)
+    }
+
+    func testAnotherProgramsDatabaseIsRejectedAndLeftAlone() throws {
+        let file = path("other.sqlite")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table users(id)'); c.commit()", file]
+        try process.run()
+        process.waitUntilExit()
+        try XCTSkipIf(process.terminationStatus != 0, "python3's sqlite3 is needed to make a foreign database")
+        let before = try Data(contentsOf: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try SQLiteStorage(path: file)) { error in
+            XCTAssertTrue("\(error)".contains("another program"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), before)
+    }
+
+    func testATruncatedDatabaseGivesAClearErrorAndNoCrash() throws {
+        let file = path("broken.sqlite")
+        do {
+            let storage = try SQLiteStorage(path: file)
+            let study = try storage.createStudy(name: "s", direction: .minimize)
+            for _ in 0..<50 { _ = try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: nil, limit: nil) }
+        }
+        // Keep the header, cut the rest short: SQLite reports a malformed database.
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        try? FileManager.default.removeItem(atPath: file + "-wal")
+        try? FileManager.default.removeItem(atPath: file + "-shm")
+        var damaged = data.prefix(100)
+        damaged.append(Data(repeating: 0xAB, count: 4096))
+        try damaged.write(to: URL(fileURLWithPath: file))
+        do {
+            let storage = try SQLiteStorage(path: file)
+            XCTAssertThrowsError(try storage.allStudies())
+        } catch {
+            XCTAssertTrue("\(error)".contains("broken.sqlite"), "the message names the file: \(error)")
+        }
+    }
+
+    func testLockedDatabaseTimesOutWithAClearError() throws {
+        let file = path("locked.sqlite")
+        let storage = try SQLiteStorage(path: file, busyTimeout: 0.2)
+        let study = try storage.createStudy(name: "s", direction: .minimize)
+        // Hold the write lock from another connection.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('begin immediate'); print('locked', flush=True); time.sleep(3)", file]
+        let pipe = Pipe()
+        holder.standardOutput = pipe
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        _ = pipe.fileHandleForReading.availableData  // wait for "locked"
+        try XCTSkipIf(!holder.isRunning, "python3's sqlite3 is needed to hold the lock")
+        XCTAssertThrowsError(try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: nil, limit: nil)) { error in
+            XCTAssertTrue("\(error)".contains("locked"), "\(error)")
+        }
+        holder.terminate()
+        holder.waitUntilExit()
+        XCTAssertNotNil(try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: nil, limit: nil),
+                        "works again once the lock is released")
+        XCTAssertEqual(try storage.allTrials(studyID: study.id).count, 1, "the failed attempt stored nothing")
+    }
+}
