@@ -33,13 +33,13 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if problem != "all" && BenchmarkProblem.named(problem) == nil {
-            throw ValidationError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
+            usageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
         }
         if sampler != "all" && !SamplerCatalog.names.contains(sampler) {
-            throw ValidationError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
+            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
         }
-        guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
-        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
+        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
+        guard seeds >= 1 else { usageError("--seeds must be at least 1, got \(seeds)") }
     }
 
     func run() throws {

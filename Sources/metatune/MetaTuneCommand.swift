@@ -16,3 +16,8 @@ func failClearly(_ error: Error) -> Never {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     Foundation.exit(1)
 }
+
+/// Exits with one clear line for a bad argument (argument-parser's own errors add the usage).
+func usageError(_ message: String) -> Never {
+    failClearly(StudyError.invalidArgument(message))
+}

@@ -38,17 +38,17 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
 
     func validate() throws {
-        guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
-        if let trialTimeout, !(trialTimeout > 0) { throw ValidationError("--trial-timeout must be positive") }
-        guard heartbeatGrace > 0 else { throw ValidationError("--heartbeat-grace must be positive") }
+        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
+        guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
+        if let trialTimeout, !(trialTimeout > 0) { usageError("--trial-timeout must be positive") }
+        guard heartbeatGrace > 0 else { usageError("--heartbeat-grace must be positive") }
         guard SamplerCatalog.names.contains(sampler) else {
-            throw ValidationError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
         guard PrunerCatalog.names.contains(pruner) else {
-            throw ValidationError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
+            usageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
         }
-        guard !command.isEmpty else { throw ValidationError("no command given: put the objective's command after '--'") }
+        guard !command.isEmpty else { usageError("no command given: put the objective's command after '--'") }
     }
 
     func run() throws {
