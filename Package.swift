@@ -37,8 +37,9 @@ let package = Package(
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite"]),
-        .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal"]),
-        .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport"]),
+        .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),
+        .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport"]),
     ]
 )

@@ -52,7 +52,7 @@ final class RunProgress: @unchecked Sendable {
         print("study '\(study.name)': \(history.trials.count) trials (\(counts.joined(separator: ", ")))")
         if let bestTrial = history.bestTrial {
             print("best value \(bestTrial.value!) at trial \(bestTrial.number):")
-            for name in bestTrial.params.keys.sorted() { print("  \(name) = \(bestTrial.params[name]!)") }
+            TrialReport.printParams(bestTrial.params)
         }
     }
 }

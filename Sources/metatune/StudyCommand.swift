@@ -9,14 +9,20 @@ struct StudyCommand: ParsableCommand {
         subcommands: [Create.self, List.self, Show.self, Best.self, Trials.self, Export.self, Delete.self]
     )
 
-    /// Opens the storage and the named study, or exits with one clear line.
-    static func load(_ name: String, _ storage: StorageOption) -> (Storage, StudyRecord) {
-        do {
-            let store = try storage.open()
-            guard let record = try store.study(named: name) else { throw StorageError.noSuchStudy(name) }
-            return (store, record)
-        } catch {
-            failClearly(error)
+    /// The study a subcommand works on: its name and storage.
+    struct Selection: ParsableArguments {
+        @Argument(help: "The study's name.") var name: String
+        @OptionGroup var storage: StorageOption
+
+        /// Runs `body` on the opened storage and study; any error exits with one clear line.
+        func run(_ body: (Storage, StudyRecord) throws -> Void) {
+            do {
+                let store = try storage.open()
+                guard let record = try store.study(named: name) else { throw StorageError.noSuchStudy(name) }
+                try body(store, record)
+            } catch {
+                failClearly(error)
+            }
         }
     }
 
@@ -63,13 +69,11 @@ struct StudyCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Summarise a study.")
-        @Argument(help: "The study's name.") var name: String
-        @OptionGroup var storage: StorageOption
+        @OptionGroup var study: Selection
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (store, record) = StudyCommand.load(name, storage)
-            do {
+            study.run { store, record in
                 let trials = try store.allTrials(studyID: record.id)
                 if json {
                     print(StudyReport.json(record, trials: trials))
@@ -82,47 +86,39 @@ struct StudyCommand: ParsableCommand {
                 print("trials     \(trials.count) (" + counts.joined(separator: ", ") + ")")
                 if let best = StudyHistory(direction: record.direction, trials: trials).bestTrial {
                     print("best       \(best.value!) (trial \(best.number))")
-                    for name in best.params.keys.sorted() { print("  \(name) = \(best.params[name]!)") }
+                    TrialReport.printParams(best.params)
                 }
-            } catch {
-                failClearly(error)
             }
         }
     }
 
     struct Best: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the best trial.")
-        @Argument(help: "The study's name.") var name: String
-        @OptionGroup var storage: StorageOption
+        @OptionGroup var study: Selection
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (store, record) = StudyCommand.load(name, storage)
-            do {
+            study.run { store, record in
                 guard let best = StudyHistory(direction: record.direction, trials: try store.allTrials(studyID: record.id)).bestTrial
-                else { throw StudyError.invalidArgument("study '\(name)' has no complete trial yet") }
+                else { throw StudyError.invalidArgument("study '\(record.name)' has no complete trial yet") }
                 if json {
                     print(TrialReport.json(best))
                 } else {
                     print("trial \(best.number): value \(best.value!)")
-                    for name in best.params.keys.sorted() { print("  \(name) = \(best.params[name]!)") }
+                    TrialReport.printParams(best.params)
                 }
-            } catch {
-                failClearly(error)
             }
         }
     }
 
     struct Trials: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a study's trials.")
-        @Argument(help: "The study's name.") var name: String
+        @OptionGroup var study: Selection
         @Option(help: "Only trials in this state: waiting, running, complete, pruned or failed.") var state: TrialState?
-        @OptionGroup var storage: StorageOption
         @Flag(help: "Print a JSON array of trials.") var json = false
 
         func run() throws {
-            let (store, record) = StudyCommand.load(name, storage)
-            do {
+            study.run { store, record in
                 let trials = try store.allTrials(studyID: record.id).filter { state == nil || $0.state == state }
                 if json {
                     print("[" + trials.map(TrialReport.json).joined(separator: ",") + "]")
@@ -134,24 +130,20 @@ struct StudyCommand: ParsableCommand {
                      trial.duration.map { String(format: "%.2f", $0) } ?? "-"]
                         + names.map { trial.params[$0]?.description ?? "-" } + [trial.failReason ?? ""]
                 })
-            } catch {
-                failClearly(error)
             }
         }
     }
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Export a study's trials as CSV or JSON.")
-        @Argument(help: "The study's name.") var name: String
+        @OptionGroup var study: Selection
         @Option(help: "csv or json.") var format: ExportFormat
         @Option(help: "Write to this file instead of standard output.") var output: String?
-        @OptionGroup var storage: StorageOption
 
         enum ExportFormat: String, ExpressibleByArgument { case csv, json }
 
         func run() throws {
-            let (store, record) = StudyCommand.load(name, storage)
-            do {
+            study.run { store, record in
                 let trials = try store.allTrials(studyID: record.id)
                 let text = format == .csv ? StudyReport.csv(trials) : StudyReport.exportJSON(record, trials: trials)
                 if let output {
@@ -159,26 +151,20 @@ struct StudyCommand: ParsableCommand {
                 } else {
                     print(text, terminator: "")
                 }
-            } catch {
-                failClearly(error)
             }
         }
     }
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a study and all its trials.")
-        @Argument(help: "The study's name.") var name: String
+        @OptionGroup var study: Selection
         @Flag(help: "Confirm the deletion.") var yes = false
-        @OptionGroup var storage: StorageOption
 
         func run() throws {
-            guard yes else { failClearly(StudyError.invalidArgument("refusing to delete study '\(name)' without --yes")) }
-            let (store, record) = StudyCommand.load(name, storage)
-            do {
+            guard yes else { usageError("refusing to delete study '\(study.name)' without --yes") }
+            study.run { store, record in
                 try store.deleteStudy(id: record.id)
-                print("deleted study '\(name)'")
-            } catch {
-                failClearly(error)
+                print("deleted study '\(record.name)'")
             }
         }
     }

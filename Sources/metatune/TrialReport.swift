@@ -28,6 +28,11 @@ enum TrialReport {
         return object.text
     }
 
+    /// Prints `  name = value` lines, sorted by name.
+    static func printParams(_ params: [String: ParamValue]) {
+        for name in params.keys.sorted() { print("  \(name) = \(params[name]!)") }
+    }
+
     /// A value for a table cell.
     static func cell(_ value: Double?) -> String {
         guard let value else { return "-" }

@@ -1,14 +1,15 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// Bad input gets one clear line on standard error and a non-zero exit, and nothing stored changes.
 final class BadInputTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryDirectory!
+    private var directory: URL { temporary.url }
     private var cli: CLI!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metatune-bad-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("metatune-bad")
         cli = CLI(workingDirectory: directory)
         try write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
         // A study with a few trials that every bad command below must leave untouched.
@@ -17,7 +18,7 @@ final class BadInputTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        temporary = nil
     }
 
     private func write(_ name: String, _ text: String) throws {

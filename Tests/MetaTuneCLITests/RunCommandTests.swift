@@ -1,16 +1,17 @@
 import Foundation
 import XCTest
+import TestSupport
 import MetaTune
 import MetaTuneSQLite
 
 /// `metatune run` and `metatune study` end to end, with real processes and a real SQLite file.
 final class RunCommandTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryDirectory!
+    private var directory: URL { temporary.url }
     private var cli: CLI!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metatune-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("metatune-cli")
         cli = CLI(workingDirectory: directory)
         try "x: {type: float, low: -2, high: 2}\nkind: {type: categorical, choices: [a, b]}\n"
             .write(to: directory.appendingPathComponent("space.yaml"), atomically: true, encoding: .utf8)
@@ -18,7 +19,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        temporary = nil
     }
 
     private var databasePath: String { directory.appendingPathComponent("metatune.sqlite").path }

@@ -1,21 +1,22 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// The `study` commands' output.
 final class StudyCommandTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryDirectory!
+    private var directory: URL { temporary.url }
     private var cli: CLI!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metatune-study-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("metatune-study")
         cli = CLI(workingDirectory: directory)
         try "x: {type: float, low: 0, high: 1}\nname: {type: categorical, choices: ['a,b', 'c\"d']}\n"
             .write(to: directory.appendingPathComponent("space.yaml"), atomically: true, encoding: .utf8)
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        temporary = nil
     }
 
     func testCreateListShowBestExportAndDelete() throws {

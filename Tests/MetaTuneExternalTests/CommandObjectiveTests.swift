@@ -1,19 +1,20 @@
 import Foundation
 import XCTest
+import TestSupport
 import MetaTune
 @testable import MetaTuneExternal
 
 /// External objectives with real child processes (/bin/sh and python3).
 final class CommandObjectiveTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryDirectory!
+    private var directory: URL { temporary.url }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metatune-ext-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("metatune-ext")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        temporary = nil
     }
 
     /// Runs one trial of `arguments` (with parameter `x` in 0...1) and returns the stored trial.

@@ -1,19 +1,20 @@
 import Foundation
 import XCTest
+import TestSupport
 import MetaTune
 @testable import MetaTuneSQLite
 
 /// What is particular to the SQLite file: persistence, several connections, and bad files.
 final class SQLiteStorageTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryDirectory!
+    private var directory: URL { temporary.url }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metatune-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("metatune-sqlite")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        temporary = nil
     }
 
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

@@ -1,19 +1,20 @@
 import Foundation
 import XCTest
+import TestSupport
 import MetaTune
 @testable import MetaTuneSQLite
 
 /// One contract, every storage: each test runs against the in-memory store and a SQLite file.
 final class StorageContractTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryDirectory!
+    private var directory: URL { temporary.url }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metatune-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("metatune-storage")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        temporary = nil
     }
 
     private func storages() throws -> [(String, Storage)] {
