@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "MetaTune", targets: ["MetaTune"]),
         .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "Neural", targets: ["Neural"]),
         .library(name: "MetaTuneSQLite", targets: ["MetaTuneSQLite"]),
         .library(name: "MetaTuneExternal", targets: ["MetaTuneExternal"]),
         .executable(name: "metatune", targets: ["metatune"]),
@@ -16,9 +17,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
-        .target(name: "Numerics"),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Numerics", dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]),
+        .target(name: "Neural", dependencies: ["Numerics", .product(name: "CSV", package: "CSV.swift")],
+                resources: [.copy("Resources")]),
         .target(
             name: "MetaTune",
             dependencies: ["Numerics", .product(name: "Yams", package: "Yams")]
@@ -36,6 +41,7 @@ let package = Package(
             dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport"]),

@@ -66,15 +66,43 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 }
 
-/// SplitMix64, used only to expand a seed into the xoshiro state.
-struct SplitMix64 {
-    var state: UInt64
+/// SplitMix64 (Steele, Lea & Flood 2014): the generator the training-benchmark protocol
+/// prescribes (so every engine draws identical initial weights and batch orders), and the seed
+/// expander of `SeededGenerator`.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
 
-    mutating func next() -> UInt64 {
+    public init(state: UInt64) {
+        self.state = state
+    }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// A double in [0, 1) from the top 53 bits of one draw.
+    public mutating func nextU53() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A float in [0, 1) from the top 24 bits of one draw (exact in Float32).
+    public mutating func nextU24() -> Float {
+        Float(next() >> 40) * 0x1.0p-24
+    }
+
+    /// The Fisher–Yates permutation of 0..<n, one draw per position from n − 1 down to 1.
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var order = Array(0..<n)
+        var i = n - 1
+        while i >= 1 {
+            let j = Int(next() % UInt64(i + 1))
+            order.swapAt(i, j)
+            i -= 1
+        }
+        return order
     }
 }

@@ -1,0 +1,6 @@
+// OpenBLAS's CBLAS interface (Debian/Ubuntu: libopenblas-dev, installed by scripts/install-deps.sh).
+#include <cblas.h>
+
+// Declared by OpenBLAS's own cblas.h; repeated here for distributions whose cblas.h is the generic one.
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);

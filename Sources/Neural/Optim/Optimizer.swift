@@ -1,0 +1,176 @@
+import Foundation
+
+/// Updates parameters from their gradients.
+public protocol Optimizer: AnyObject {
+    /// The parameters it updates.
+    var parameters: [Tensor] { get }
+    /// The learning rate of the next step (schedules change it between steps).
+    var learningRate: Float { get set }
+    /// Applies one update from the parameters' current gradients.
+    func step()
+}
+
+extension Optimizer {
+    /// Clears every parameter's gradient.
+    public func zeroGrad() {
+        for p in parameters { p.zeroGrad() }
+    }
+
+    /// Scales all gradients so that their global L2 norm is at most `maxNorm`; returns the norm
+    /// before clipping.
+    @discardableResult
+    public func clipGradients(maxNorm: Float) -> Float {
+        var sum: Double = 0
+        for p in parameters { for g in p.grad { sum += Double(g * g) } }
+        let norm = Float(sum.squareRoot())
+        if norm > maxNorm && norm > 0 {
+            let scale = maxNorm / norm
+            for p in parameters where !p.grad.isEmpty {
+                p.accumulateGrad { g in for i in 0..<g.count { g[i] *= scale } }
+            }
+        }
+        return norm
+    }
+}
+
+/// Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay.
+public final class SGD: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let momentum: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+    private var velocity: [[Float]]
+
+    public init(parameters: [Tensor], learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        velocity = parameters.map { [Float](repeating: 0, count: $0.count) }
+    }
+
+    public func step() {
+        for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
+            let (lr, mu, wd, nesterov) = (learningRate, momentum, weightDecay, self.nesterov)
+            p.grad.withUnsafeBufferPointer { g in
+                velocity[index].withUnsafeMutableBufferPointer { v in
+                    p.data.withUnsafeMutableBufferPointer { x in
+                        for i in 0..<x.count {
+                            var d = g[i] + wd * x[i]
+                            if mu != 0 {
+                                v[i] = mu * v[i] + d
+                                d = nesterov ? d + mu * v[i] : v[i]
+                            }
+                            x[i] -= lr * d
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adam (Kingma & Ba) with L2 weight decay added to the gradient, or, as AdamW
+/// (`decoupledWeightDecay`), decay applied to the weights directly (Loshchilov & Hutter).
+public final class Adam: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+    public let decoupledWeightDecay: Bool
+    private var m: [[Float]]
+    private var v: [[Float]]
+    private var t = 0
+
+    public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+        m = parameters.map { [Float](repeating: 0, count: $0.count) }
+        v = m
+    }
+
+    public func step() {
+        t += 1
+        let correction1 = 1 - Foundation.pow(beta1, Float(t))
+        let correction2 = 1 - Foundation.pow(beta2, Float(t))
+        let (lr, b1, b2, eps, wd, decoupled) = (learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
+        for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
+            p.grad.withUnsafeBufferPointer { g in
+                m[index].withUnsafeMutableBufferPointer { m in
+                    v[index].withUnsafeMutableBufferPointer { v in
+                        p.data.withUnsafeMutableBufferPointer { x in
+                            for i in 0..<x.count {
+                                var grad = g[i]
+                                if wd != 0 {
+                                    if decoupled { x[i] -= lr * wd * x[i] } else { grad += wd * x[i] }
+                                }
+                                m[i] = b1 * m[i] + (1 - b1) * grad
+                                v[i] = b2 * v[i] + (1 - b2) * grad * grad
+                                x[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// RMSProp (Hinton) with optional momentum and L2 weight decay.
+public final class RMSProp: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let decay: Float
+    public let epsilon: Float
+    public let momentum: Float
+    public let weightDecay: Float
+    private var square: [[Float]]
+    private var buffer: [[Float]]
+
+    public init(parameters: [Tensor], learningRate: Float = 1e-2, decay: Float = 0.99, epsilon: Float = 1e-8,
+                momentum: Float = 0, weightDecay: Float = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.decay = decay
+        self.epsilon = epsilon
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        square = parameters.map { [Float](repeating: 0, count: $0.count) }
+        buffer = square
+    }
+
+    public func step() {
+        let (lr, rho, eps, mu, wd) = (learningRate, decay, epsilon, momentum, weightDecay)
+        for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
+            p.grad.withUnsafeBufferPointer { g in
+                square[index].withUnsafeMutableBufferPointer { s in
+                    buffer[index].withUnsafeMutableBufferPointer { b in
+                        p.data.withUnsafeMutableBufferPointer { x in
+                            for i in 0..<x.count {
+                                let grad = g[i] + wd * x[i]
+                                s[i] = rho * s[i] + (1 - rho) * grad * grad
+                                let update = grad / (s[i].squareRoot() + eps)
+                                if mu != 0 {
+                                    b[i] = mu * b[i] + update
+                                    x[i] -= lr * b[i]
+                                } else {
+                                    x[i] -= lr * update
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import XCTest
+import Numerics
+@testable import Neural
+
+/// Every operation's gradient against central finite differences (computed in Double from the
+/// Float32 forward pass, so tolerances are loose but meaningful).
+final class GradientCheckTests: XCTestCase {
+    private func randomTensor(_ shape: [Int], seed: UInt64, scale: Double = 1) -> Tensor {
+        var generator = SeededGenerator(seed: seed)
+        return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float((generator.nextUniform() * 2 - 1) * scale) },
+                      requiresGrad: true)
+    }
+
+    /// Compares analytic gradients of `loss(inputs)` with finite differences for every input element.
+    private func check(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 2e-2,
+                       file: StaticString = #filePath, line: UInt = #line, _ loss: () -> Tensor) {
+        for input in inputs { input.zeroGrad() }
+        loss().backward()
+        for (n, input) in inputs.enumerated() {
+            let analytic = input.grad
+            XCTAssertEqual(analytic.count, input.count, "input \(n) got no gradient", file: file, line: line)
+            for i in 0..<input.count {
+                let original = input.data[i]
+                input.data[i] = original + epsilon
+                let plus = Double(loss().scalar)
+                input.data[i] = original - epsilon
+                let minus = Double(loss().scalar)
+                input.data[i] = original
+                let numeric = Float((plus - minus) / Double(2 * epsilon))
+                let scale = max(1, abs(numeric), abs(analytic[i]))
+                XCTAssertEqual(analytic[i], numeric, accuracy: tolerance * scale, "input \(n)[\(i)]", file: file, line: line)
+            }
+        }
+    }
+
+    /// A scalar that depends on every element with distinct weights.
+    private func weightedSum(_ x: Tensor) -> Tensor {
+        let weights = Tensor(shape: [x.count, 1], data: (0..<x.count).map { Float($0 % 7) * 0.3 - 0.8 })
+        return x.reshaped([1, x.count]).matmul(weights)
+    }
+
+    func testMatmulAndLinear() {
+        let x = randomTensor([3, 4], seed: 1), w = randomTensor([4, 5], seed: 2), b = randomTensor([5], seed: 3)
+        check([x, w]) { weightedSum(x.matmul(w)) }
+        check([x, w, b]) { weightedSum(x.linear(weight: w, bias: b)) }
+    }
+
+    func testActivations() {
+        let x = randomTensor([2, 6], seed: 4, scale: 2)
+        x.data = x.data.map { abs($0) < 0.05 ? 0.3 : $0 }  // keep away from ReLU's kink
+        check([x]) { weightedSum(x.relu()) }
+        check([x]) { weightedSum(x.tanh()) }
+        check([x]) { weightedSum(x.sigmoid()) }
+        check([x]) { weightedSum(x.gelu()) }
+    }
+
+    func testLosses() {
+        let logits = randomTensor([4, 3], seed: 5, scale: 3)
+        check([logits]) { logits.softmaxCrossEntropy(labels: [0, 2, 1, 2]) }
+        let prediction = randomTensor([2, 3], seed: 6)
+        check([prediction]) { prediction.meanSquaredError([0.5, -0.2, 0.1, 0.9, 0, -1]) }
+    }
+
+    func testSoftmaxCrossEntropyValue() {
+        // Uniform logits: the loss is ln(classes).
+        let logits = Tensor(shape: [2, 4], data: [Float](repeating: 3, count: 8))
+        XCTAssertEqual(logits.softmaxCrossEntropy(labels: [1, 3]).scalar, log(4), accuracy: 1e-6)
+        // Huge logits stay finite (stable log-sum-exp).
+        let large = Tensor(shape: [1, 2], data: [1000, 0])
+        XCTAssertEqual(large.softmaxCrossEntropy(labels: [1]).scalar, 1000, accuracy: 1e-3)
+    }
+
+    func testDropoutKeepsExpectationAndPassesGradientThroughKeptUnits() {
+        var generator = SeededGenerator(seed: 9)
+        let x = Tensor(shape: [1, 10_000], data: [Float](repeating: 1, count: 10_000), requiresGrad: true)
+        let y = x.dropout(rate: 0.3, using: &generator)
+        let mean = y.data.reduce(0, +) / Float(y.count)
+        XCTAssertEqual(mean, 1, accuracy: 0.03)
+        XCTAssertTrue(y.data.allSatisfy { $0 == 0 || abs($0 - 1 / 0.7) < 1e-6 })
+        weightedSum(y).backward()
+        for i in 0..<x.count where y.data[i] == 0 { XCTAssertEqual(x.grad[i], 0) }
+    }
+
+    func testGradientsAccumulateOverSharedUse() {
+        let x = randomTensor([2, 2], seed: 7)
+        check([x]) { weightedSum(x.matmul(x)) }
+    }
+}
