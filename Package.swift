@@ -38,7 +38,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "Neural", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics"]),

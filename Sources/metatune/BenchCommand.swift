@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaTune
+import Neural
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,16 @@ struct BenchCommand: ParsableCommand {
     )
 
     @Option(help: "A benchmark problem, or 'all'.")
-    var problem: String
+    var problem: String?
+
+    @Option(help: "A training benchmark of bench/dl.md instead: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var train: String?
+
+    @Option(help: "BLAS threads for --train.")
+    var threads: Int = 1
+
+    @Flag(help: "The protocol's quick mode for --train (fewer runs and samples).")
+    var quick = false
 
     @Option(help: "A sampler, or 'all'.")
     var sampler: String = "tpe"
@@ -32,6 +42,14 @@ struct BenchCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if let train {
+            guard TrainingBenchmark(rawValue: train) != nil else {
+                usageError("unknown training benchmark '\(train)' (expected one of: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
+            return
+        }
+        guard let problem else { usageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
         if problem != "all" && BenchmarkProblem.named(problem) == nil {
             usageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
         }
@@ -43,6 +61,18 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let train {
+            do {
+                let result = try TrainingBenchmark(rawValue: train)!.run(threads: threads, quick: quick)
+                print(json ? result.json : String(format: "%@ (%d thread%@): %.0f samples/s, %.3f s%@", result.benchmark.rawValue,
+                                                  threads, threads == 1 ? "" : "s", result.samplesPerSecond, result.seconds,
+                                                  result.validationAccuracy.map { String(format: ", validation accuracy %.4f", $0) } ?? ""))
+            } catch {
+                failClearly(error)
+            }
+            return
+        }
+        let problem = self.problem!
         let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
         let samplers = sampler == "all" ? SamplerCatalog.names : [sampler]
         if !json && !quiet {
