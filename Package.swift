@@ -32,16 +32,18 @@ let package = Package(
             name: "MetaTuneSQLite",
             dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
         .target(
             name: "MetaTuneExternal",
             dependencies: ["MetaTune", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "Neural", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "Neural", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
+        .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport"]),

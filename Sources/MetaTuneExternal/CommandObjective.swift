@@ -7,18 +7,6 @@ import System
 import SystemPackage
 #endif
 
-/// A flag a signal handler (Ctrl-C) raises to stop running commands; shared by every trial.
-public final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var raised = false
-
-    public init() {}
-
-    public var isRaised: Bool { lock.withLock { raised } }
-
-    public func raise() { lock.withLock { raised = true } }
-}
-
 /// Why an external trial did not produce a value.
 public struct CommandFailure: Error, CustomStringConvertible {
     public let reason: String

@@ -61,7 +61,9 @@ struct RunCommand: ParsableCommand {
             let template = try CommandTemplate(arguments: command, parameterNames: Set(space.parameters.map(\.name)))
             try ExecutableLookup.check(command[0])
             let store = try storage.open()
-            study = try openStudy(store, space: space)
+            study = try StudyOpener.open(store, name: self.study, direction: direction,
+                                         sampler: try SamplerCatalog.make(sampler, seed: seed, space: space),
+                                         pruner: try PrunerCatalog.make(pruner))
             objective = CommandObjective(template: template, timeout: trialTimeout, stop: stop)
         } catch {
             failClearly(error)
@@ -99,24 +101,6 @@ struct RunCommand: ParsableCommand {
             Foundation.exit(130)
         }
         if !json && !quiet { progress.printSummary() }
-    }
-
-    /// Creates the study, or loads it and checks the requested direction agrees.
-    private func openStudy(_ store: Storage, space: SearchSpace) throws -> Study {
-        let sampler = try SamplerCatalog.make(self.sampler, seed: seed, space: space)
-        let pruner = try PrunerCatalog.make(self.pruner)
-        if let existing = try store.study(named: study) {
-            if let direction, direction != existing.direction {
-                throw StudyError.directionMismatch(study: study, stored: existing.direction, requested: direction)
-            }
-            return try Study.load(name: study, storage: store, sampler: sampler, pruner: pruner)
-        }
-        do {
-            return try Study.create(name: study, direction: direction ?? .minimize, sampler: sampler, pruner: pruner, storage: store)
-        } catch StorageError.studyExists {
-            // Another runner created it a moment ago.
-            return try Study.load(name: study, storage: store, sampler: sampler, pruner: pruner)
-        }
     }
 
     private func note(_ text: String) {

@@ -20,6 +20,9 @@ extension Dataset {
         guard FileManager.default.fileExists(atPath: path) else { throw DatasetError("\(path): no such file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError("\(path): cannot be read") }
         guard let text = String(data: data, encoding: .utf8) else { throw DatasetError("\(path): is not UTF-8 text") }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw DatasetError("\(path): the file is empty (expected a header row and data rows)")
+        }
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)

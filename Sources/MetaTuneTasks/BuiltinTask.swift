@@ -1,0 +1,103 @@
+import Foundation
+import MetaTune
+import Neural
+
+/// A built-in model family that MetaTune can train itself.
+public enum BuiltinModel: String, CaseIterable, Sendable {
+    case mlp
+
+    /// The documented default search space (a YAML file given with `--space` replaces it).
+    public var defaultSpace: SearchSpace {
+        switch self {
+        case .mlp:
+            return try! SearchSpaceFile.parse("""
+            learning_rate: {type: float, low: 1.0e-4, high: 1.0e-1, log: true}
+            batch_size:    {type: int, low: 16, high: 256, log: true}
+            depth:         {type: int, low: 1, high: 3}
+            width:         {type: int, low: 16, high: 512, log: true}
+            activation:    {type: categorical, choices: [relu, gelu, tanh]}
+            dropout:       {type: float, low: 0.0, high: 0.5}
+            weight_decay:  {type: float, low: 1.0e-6, high: 1.0e-2, log: true}
+            optimizer:     {type: categorical, choices: [adam, adamw, sgd, rmsprop]}
+            """, file: "default mlp space")
+        }
+    }
+}
+
+/// What a trial's objective value is.
+public enum TaskMetric: String, CaseIterable, Sendable {
+    /// Validation accuracy after the final epoch (maximise).
+    case accuracy
+    /// The best validation accuracy of any epoch (maximise).
+    case bestAccuracy = "best-accuracy"
+    /// Validation log-loss after the final epoch (minimise).
+    case logLoss = "log-loss"
+
+    public var direction: StudyDirection { self == .logLoss ? .minimize : .maximize }
+}
+
+/// A data set prepared for tuning: a seeded stratified train/validation split, standardised with
+/// statistics of the training part only.
+public struct BuiltinTask: Sendable {
+    public let name: String
+    public let model: BuiltinModel
+    public let train: Dataset
+    public let validation: Dataset
+    public let epochs: Int
+    public let metric: TaskMetric
+
+    public init(name: String, data: Dataset, model: BuiltinModel, epochs: Int, metric: TaskMetric = .accuracy,
+                validationFraction: Double = 0.2, seed: UInt64 = 0) throws {
+        guard epochs >= 1 else { throw StudyError.invalidArgument("--epochs must be at least 1") }
+        guard data.count >= 2 * data.classCount else {
+            throw StudyError.invalidArgument("\(name): \(data.count) rows are too few for \(data.classCount) classes")
+        }
+        let split = data.stratifiedSplit(validationFraction: validationFraction, seed: seed)
+        let standardizer = Standardizer(fitting: split.train)
+        self.name = name
+        self.model = model
+        self.train = standardizer.apply(split.train)
+        self.validation = standardizer.apply(split.validation)
+        self.epochs = epochs
+        self.metric = metric
+    }
+
+    /// Trains the model a trial's parameters describe, reporting validation accuracy after each
+    /// epoch (the learning curve; pruning stops the trial) and returning the metric.
+    public func evaluate(_ trial: Trial, space: SearchSpace) throws -> Double {
+        let params = try trial.suggest(space: space)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = params["epochs"]?.intValue ?? epochs
+        configuration.batchSize = params["batch_size"]?.intValue ?? 32
+        configuration.learningRate = Float(params["learning_rate"]?.doubleValue ?? 1e-3)
+        configuration.weightDecay = Float(params["weight_decay"]?.doubleValue ?? 0)
+        configuration.momentum = Float(params["momentum"]?.doubleValue ?? 0.9)
+        configuration.seed = UInt64(trial.number)
+        if let name = params["optimizer"]?.stringValue {
+            guard let kind = OptimizerKind(rawValue: name) else {
+                throw StudyError.invalidArgument("unknown optimizer '\(name)' (expected one of: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            configuration.optimizer = kind
+        }
+        let activationName = params["activation"]?.stringValue ?? "relu"
+        guard let activation = Activation(rawValue: activationName) else {
+            throw StudyError.invalidArgument("unknown activation '\(activationName)' (expected one of: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let network = Architectures.mlp(inputs: train.featureCount, classes: train.classCount,
+                                        depth: params["depth"]?.intValue ?? 2, width: params["width"]?.intValue ?? 128,
+                                        activation: activation, dropout: Float(params["dropout"]?.doubleValue ?? 0),
+                                        seed: UInt64(trial.number))
+        var best = 0.0
+        let reports = try Trainer.fit(network, train: train, validation: validation, configuration: configuration) { report in
+            best = max(best, report.validationAccuracy)
+            try trial.report(metric == .logLoss ? report.validationLoss : report.validationAccuracy, step: report.epoch)
+            if try trial.shouldPrune { throw TrialPruned("pruned after epoch \(report.epoch + 1)") }
+        }
+        let last = reports.last!
+        switch metric {
+        case .accuracy: return last.validationAccuracy
+        case .bestAccuracy: return best
+        case .logLoss: return last.validationLoss
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import MetaTune
+import MetaTuneTasks
+import Neural
+import Numerics
+
+struct TuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Tune a built-in model trained by MetaTune's own engine on a CSV data set or the bundled digits.",
+        discussion: """
+        The data is split (stratified, seeded) into 80 % training and 20 % validation rows, standardised with
+        training statistics. Each trial trains the model with the suggested hyperparameters and reports the
+        validation accuracy after every epoch (the learning curve, used by --pruner). The objective is the
+        validation accuracy after the final epoch (--metric best-accuracy or log-loss to change it).
+        The default MLP space tunes learning_rate, batch_size, depth, width, activation, dropout, weight_decay and
+        optimizer; a YAML file given with --space replaces it (it may add momentum or epochs).
+        """
+    )
+
+    @Option(help: "A CSV file: a header row, numeric feature columns and a 'label' column.") var data: String?
+    @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
+    @Option(help: "The class column of --data.") var labelColumn: String = "label"
+    @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
+    @Option(help: "Number of trials this command adds to the study.") var trials: Int
+    @Option(help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
+    @Option(help: "accuracy, best-accuracy or log-loss.") var metric: String = "accuracy"
+    @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
+    @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "median"
+    @Option(help: "A YAML or JSON search space replacing the model's default one.") var space: String?
+    @Option(help: "The study's name (default: tune-DATA-MODEL).") var study: String?
+    @OptionGroup var storage: StorageOption
+    @Option(help: "Random seed (sampler and data split).") var seed: UInt64 = 0
+    @Option(help: "BLAS threads.") var threads: Int = 1
+    @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
+    @Flag(help: "No progress output.") var quiet = false
+
+    func validate() throws {
+        if (data == nil) == (dataset == nil) { usageError("give exactly one of --data FILE.csv and --dataset digits") }
+        if let dataset, dataset != "digits" { usageError("unknown data set '\(dataset)' (bundled: digits)") }
+        guard BuiltinModel(rawValue: model) != nil else {
+            usageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard TaskMetric(rawValue: metric) != nil else {
+            usageError("unknown metric '\(metric)' (expected one of: \(TaskMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
+        guard epochs >= 1 else { usageError("--epochs must be at least 1, got \(epochs)") }
+        guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
+        guard SamplerCatalog.names.contains(sampler) else {
+            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+        }
+        guard PrunerCatalog.names.contains(pruner) else {
+            usageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
+        }
+    }
+
+    func run() throws {
+        BLAS.setThreads(threads)
+        let builtin = BuiltinModel(rawValue: model)!
+        let metric = TaskMetric(rawValue: self.metric)!
+        let task: BuiltinTask
+        let searchSpace: SearchSpace
+        let study: Study
+        do {
+            let (name, dataSet) = try loadData()
+            task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric, seed: seed)
+            searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
+            study = try StudyOpener.open(try storage.open(), name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
+                                         sampler: try SamplerCatalog.make(sampler, seed: seed, space: searchSpace),
+                                         pruner: try PrunerCatalog.make(pruner))
+        } catch {
+            failClearly(error)
+        }
+        if !quiet && !json {
+            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows, \(task.train.featureCount) features, \(task.train.classCount) classes; \(trials) trials of up to \(epochs) epochs (study '\(study.name)')\n".utf8))
+        }
+        let stopped = StopFlag()
+        InterruptHandler.install { stopped.raise() }
+        let total = ((try? study.trials.count) ?? 0) + trials
+        let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
+        progress.start()
+        do {
+            try study.optimize(trials: trials, stopWhen: { stopped.isRaised },
+                               onTrialFinished: { progress.finished($0) }) { trial in
+                try task.evaluate(trial, space: searchSpace)
+            }
+        } catch {
+            progress.end()
+            failClearly(error)
+        }
+        progress.end()
+        if stopped.isRaised { Foundation.exit(130) }
+        if !json && !quiet { progress.printSummary() }
+    }
+
+    private func loadData() throws -> (String, Dataset) {
+        if let data {
+            return (URL(fileURLWithPath: data).deletingPathExtension().lastPathComponent,
+                    try Dataset.loadCSV(path: data, labelColumn: labelColumn))
+        }
+        return ("digits", try Dataset.digits())
+    }
+}

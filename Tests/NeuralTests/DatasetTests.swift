@@ -1,0 +1,77 @@
+import XCTest
+import TestSupport
+@testable import Neural
+
+final class DatasetTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory("metatune-data")
+    }
+
+    override func tearDownWithError() throws {
+        temporary = nil
+    }
+
+    private func load(_ text: String, label: String = "label") throws -> Dataset {
+        try temporary.write("d.csv", text)
+        return try Dataset.loadCSV(path: temporary.path("d.csv"), labelColumn: label)
+    }
+
+    private func assertError(_ text: String, label: String = "label", mentions words: [String],
+                             file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try load(text, label: label), file: file, line: line) { error in
+            for word in words { XCTAssertTrue("\(error)".contains(word), "'\(error)' lacks '\(word)'", file: file, line: line) }
+        }
+    }
+
+    func testLoadsFeaturesAndRemapsLabels() throws {
+        let data = try load("a,label,b\n1,7,2\n3,5,4\n5,7,6\n")
+        XCTAssertEqual(data.featureNames, ["a", "b"])
+        XCTAssertEqual(data.features, [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(data.labels, [1, 0, 1], "labels 5 and 7 become 0 and 1")
+        XCTAssertEqual(data.classCount, 2)
+        XCTAssertEqual(try load("x,y\n1,0\n2,1\n", label: "y").labels, [0, 1])
+    }
+
+    func testBadFilesAreClearErrorsNamingRowOrColumn() {
+        assertError("a,label\n1,0\n2\n", mentions: ["row 3", "1 cells", "header has 2"])
+        assertError("a,label\n1,0\nx,1\n", mentions: ["row 3", "column 'a'", "'x' is not a number"])
+        assertError("a,b\n1,0\n", mentions: ["no 'label' column"])
+        assertError("a,label\n1,3\n2,3\n", mentions: ["single class"])
+        assertError("", mentions: ["empty"])
+        assertError("a,label\n", mentions: ["no data rows"])
+        XCTAssertThrowsError(try Dataset.loadCSV(path: temporary.path("missing.csv"))) { error in
+            XCTAssertTrue("\(error)".contains("no such file"))
+        }
+    }
+
+    func testBundledDigits() throws {
+        let digits = try Dataset.digits()
+        XCTAssertEqual(digits.count, 1797)
+        XCTAssertEqual(digits.featureCount, 64)
+        XCTAssertEqual(digits.classCount, 10)
+        XCTAssertEqual(digits.imageShape, [1, 8, 8])
+        XCTAssertTrue(digits.features.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+
+    func testStratifiedSplitKeepsClassSharesAndIsSeeded() throws {
+        let digits = try Dataset.digits()
+        let (train, validation) = digits.stratifiedSplit(validationFraction: 0.2, seed: 3)
+        XCTAssertEqual(train.count + validation.count, digits.count)
+        for label in 0..<10 {
+            let share = Double(validation.labels.filter { $0 == label }.count) / Double(digits.labels.filter { $0 == label }.count)
+            XCTAssertEqual(share, 0.2, accuracy: 0.01)
+        }
+        XCTAssertEqual(digits.stratifiedSplit(validationFraction: 0.2, seed: 3).validation.labels, validation.labels)
+        XCTAssertNotEqual(digits.stratifiedSplit(validationFraction: 0.2, seed: 4).validation.features, validation.features)
+    }
+
+    func testStandardizerUsesTrainingStatisticsOnly() {
+        let train = Dataset(features: [1, 10, 3, 10], labels: [0, 1], featureCount: 2, classCount: 2)
+        let other = Dataset(features: [2, 5], labels: [0], featureCount: 2, classCount: 2)
+        let standardizer = Standardizer(fitting: train)
+        XCTAssertEqual(standardizer.apply(train).features, [-1, 0, 1, 0])
+        XCTAssertEqual(standardizer.apply(other).features, [0, -5], "the constant feature keeps scale 1")
+    }
+}

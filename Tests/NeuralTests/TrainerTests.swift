@@ -1,0 +1,88 @@
+import XCTest
+import Numerics
+@testable import Neural
+
+final class TrainerTests: XCTestCase {
+    private func digitsSplit() throws -> (Dataset, Dataset) {
+        let split = try Dataset.digits().stratifiedSplit(validationFraction: 0.2, seed: 0)
+        let standardizer = Standardizer(fitting: split.train)
+        return (standardizer.apply(split.train), standardizer.apply(split.validation))
+    }
+
+    func testASensibleMLPReachesNinetyFivePercentOnDigits() throws {
+        let (train, validation) = try digitsSplit()
+        let model = Architectures.mlp(inputs: 64, classes: 10, depth: 1, width: 128, activation: .relu, dropout: 0, seed: 1)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 20
+        let reports = try Trainer.fit(model, train: train, validation: validation, configuration: configuration)
+        XCTAssertGreaterThanOrEqual(reports.last!.validationAccuracy, 0.95)
+        XCTAssertLessThan(reports.last!.trainLoss, reports.first!.trainLoss)
+    }
+
+    func testSameSeedGivesAnIdenticalTrainingCurve() throws {
+        let (train, validation) = try digitsSplit()
+        func curve() throws -> [Double] {
+            let model = Architectures.mlp(inputs: 64, classes: 10, depth: 2, width: 32, activation: .gelu, dropout: 0.2, seed: 5)
+            var configuration = TrainingConfiguration()
+            configuration.epochs = 3
+            configuration.seed = 9
+            return try Trainer.fit(model, train: train, validation: validation, configuration: configuration).map(\.validationLoss)
+        }
+        XCTAssertEqual(try curve(), try curve())
+    }
+
+    func testDivergenceStopsWithAClearError() throws {
+        let (train, validation) = try digitsSplit()
+        let model = Architectures.mlp(inputs: 64, classes: 10, depth: 2, width: 64, activation: .relu, dropout: 0, seed: 1)
+        var configuration = TrainingConfiguration()
+        configuration.optimizer = .sgd
+        configuration.learningRate = 1e6
+        XCTAssertThrowsError(try Trainer.fit(model, train: train, validation: validation, configuration: configuration)) { error in
+            XCTAssertTrue("\(error)".contains("diverged"), "\(error)")
+        }
+    }
+
+    func testEarlyStoppingAndCallbacksCanStopTraining() throws {
+        let (train, validation) = try digitsSplit()
+        let model = Architectures.mlp(inputs: 64, classes: 10, depth: 1, width: 16, activation: .tanh, dropout: 0, seed: 1)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 50
+        configuration.learningRate = 0.05
+        configuration.earlyStoppingPatience = 2
+        let reports = try Trainer.fit(model, train: train, validation: validation, configuration: configuration)
+        XCTAssertLessThan(reports.count, 50, "stops once validation loss stalls")
+        struct Stop: Error {}
+        var seen = 0
+        XCTAssertThrowsError(try Trainer.fit(model, train: train, validation: validation, configuration: configuration) { _ in
+            seen += 1
+            if seen == 2 { throw Stop() }
+        })
+        XCTAssertEqual(seen, 2)
+    }
+
+    func testOptimizersAllReduceTheLoss() throws {
+        let (train, validation) = try digitsSplit()
+        for kind in OptimizerKind.allCases {
+            let model = Architectures.mlp(inputs: 64, classes: 10, depth: 1, width: 32, activation: .relu, dropout: 0, seed: 2)
+            var configuration = TrainingConfiguration()
+            configuration.epochs = 3
+            configuration.optimizer = kind
+            configuration.learningRate = kind == .sgd || kind == .nesterov ? 0.05 : 5e-3
+            configuration.weightDecay = 1e-4
+            configuration.gradientClip = 5
+            configuration.schedule = .cosine
+            configuration.warmupEpochs = 1
+            let reports = try Trainer.fit(model, train: train, validation: validation, configuration: configuration)
+            XCTAssertLessThan(reports.last!.validationLoss, log(10), "\(kind)")
+            XCTAssertGreaterThan(reports.last!.validationAccuracy, 0.8, "\(kind)")
+        }
+    }
+
+    func testSchedules() {
+        XCTAssertEqual(LearningRateSchedule.constant.factor(epoch: 7, epochs: 10), 1)
+        XCTAssertEqual(LearningRateSchedule.step(every: 3, factor: 0.5).factor(epoch: 7, epochs: 10), 0.25)
+        XCTAssertEqual(LearningRateSchedule.cosine.factor(epoch: 0, epochs: 10), 1)
+        XCTAssertEqual(LearningRateSchedule.cosine.factor(epoch: 5, epochs: 10), 0.5, accuracy: 1e-6)
+        XCTAssertEqual(LearningRateSchedule.constant.factor(epoch: 0, epochs: 10, warmupEpochs: 3), 0.25)
+    }
+}
