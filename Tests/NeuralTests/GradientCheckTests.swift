@@ -85,4 +85,31 @@ final class GradientCheckTests: XCTestCase {
         let x = randomTensor([2, 2], seed: 7)
         check([x]) { weightedSum(x.matmul(x)) }
     }
+
+    func testConvolutionAndPooling() {
+        let x = randomTensor([2, 2, 5, 5], seed: 11)
+        let w = randomTensor([3, 2, 3, 3], seed: 12), b = randomTensor([3], seed: 13)
+        check([x, w, b]) { weightedSum(x.conv2d(weight: w, bias: b, stride: 1, padding: 1)) }
+        check([x, w]) { weightedSum(x.conv2d(weight: w, bias: nil, stride: 2, padding: 0)) }
+        check([x]) { weightedSum(x.maxPool2d(size: 2)) }
+    }
+
+    /// The im2col + GEMM convolution against a naive loop kept as the oracle.
+    func testConvolutionMatchesANaiveLoop() {
+        let (n, cin, h, w, cout, k, pad) = (2, 3, 6, 5, 4, 3, 1)
+        let x = randomTensor([n, cin, h, w], seed: 21), weight = randomTensor([cout, cin, k, k], seed: 22)
+        let bias = randomTensor([cout], seed: 23)
+        let fast = x.conv2d(weight: weight, bias: bias, stride: 1, padding: pad)
+        XCTAssertEqual(fast.shape, [n, cout, h, w])
+        for s in 0..<n { for o in 0..<cout { for oy in 0..<h { for ox in 0..<w {
+            var sum = bias.data[o]
+            for c in 0..<cin { for ky in 0..<k { for kx in 0..<k {
+                let iy = oy + ky - pad, ix = ox + kx - pad
+                if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                    sum += x.data[((s * cin + c) * h + iy) * w + ix] * weight.data[((o * cin + c) * k + ky) * k + kx]
+                }
+            } } }
+            XCTAssertEqual(fast.data[((s * cout + o) * h + oy) * w + ox], sum, accuracy: 1e-5)
+        } } } }
+    }
 }

@@ -44,3 +44,22 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(u.nextU53(), 0.43152799704850997)
     }
 }
+
+final class ProtocolDataTests: XCTestCase {
+    func testSyntheticDataAndInitialisationMatchTheProtocolTestVectors() {
+        let mnist = TrainingBenchmark.mnistShapedData(count: 12, dataSeed: 42, teacherSeed: 43)
+        XCTAssertEqual(Array(mnist.features.prefix(3)), [0.74156487, 0.15991038, 0.27860111])
+        XCTAssertEqual(mnist.features[784], 0.72618127)
+        XCTAssertEqual(Array(mnist.labels.prefix(10)), [7, 0, 5, 9, 5, 8, 0, 4, 9, 7])
+        var mnistInit = SplitMix64(state: 1042)
+        let w1 = Dense(784, 256, protocolInit: &mnistInit).weight
+        XCTAssertEqual(w1.data[0], 0.0061318171, accuracy: 1e-9)
+
+        let cnn = TrainingBenchmark.mnistShapedData(count: 10, dataSeed: 52, teacherSeed: 53, imageShape: [1, 28, 28])
+        XCTAssertEqual(Array(cnn.features.prefix(3)), [0.97540748, 0.21814364, 0.23494923])
+        XCTAssertEqual(cnn.labels, [9, 4, 7, 3, 5, 7, 3, 1, 0, 6])
+        var cnnInit = SplitMix64(state: 1052)
+        let conv1 = Conv2D(1, 16, kernel: 3, padding: 1, protocolInit: &cnnInit).weight
+        XCTAssertEqual(Array(conv1.data.prefix(3)), [-0.20483488, -0.065085240, 0.22097680])
+    }
+}

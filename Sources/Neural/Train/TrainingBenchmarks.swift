@@ -6,6 +6,7 @@ import Numerics
 public enum TrainingBenchmark: String, CaseIterable, Sendable {
     case digitsMLP = "digits-mlp"
     case mnistMLP = "mnist-mlp"
+    case smallCNN = "small-cnn"
 
     /// The outcome: training samples per second (median over repetitions), the median timed
     /// seconds, and for DIGITS-MLP the median validation accuracy.
@@ -36,6 +37,7 @@ public enum TrainingBenchmark: String, CaseIterable, Sendable {
         switch self {
         case .digitsMLP: return try Self.digits(threads: threads, quick: quick)
         case .mnistMLP: return Self.mnistShaped(threads: threads, quick: quick)
+        case .smallCNN: return Self.smallCNN(threads: threads, quick: quick)
         }
     }
 
@@ -97,20 +99,40 @@ public enum TrainingBenchmark: String, CaseIterable, Sendable {
         let net = Sequential([Dense(784, 256, protocolInit: &initGenerator), ActivationLayer(.relu),
                               Dense(256, 128, protocolInit: &initGenerator), ActivationLayer(.relu),
                               Dense(128, 10, protocolInit: &initGenerator)])
+        return throughput(.mnistMLP, net, data, batch: 128, orderSeed: 2042, threads: threads, quick: quick)
+    }
+
+    // MARK: - SMALL-CNN
+
+    private static func smallCNN(threads: Int, quick: Bool) -> Result {
+        let n = quick ? 2_000 : 10_000
+        let data = mnistShapedData(count: n, dataSeed: 52, teacherSeed: 53, imageShape: [1, 28, 28])
+        var initGenerator = SplitMix64(state: 1052)
+        let net = Sequential([Conv2D(1, 16, kernel: 3, padding: 1, protocolInit: &initGenerator), ActivationLayer(.relu),
+                              MaxPool2D(size: 2),
+                              Conv2D(16, 32, kernel: 3, padding: 1, protocolInit: &initGenerator), ActivationLayer(.relu),
+                              MaxPool2D(size: 2), FlattenLayer(),
+                              Dense(1568, 10, protocolInit: &initGenerator)])
+        return throughput(.smallCNN, net, data, batch: 64, orderSeed: 2052, threads: threads, quick: quick)
+    }
+
+    /// The throughput protocol: 20 warm-up steps from the first permutation, then timed epochs.
+    private static func throughput(_ benchmark: TrainingBenchmark, _ net: Sequential, _ data: Dataset, batch: Int,
+                                   orderSeed: UInt64, threads: Int, quick: Bool) -> Result {
         let optimizer = Adam(parameters: net.parameters)
-        var order = SplitMix64(state: 2042)
-        let warmUp = order.permutation(n)
-        _ = trainEpoch(net, optimizer, data, order: Array(warmUp.prefix(20 * 128)), batch: 128)
+        var order = SplitMix64(state: orderSeed)
+        let warmUp = order.permutation(data.count)
+        _ = trainEpoch(net, optimizer, data, order: Array(warmUp.prefix(20 * batch)), batch: batch)
         var seconds: [Double] = []
         var lastLoss: Float = .nan
         for _ in 0..<(quick ? 3 : 5) {
-            let permutation = order.permutation(n)
+            let permutation = order.permutation(data.count)
             let start = DispatchTime.now().uptimeNanoseconds
-            lastLoss = trainEpoch(net, optimizer, data, order: permutation, batch: 128)
+            lastLoss = trainEpoch(net, optimizer, data, order: permutation, batch: batch)
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         let median = Statistics.median(seconds)!
-        return Result(benchmark: .mnistMLP, threads: threads, samplesPerSecond: Double(n) / median, seconds: median,
+        return Result(benchmark: benchmark, threads: threads, samplesPerSecond: Double(data.count) / median, seconds: median,
                       validationAccuracy: nil, allSeconds: seconds, lastBatchLoss: lastLoss)
     }
 
