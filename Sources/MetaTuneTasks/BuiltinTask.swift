@@ -5,6 +5,7 @@ import Neural
 /// A built-in model family that MetaTune can train itself.
 public enum BuiltinModel: String, CaseIterable, Sendable {
     case mlp
+    case cnn
 
     /// The documented default search space (a YAML file given with `--space` replaces it).
     public var defaultSpace: SearchSpace {
@@ -20,6 +21,18 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
             weight_decay:  {type: float, low: 1.0e-6, high: 1.0e-2, log: true}
             optimizer:     {type: categorical, choices: [adam, adamw, sgd, rmsprop]}
             """, file: "default mlp space")
+        case .cnn:
+            return try! SearchSpaceFile.parse("""
+            learning_rate: {type: float, low: 1.0e-4, high: 3.0e-2, log: true}
+            batch_size:    {type: int, low: 16, high: 128, log: true}
+            depth:         {type: int, low: 1, high: 2}
+            channels:      {type: int, low: 8, high: 48, log: true}
+            kernel:        {type: categorical, choices: [3, 5]}
+            activation:    {type: categorical, choices: [relu, gelu]}
+            dropout:       {type: float, low: 0.0, high: 0.5}
+            weight_decay:  {type: float, low: 1.0e-6, high: 1.0e-2, log: true}
+            optimizer:     {type: categorical, choices: [adam, adamw, sgd]}
+            """, file: "default cnn space")
         }
     }
 }
@@ -49,6 +62,9 @@ public struct BuiltinTask: Sendable {
     public init(name: String, data: Dataset, model: BuiltinModel, epochs: Int, metric: TaskMetric = .accuracy,
                 validationFraction: Double = 0.2, seed: UInt64 = 0) throws {
         guard epochs >= 1 else { throw StudyError.invalidArgument("--epochs must be at least 1") }
+        if model == .cnn && data.imageShape == nil {
+            throw StudyError.invalidArgument("\(name): the cnn model needs image-shaped data (the bundled digits, or --image-shape C,H,W)")
+        }
         guard data.count >= 2 * data.classCount else {
             throw StudyError.invalidArgument("\(name): \(data.count) rows are too few for \(data.classCount) classes")
         }
@@ -83,10 +99,19 @@ public struct BuiltinTask: Sendable {
         guard let activation = Activation(rawValue: activationName) else {
             throw StudyError.invalidArgument("unknown activation '\(activationName)' (expected one of: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let network = Architectures.mlp(inputs: train.featureCount, classes: train.classCount,
+        let dropout = Float(params["dropout"]?.doubleValue ?? 0)
+        let network: Sequential
+        switch model {
+        case .mlp:
+            network = Architectures.mlp(inputs: train.featureCount, classes: train.classCount,
                                         depth: params["depth"]?.intValue ?? 2, width: params["width"]?.intValue ?? 128,
-                                        activation: activation, dropout: Float(params["dropout"]?.doubleValue ?? 0),
+                                        activation: activation, dropout: dropout, seed: UInt64(trial.number))
+        case .cnn:
+            network = Architectures.cnn(imageShape: train.imageShape!, classes: train.classCount,
+                                        depth: params["depth"]?.intValue ?? 2, channels: params["channels"]?.intValue ?? 16,
+                                        kernel: params["kernel"]?.intValue ?? 3, activation: activation, dropout: dropout,
                                         seed: UInt64(trial.number))
+        }
         var best = 0.0
         let reports = try Trainer.fit(network, train: train, validation: validation, configuration: configuration) { report in
             best = max(best, report.validationAccuracy)

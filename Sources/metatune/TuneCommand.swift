@@ -22,6 +22,8 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "A CSV file: a header row, numeric feature columns and a 'label' column.") var data: String?
     @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
     @Option(help: "The class column of --data.") var labelColumn: String = "label"
+    @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
+    var imageShape: String?
     @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
     @Option(help: "Number of trials this command adds to the study.") var trials: Int
     @Option(help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
@@ -97,8 +99,15 @@ struct TuneCommand: ParsableCommand {
 
     private func loadData() throws -> (String, Dataset) {
         if let data {
-            return (URL(fileURLWithPath: data).deletingPathExtension().lastPathComponent,
-                    try Dataset.loadCSV(path: data, labelColumn: labelColumn))
+            var dataset = try Dataset.loadCSV(path: data, labelColumn: labelColumn)
+            if let imageShape {
+                let dims = imageShape.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard dims.count == 3, dims.allSatisfy({ $0 > 0 }), dims.reduce(1, *) == dataset.featureCount else {
+                    throw StudyError.invalidArgument("--image-shape \(imageShape) does not describe the \(dataset.featureCount) features of \(data) as C,H,W")
+                }
+                dataset.imageShape = dims
+            }
+            return (URL(fileURLWithPath: data).deletingPathExtension().lastPathComponent, dataset)
         }
         return ("digits", try Dataset.digits())
     }

@@ -86,3 +86,19 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(LearningRateSchedule.constant.factor(epoch: 0, epochs: 10, warmupEpochs: 3), 0.25)
     }
 }
+
+final class CNNTrainingTests: XCTestCase {
+    func testASensibleCNNReachesNinetyFivePercentOnDigitsImages() throws {
+        let split = try Dataset.digits().stratifiedSplit(validationFraction: 0.2, seed: 0)
+        let standardizer = Standardizer(fitting: split.train)
+        let (train, validation) = (standardizer.apply(split.train), standardizer.apply(split.validation))
+        XCTAssertEqual(train.imageShape, [1, 8, 8])
+        let model = Architectures.cnn(imageShape: [1, 8, 8], classes: 10, depth: 2, channels: 16, kernel: 3,
+                                      activation: .relu, dropout: 0, seed: 1)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 12
+        configuration.learningRate = 3e-3
+        let reports = try Trainer.fit(model, train: train, validation: validation, configuration: configuration)
+        XCTAssertGreaterThanOrEqual(reports.last!.validationAccuracy, 0.95)
+    }
+}

@@ -20,4 +20,30 @@ public enum Architectures {
         layers.append(Dense(fanIn, classes, initializer: .glorot, generator: &generator))
         return Sequential(layers)
     }
+
+    /// A small convolutional network for images [channels, height, width]: `depth` blocks of
+    /// (k×k convolution with "same" padding, activation, 2×2 max pooling while the image is at
+    /// least 2×2), the channel count doubling from `channels` each block, then dropout and a dense
+    /// output layer.
+    public static func cnn(imageShape: [Int], classes: Int, depth: Int, channels: Int, kernel: Int, activation: Activation,
+                           dropout: Float, seed: UInt64) -> Sequential {
+        precondition(imageShape.count == 3 && depth >= 1 && channels >= 1 && kernel >= 1, "invalid CNN shape")
+        var generator = SeededGenerator(seeds: [seed, stableHash("cnn-init")])
+        var layers: [Layer] = []
+        var (c, h, w) = (imageShape[0], imageShape[1], imageShape[2])
+        for block in 0..<depth {
+            let out = channels << block
+            layers.append(Conv2D(c, out, kernel: kernel, generator: &generator))
+            layers.append(ActivationLayer(activation))
+            if h >= 2 && w >= 2 {
+                layers.append(MaxPool2D(size: 2))
+                (h, w) = (h / 2, w / 2)
+            }
+            c = out
+        }
+        layers.append(FlattenLayer())
+        if dropout > 0 { layers.append(DropoutLayer(rate: dropout)) }
+        layers.append(Dense(c * h * w, classes, initializer: .glorot, generator: &generator))
+        return Sequential(layers)
+    }
 }
