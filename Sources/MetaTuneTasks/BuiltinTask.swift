@@ -100,17 +100,18 @@ public struct BuiltinTask: Sendable {
             throw StudyError.invalidArgument("unknown activation '\(activationName)' (expected one of: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let dropout = Float(params["dropout"]?.doubleValue ?? 0)
+        let batchNorm = params["batch_norm"]?.boolValue ?? false
         let network: Sequential
         switch model {
         case .mlp:
             network = Architectures.mlp(inputs: train.featureCount, classes: train.classCount,
                                         depth: params["depth"]?.intValue ?? 2, width: params["width"]?.intValue ?? 128,
-                                        activation: activation, dropout: dropout, seed: UInt64(trial.number))
+                                        activation: activation, dropout: dropout, batchNorm: batchNorm, seed: UInt64(trial.number))
         case .cnn:
             network = Architectures.cnn(imageShape: train.imageShape!, classes: train.classCount,
                                         depth: params["depth"]?.intValue ?? 2, channels: params["channels"]?.intValue ?? 16,
                                         kernel: params["kernel"]?.intValue ?? 3, activation: activation, dropout: dropout,
-                                        seed: UInt64(trial.number))
+                                        batchNorm: batchNorm, seed: UInt64(trial.number))
         }
         var best = 0.0
         let reports = try Trainer.fit(network, train: train, validation: validation, configuration: configuration) { report in

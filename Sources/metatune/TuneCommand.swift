@@ -15,7 +15,7 @@ struct TuneCommand: ParsableCommand {
         validation accuracy after every epoch (the learning curve, used by --pruner). The objective is the
         validation accuracy after the final epoch (--metric best-accuracy or log-loss to change it).
         The default MLP space tunes learning_rate, batch_size, depth, width, activation, dropout, weight_decay and
-        optimizer; a YAML file given with --space replaces it (it may add momentum or epochs).
+        optimizer; a YAML file given with --space replaces it (it may add momentum, epochs or batch_norm: [true, false]).
         """
     )
 

@@ -40,3 +40,27 @@ final class BuiltinTaskTests: XCTestCase {
         XCTAssertTrue(states.contains(.pruned), "\(states)")
     }
 }
+
+final class BuiltinCNNTaskTests: XCTestCase {
+    func testCNNTaskTrainsOnDigitsImagesWithBatchNorm() throws {
+        let task = try BuiltinTask(name: "digits", data: try Dataset.digits(), model: .cnn, epochs: 3)
+        let space = try SearchSpaceFile.parse("""
+        learning_rate: {type: float, low: 2.0e-3, high: 4.0e-3, log: true}
+        channels: {type: int, low: 8, high: 12}
+        batch_norm: {type: categorical, choices: [true]}
+        """)
+        let study = try Study.create(name: "c", direction: .maximize, sampler: RandomSampler(seed: 2))
+        try study.optimize(trials: 1) { try task.evaluate($0, space: space) }
+        let trial = try XCTUnwrap(try study.trials.first)
+        XCTAssertEqual(trial.state, .complete, trial.failReason ?? "")
+        XCTAssertGreaterThan(trial.value ?? 0, 0.9)
+    }
+
+    func testCNNNeedsImageShapedData() throws {
+        var flat = try Dataset.digits()
+        flat.imageShape = nil
+        XCTAssertThrowsError(try BuiltinTask(name: "flat", data: flat, model: .cnn, epochs: 1)) { error in
+            XCTAssertTrue("\(error)".contains("image-shaped"), "\(error)")
+        }
+    }
+}

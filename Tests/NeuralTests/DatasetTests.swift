@@ -74,4 +74,24 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(standardizer.apply(train).features, [-1, 0, 1, 0])
         XCTAssertEqual(standardizer.apply(other).features, [0, -5], "the constant feature keeps scale 1")
     }
+
+    func testIDXFiles() throws {
+        // Two 2×3 images and their labels, in MNIST's format.
+        var images: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3]
+        images += [0, 255, 51, 102, 0, 0, 255, 255, 255, 0, 0, 0]
+        let labels: [UInt8] = [0, 0, 8, 1, 0, 0, 0, 2, 3, 1]
+        try Data(images).write(to: temporary.url.appendingPathComponent("images.idx"))
+        try Data(labels).write(to: temporary.url.appendingPathComponent("labels.idx"))
+        let data = try Dataset.loadIDX(images: temporary.path("images.idx"), labels: temporary.path("labels.idx"))
+        XCTAssertEqual(data.imageShape, [1, 2, 3])
+        XCTAssertEqual(data.labels, [3, 1])
+        XCTAssertEqual(data.classCount, 4)
+        XCTAssertEqual(data.features[1], 1)
+        XCTAssertEqual(data.features[2], 0.2, accuracy: 1e-6)
+        try Data(images.dropLast()).write(to: temporary.url.appendingPathComponent("short.idx"))
+        XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("short.idx"), labels: temporary.path("labels.idx"))) { error in
+            XCTAssertTrue("\(error)".contains("data bytes"), "\(error)")
+        }
+        XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("labels.idx"), labels: temporary.path("labels.idx")))
+    }
 }

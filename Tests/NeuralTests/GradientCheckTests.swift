@@ -112,4 +112,17 @@ final class GradientCheckTests: XCTestCase {
             XCTAssertEqual(fast.data[((s * cout + o) * h + oy) * w + ox], sum, accuracy: 1e-5)
         } } } }
     }
+
+    func testBatchNormalization() {
+        let x = randomTensor([4, 3], seed: 31), gamma = randomTensor([3], seed: 32), beta = randomTensor([3], seed: 33)
+        check([x, gamma, beta]) { weightedSum(x.batchNormalized(gamma: gamma, beta: beta).0) }
+        let images = randomTensor([2, 2, 3, 3], seed: 34), g2 = randomTensor([2], seed: 35), b2 = randomTensor([2], seed: 36)
+        check([images, g2, b2], tolerance: 3e-2) { weightedSum(images.batchNormalized(gamma: g2, beta: b2).0) }
+        let (normalized, _, _) = x.batchNormalized(gamma: Tensor(shape: [3], data: [1, 1, 1]), beta: Tensor(zeros: [3]))
+        for f in 0..<3 {
+            let column = (0..<4).map { normalized.data[$0 * 3 + f] }
+            XCTAssertEqual(column.reduce(0, +) / 4, 0, accuracy: 1e-5)
+            XCTAssertEqual(column.map { $0 * $0 }.reduce(0, +) / 4, 1, accuracy: 1e-3)
+        }
+    }
 }
