@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `metatune tune` end to end.
+final class TuneCommandTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var cli: CLI!
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory("metatune-tune")
+        cli = CLI(workingDirectory: temporary.url)
+    }
+
+    override func tearDownWithError() throws {
+        temporary = nil
+    }
+
+    /// A small learnable CSV: two Gaussian-ish blobs per class on 4 features.
+    private func writeBlobs(_ name: String) throws {
+        var lines = ["f0,f1,f2,f3,label"]
+        for i in 0..<120 {
+            let label = i % 3
+            let jitter = Double((i * 37) % 11) / 20
+            lines.append("\(Double(label) + jitter),\(Double(2 - label) - jitter),\(jitter),\(Double(label * label) + jitter),\(label)")
+        }
+        try temporary.write(name, lines.joined(separator: "\n") + "\n")
+    }
+
+    func testTuneOnACSVPrintsJSONLinesWithLearningCurves() throws {
+        try writeBlobs("blobs.csv")
+        let result = try cli.run(["tune", "--data", "blobs.csv", "--model", "mlp", "--trials", "3", "--epochs", "4", "--json",
+                                  "--pruner", "none"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        for line in lines {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertEqual(Set(object.keys).intersection(["number", "state", "value", "params", "duration_s"]).count, 5)
+        }
+        let trials = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try cli.run(["study", "export", "tune-blobs-mlp", "--format", "json"]).stdout.utf8)) as? [String: Any])
+        let first = try XCTUnwrap((trials["trials"] as? [[String: Any]])?.first)
+        XCTAssertEqual((first["intermediate_values"] as? [String: Any])?.count, 4, "validation accuracy after each epoch")
+    }
+
+    func testBadDataGetsOneClearLine() throws {
+        let cases: [(String, String, [String])] = [
+            ("ragged.csv", "a,b,label\n1,2,0\n3,1\n", ["ragged.csv", "row 3"]),
+            ("text.csv", "a,b,label\n1,2,0\n3,x,1\n", ["text.csv", "row 3", "column 'b'"]),
+            ("nolabel.csv", "a,b,c\n1,2,0\n3,4,1\n", ["nolabel.csv", "no 'label' column"]),
+            ("single.csv", "a,b,label\n1,2,0\n3,4,0\n", ["single.csv", "single class"]),
+            ("empty.csv", "", ["empty.csv", "empty"]),
+        ]
+        for (name, text, words) in cases {
+            try temporary.write(name, text)
+            let result = try cli.run(["tune", "--data", name, "--model", "mlp", "--trials", "2"])
+            XCTAssertNotEqual(result.status, 0, name)
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+            for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(result.stderr)' lacks '\(word)'") }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: temporary.path("metatune.sqlite")), "nothing was created")
+        let both = try cli.run(["tune", "--data", "x.csv", "--dataset", "digits", "--model", "mlp", "--trials", "2"])
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssertTrue(both.stderr.contains("exactly one of"), both.stderr)
+    }
+}
