@@ -16,7 +16,7 @@ release: deps
 # Tune an MLP on the bundled digits with MetaTune's own engine (about a minute, live progress),
 # then print the best configuration and its validation accuracy.
 demo: release
-	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 80 --epochs 30 --storage memory:
+	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 150 --epochs 30 --storage memory:
 
 test: deps
 	$(SWIFT) build --build-tests
