@@ -3,7 +3,7 @@ import Foundation
 import MetaTune
 import MetaTuneTasks
 import Neural
-import Numerics
+
 
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,7 +59,7 @@ struct TuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(threads)
+        Engine.threads = threads
         let builtin = BuiltinModel(rawValue: model)!
         let metric = TaskMetric(rawValue: self.metric)!
         let task: BuiltinTask

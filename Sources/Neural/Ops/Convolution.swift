@@ -12,56 +12,62 @@ struct ConvolutionGeometry {
     /// Columns of the column matrix: one per (sample, output position).
     var positions: Int { batch * outHeight * outWidth }
 
-    /// Unfolds the input into the column matrix [patch, positions] (zero padding).
+    /// The output columns ox whose input column ox·stride + kx − padding lies inside the image.
+    @inline(__always)
+    private func validColumns(_ kx: Int) -> Range<Int> {
+        let first = padding - kx, last = width - 1 + padding - kx
+        let lo = first <= 0 ? 0 : (first + stride - 1) / stride
+        let hi = last < 0 ? 0 : Swift.min(outWidth, last / stride + 1)
+        return lo..<Swift.max(lo, hi)
+    }
+
+    /// Unfolds the input into the column matrix [patch, positions] (zero padding); rows are
+    /// filled in parallel.
     func im2col(_ x: UnsafeBufferPointer<Float>, _ cols: UnsafeMutableBufferPointer<Float>) {
         let (oh, ow) = (outHeight, outWidth)
         let plane = oh * ow
-        for c in 0..<inChannels {
-            for ky in 0..<kernel {
-                for kx in 0..<kernel {
-                    let row = ((c * kernel + ky) * kernel + kx) * positions
-                    for s in 0..<batch {
-                        let input = (s * inChannels + c) * height * width
-                        let base = row + s * plane
-                        for oy in 0..<oh {
-                            let iy = oy * stride + ky - padding
-                            let target = base + oy * ow
-                            if iy < 0 || iy >= height {
-                                for ox in 0..<ow { cols[target + ox] = 0 }
-                                continue
-                            }
-                            let source = input + iy * width
-                            for ox in 0..<ow {
-                                let ix = ox * stride + kx - padding
-                                cols[target + ox] = (ix >= 0 && ix < width) ? x[source + ix] : 0
-                            }
-                        }
+        Engine.parallelFor(patch, workPerItem: positions) { patchRow in
+            let c = patchRow / (kernel * kernel), ky = patchRow / kernel % kernel, kx = patchRow % kernel
+            let row = patchRow * positions
+            let valid = validColumns(kx)
+            for s in 0..<batch {
+                let input = (s * inChannels + c) * height * width
+                let base = row + s * plane
+                for oy in 0..<oh {
+                    let iy = oy * stride + ky - padding
+                    let target = base + oy * ow
+                    guard iy >= 0 && iy < height else {
+                        for ox in 0..<ow { cols[target + ox] = 0 }
+                        continue
                     }
+                    let source = input + iy * width + kx - padding
+                    for ox in 0..<valid.lowerBound { cols[target + ox] = 0 }
+                    for ox in valid { cols[target + ox] = x[source + ox * stride] }
+                    for ox in valid.upperBound..<ow { cols[target + ox] = 0 }
                 }
             }
         }
     }
 
-    /// Folds a column-matrix gradient back onto the input gradient (adding).
+    /// Folds a column-matrix gradient back onto the input gradient (adding); input channels are
+    /// processed in parallel (each writes only its own planes).
     func col2im(_ cols: UnsafeBufferPointer<Float>, _ dx: UnsafeMutableBufferPointer<Float>) {
         let (oh, ow) = (outHeight, outWidth)
         let plane = oh * ow
-        for c in 0..<inChannels {
+        Engine.parallelFor(inChannels, workPerItem: kernel * kernel * positions) { c in
             for ky in 0..<kernel {
                 for kx in 0..<kernel {
                     let row = ((c * kernel + ky) * kernel + kx) * positions
+                    let valid = validColumns(kx)
                     for s in 0..<batch {
                         let input = (s * inChannels + c) * height * width
                         let base = row + s * plane
                         for oy in 0..<oh {
                             let iy = oy * stride + ky - padding
                             guard iy >= 0 && iy < height else { continue }
-                            let target = input + iy * width
+                            let target = input + iy * width + kx - padding
                             let source = base + oy * ow
-                            for ox in 0..<ow {
-                                let ix = ox * stride + kx - padding
-                                if ix >= 0 && ix < width { dx[target + ix] += cols[source + ox] }
-                            }
+                            for ox in valid { dx[target + ox * stride] += cols[source + ox] }
                         }
                     }
                 }
@@ -80,20 +86,20 @@ extension Tensor {
                                     outChannels: weight.shape[0], kernel: weight.shape[2], stride: stride, padding: padding)
         precondition(g.outHeight > 0 && g.outWidth > 0, "the kernel is larger than the padded input")
         let plane = g.outHeight * g.outWidth
-        var cols = [Float](repeating: 0, count: g.patch * g.positions)
-        data.withUnsafeBufferPointer { x in cols.withUnsafeMutableBufferPointer { g.im2col(x, $0) } }
+        let cols = uninitializedArray(g.patch * g.positions) { c in data.withUnsafeBufferPointer { g.im2col($0, c) } }
         // [out, patch] · [patch, positions] → [out, positions], then to NCHW with the bias.
-        var product = [Float](repeating: 0, count: g.outChannels * g.positions)
-        weight.data.withUnsafeBufferPointer { w in cols.withUnsafeBufferPointer { c in product.withUnsafeMutableBufferPointer { p in
-            BLAS.gemm(transposeA: false, transposeB: false, m: g.outChannels, n: g.positions, k: g.patch,
-                      a: w.baseAddress!, b: c.baseAddress!, c: p.baseAddress!)
-        } } }
-        var out = [Float](repeating: 0, count: g.batch * g.outChannels * plane)
-        out.withUnsafeMutableBufferPointer { o in
+        let product = uninitializedArray(g.outChannels * g.positions) { p in
+            weight.data.withUnsafeBufferPointer { w in cols.withUnsafeBufferPointer { c in
+                BLAS.gemm(transposeA: false, transposeB: false, m: g.outChannels, n: g.positions, k: g.patch,
+                          a: w.baseAddress!, b: c.baseAddress!, c: p.baseAddress!)
+            } }
+        }
+        let biasValues = bias?.data
+        let out = uninitializedArray(g.batch * g.outChannels * plane) { o in
             product.withUnsafeBufferPointer { p in
-                for s in 0..<g.batch {
+                Engine.parallelFor(g.batch, workPerItem: g.outChannels * plane) { s in
                     for oc in 0..<g.outChannels {
-                        let b = bias?.data[oc] ?? 0
+                        let b = biasValues?[oc] ?? 0
                         let source = oc * g.positions + s * plane, target = (s * g.outChannels + oc) * plane
                         for i in 0..<plane { o[target + i] = p[source + i] + b }
                     }
@@ -103,10 +109,9 @@ extension Tensor {
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], data: out, inputs: inputs) { result in
             // dY in NCHW → [out, positions].
-            var dy = [Float](repeating: 0, count: g.outChannels * g.positions)
-            dy.withUnsafeMutableBufferPointer { d in
+            let dy = uninitializedArray(g.outChannels * g.positions) { d in
                 result.grad.withUnsafeBufferPointer { r in
-                    for s in 0..<g.batch {
+                    Engine.parallelFor(g.batch, workPerItem: g.outChannels * plane) { s in
                         for oc in 0..<g.outChannels {
                             let source = (s * g.outChannels + oc) * plane, target = oc * g.positions + s * plane
                             for i in 0..<plane { d[target + i] = r[source + i] }
@@ -133,11 +138,12 @@ extension Tensor {
                     }
                 }
                 if self.requiresGrad {
-                    var dcols = [Float](repeating: 0, count: g.patch * g.positions)
-                    weight.data.withUnsafeBufferPointer { w in dcols.withUnsafeMutableBufferPointer { dc in
-                        BLAS.gemm(transposeA: true, transposeB: false, m: g.patch, n: g.positions, k: g.outChannels,
-                                  a: w.baseAddress!, b: d.baseAddress!, c: dc.baseAddress!)
-                    } }
+                    let dcols = uninitializedArray(g.patch * g.positions) { dc in
+                        weight.data.withUnsafeBufferPointer { w in
+                            BLAS.gemm(transposeA: true, transposeB: false, m: g.patch, n: g.positions, k: g.outChannels,
+                                      a: w.baseAddress!, b: d.baseAddress!, c: dc.baseAddress!)
+                        }
+                    }
                     self.accumulateGrad { dx in dcols.withUnsafeBufferPointer { g.col2im($0, dx) } }
                 }
             }
@@ -153,8 +159,8 @@ extension Tensor {
         precondition(oh > 0 && ow > 0, "the pooling window is larger than the input")
         var out = [Float](repeating: 0, count: n * c * oh * ow)
         var argmax = [Int32](repeating: 0, count: out.count)
-        data.withUnsafeBufferPointer { x in
-            for plane in 0..<(n * c) {
+        data.withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { out in argmax.withUnsafeMutableBufferPointer { argmax in
+            Engine.parallelFor(n * c, workPerItem: h * w) { plane in
                 let input = plane * h * w, output = plane * oh * ow
                 for oy in 0..<oh {
                     for ox in 0..<ow {
@@ -170,7 +176,7 @@ extension Tensor {
                     }
                 }
             }
-        }
+        } } }
         return Tensor(shape: [n, c, oh, ow], data: out, inputs: [self]) { result in
             self.accumulateGrad { dx in
                 result.grad.withUnsafeBufferPointer { dy in

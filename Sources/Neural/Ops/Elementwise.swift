@@ -17,9 +17,27 @@ extension Tensor {
         }
     }
 
-    /// max(0, x).
+    /// max(0, x) (dedicated loops: it is the hottest activation).
     public func relu() -> Tensor {
-        elementwise({ max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
+        let n = count
+        let out = uninitializedArray(n) { y in
+            data.withUnsafeBufferPointer { x in
+                Engine.forEachChunk(n) { start, end in
+                    for i in start..<end { y[i] = Swift.max(x[i], 0) }
+                }
+            }
+        }
+        return Tensor(shape: shape, data: out, inputs: [self]) { result in
+            self.accumulateGrad { g in
+                result.grad.withUnsafeBufferPointer { dy in
+                    result.data.withUnsafeBufferPointer { y in
+                        Engine.forEachChunk(n) { start, end in
+                            for i in start..<end where y[i] > 0 { g[i] += dy[i] }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The hyperbolic tangent.

@@ -33,7 +33,7 @@ public enum TrainingBenchmark: String, CaseIterable, Sendable {
 
     /// Runs the benchmark with `threads` BLAS threads; `quick` is the protocol's quick mode.
     public func run(threads: Int, quick: Bool) throws -> Result {
-        BLAS.setThreads(threads)
+        Engine.threads = threads
         switch self {
         case .digitsMLP: return try Self.digits(threads: threads, quick: quick)
         case .mnistMLP: return Self.mnistShaped(threads: threads, quick: quick)
