@@ -32,7 +32,7 @@ extension Tensor {
                 result.grad.withUnsafeBufferPointer { dy in
                     result.data.withUnsafeBufferPointer { y in
                         Engine.forEachChunk(n) { start, end in
-                            for i in start..<end where y[i] > 0 { g[i] += dy[i] }
+                            for i in start..<end { g[i] += y[i] > 0 ? dy[i] : 0 }  // branch-free: vectorises
                         }
                     }
                 }

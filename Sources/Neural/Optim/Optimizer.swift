@@ -101,22 +101,32 @@ public final class Adam: Optimizer {
 
     public func step() {
         t += 1
-        let correction1 = 1 - Foundation.pow(beta1, Float(t))
-        let correction2 = 1 - Foundation.pow(beta2, Float(t))
-        let (lr, b1, b2, eps, wd, decoupled) = (learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
+        let stepSize = learningRate / (1 - Foundation.pow(beta1, Float(t)))
+        let inverseCorrection2 = 1 / (1 - Foundation.pow(beta2, Float(t)))
+        let (lr, b1, b2, eps, wd) = (learningRate, beta1, beta2, epsilon, weightDecay)
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
             p.grad.withUnsafeBufferPointer { g in
                 m[index].withUnsafeMutableBufferPointer { m in
                     v[index].withUnsafeMutableBufferPointer { v in
                         p.data.withUnsafeMutableBufferPointer { x in
-                            for i in 0..<x.count {
-                                var grad = g[i]
-                                if wd != 0 {
-                                    if decoupled { x[i] -= lr * wd * x[i] } else { grad += wd * x[i] }
+                            // Branches stay outside the loops, which then vectorise.
+                            if wd != 0 && decoupledWeightDecay {
+                                for i in 0..<x.count { x[i] -= lr * wd * x[i] }
+                            }
+                            if wd != 0 && !decoupledWeightDecay {
+                                for i in 0..<x.count {
+                                    let grad = g[i] + wd * x[i]
+                                    m[i] = b1 * m[i] + (1 - b1) * grad
+                                    v[i] = b2 * v[i] + (1 - b2) * grad * grad
+                                    x[i] -= stepSize * m[i] / ((v[i] * inverseCorrection2).squareRoot() + eps)
                                 }
-                                m[i] = b1 * m[i] + (1 - b1) * grad
-                                v[i] = b2 * v[i] + (1 - b2) * grad * grad
-                                x[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
+                            } else {
+                                for i in 0..<x.count {
+                                    let grad = g[i]
+                                    m[i] = b1 * m[i] + (1 - b1) * grad
+                                    v[i] = b2 * v[i] + (1 - b2) * grad * grad
+                                    x[i] -= stepSize * m[i] / ((v[i] * inverseCorrection2).squareRoot() + eps)
+                                }
                             }
                         }
                     }
