@@ -109,25 +109,13 @@ public final class Adam: Optimizer {
                 m[index].withUnsafeMutableBufferPointer { m in
                     v[index].withUnsafeMutableBufferPointer { v in
                         p.data.withUnsafeMutableBufferPointer { x in
-                            // Branches stay outside the loops, which then vectorise.
+                            // AdamW decays the weights themselves; Adam adds the decay to the gradient.
                             if wd != 0 && decoupledWeightDecay {
                                 for i in 0..<x.count { x[i] -= lr * wd * x[i] }
                             }
-                            if wd != 0 && !decoupledWeightDecay {
-                                for i in 0..<x.count {
-                                    let grad = g[i] + wd * x[i]
-                                    m[i] = Self.flushTiny(b1 * m[i] + (1 - b1) * grad)
-                                    v[i] = Self.flushTiny(b2 * v[i] + (1 - b2) * grad * grad)
-                                    x[i] -= stepSize * m[i] / ((v[i] * inverseCorrection2).squareRoot() + eps)
-                                }
-                            } else {
-                                for i in 0..<x.count {
-                                    let grad = g[i]
-                                    m[i] = Self.flushTiny(b1 * m[i] + (1 - b1) * grad)
-                                    v[i] = Self.flushTiny(b2 * v[i] + (1 - b2) * grad * grad)
-                                    x[i] -= stepSize * m[i] / ((v[i] * inverseCorrection2).squareRoot() + eps)
-                                }
-                            }
+                            let coupledDecay = decoupledWeightDecay ? 0 : wd
+                            Self.update(x: x, g: g, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
+                                        inverseCorrection2: inverseCorrection2, epsilon: eps, weightDecay: coupledDecay)
                         }
                     }
                 }
@@ -137,6 +125,40 @@ public final class Adam: Optimizer {
 }
 
 extension Adam {
+    /// The Adam update of one parameter tensor, eight lanes at a time (explicit SIMD: the
+    /// compiler does not vectorise the scalar loop), then the remainder.
+    static func update(x: UnsafeMutableBufferPointer<Float>, g: UnsafeBufferPointer<Float>,
+                       m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
+                       beta1: Float, beta2: Float, stepSize: Float, inverseCorrection2: Float, epsilon: Float,
+                       weightDecay: Float) {
+        let n = x.count, vectorEnd = n / 8 * 8
+        let (xp, gp, mp, vp) = (UnsafeMutableRawPointer(x.baseAddress!), UnsafeRawPointer(g.baseAddress!),
+                                UnsafeMutableRawPointer(m.baseAddress!), UnsafeMutableRawPointer(v.baseAddress!))
+        let tiny = SIMD8<Float>(repeating: 1e-30)
+        var i = 0
+        while i < vectorEnd {
+            let offset = i * MemoryLayout<Float>.stride
+            var xv = xp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            var gv = gp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            if weightDecay != 0 { gv += weightDecay * xv }
+            var mv = beta1 * mp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - beta1) * gv
+            var vv = beta2 * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - beta2) * gv * gv
+            mv.replace(with: 0, where: (mv .< tiny) .& (mv .> -tiny))
+            vv.replace(with: 0, where: vv .< tiny)
+            xv -= stepSize * mv / ((vv * inverseCorrection2).squareRoot() + epsilon)
+            mp.storeBytes(of: mv, toByteOffset: offset, as: SIMD8<Float>.self)
+            vp.storeBytes(of: vv, toByteOffset: offset, as: SIMD8<Float>.self)
+            xp.storeBytes(of: xv, toByteOffset: offset, as: SIMD8<Float>.self)
+            i += 8
+        }
+        for j in vectorEnd..<n {
+            let grad = g[j] + weightDecay * x[j]
+            m[j] = flushTiny(beta1 * m[j] + (1 - beta1) * grad)
+            v[j] = flushTiny(beta2 * v[j] + (1 - beta2) * grad * grad)
+            x[j] -= stepSize * m[j] / ((v[j] * inverseCorrection2).squareRoot() + epsilon)
+        }
+    }
+
     /// Moments below 1e-30 are set to 0. They cannot move a weight (the update divides by at
     /// least ε = 1e-8 and is scaled by the learning rate), but left alone the moments of units
     /// whose gradient stays 0 decay geometrically into float32 subnormals, whose arithmetic is
