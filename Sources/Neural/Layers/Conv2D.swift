@@ -7,8 +7,6 @@ public final class Conv2D: Layer {
     public let bias: Tensor
     public let stride: Int
     public let padding: Int
-    /// Apply ReLU inside the convolution (same function as a following ReLU layer, one pass less).
-    public var fusedReLU = false
 
     /// He-initialised weights (seeded), zero biases; `padding` defaults to "same" for odd kernels.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
@@ -38,7 +36,7 @@ public final class Conv2D: Layer {
     }
 
     public func forward(_ input: Tensor, _ context: inout ForwardContext) -> Tensor {
-        input.conv2d(weight: weight, bias: bias, stride: stride, padding: padding, fusedReLU: fusedReLU)
+        input.conv2d(weight: weight, bias: bias, stride: stride, padding: padding)
     }
 
     public var parameters: [Tensor] { [weight, bias] }

@@ -24,18 +24,8 @@ public protocol Layer: AnyObject {
 public final class Sequential: Layer {
     public let layers: [Layer]
 
-    /// The layers, with each convolution followed by a ReLU fused into it (same function).
     public init(_ layers: [Layer]) {
-        var fused: [Layer] = []
-        for layer in layers {
-            if let activation = layer as? ActivationLayer, activation.activation == .relu,
-               let conv = fused.last as? Conv2D, !conv.fusedReLU {
-                conv.fusedReLU = true
-                continue
-            }
-            fused.append(layer)
-        }
-        self.layers = fused
+        self.layers = layers
     }
 
     public func forward(_ input: Tensor, _ context: inout ForwardContext) -> Tensor {

@@ -78,9 +78,8 @@ struct ConvolutionGeometry {
 
 extension Tensor {
     /// 2-D cross-correlation of an NCHW input with weights [out, in, k, k] and a bias [out]
-    /// (im2col + one GEMM for the whole batch). With `fusedReLU` the result is max(0, ·), applied
-    /// while the GEMM output is rearranged (saving a pass over the activations both ways).
-    public func conv2d(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, fusedReLU: Bool = false) -> Tensor {
+    /// (im2col + one GEMM for the whole batch).
+    public func conv2d(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) -> Tensor {
         precondition(shape.count == 4 && weight.shape.count == 4 && weight.shape[1] == shape[1] && weight.shape[2] == weight.shape[3],
                      "conv2d input \(shape) and weight \(weight.shape) do not match")
         let g = ConvolutionGeometry(batch: shape[0], inChannels: shape[1], height: shape[2], width: shape[3],
@@ -102,11 +101,7 @@ extension Tensor {
                     for oc in 0..<g.outChannels {
                         let b = biasValues?[oc] ?? 0
                         let source = oc * g.positions + s * plane, target = (s * g.outChannels + oc) * plane
-                        if fusedReLU {
-                            for i in 0..<plane { o[target + i] = Swift.max(p[source + i] + b, 0) }
-                        } else {
-                            for i in 0..<plane { o[target + i] = p[source + i] + b }
-                        }
+                        for i in 0..<plane { o[target + i] = p[source + i] + b }
                     }
                 }
             }
@@ -115,18 +110,14 @@ extension Tensor {
         return Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], data: out, inputs: inputs) { result in
             // dY in NCHW → [out, positions].
             let dy = uninitializedArray(g.outChannels * g.positions) { d in
-                result.grad.withUnsafeBufferPointer { r in result.data.withUnsafeBufferPointer { y in
+                result.grad.withUnsafeBufferPointer { r in
                     Engine.parallelFor(g.batch, workPerItem: g.outChannels * plane) { s in
                         for oc in 0..<g.outChannels {
                             let source = (s * g.outChannels + oc) * plane, target = oc * g.positions + s * plane
-                            if fusedReLU {
-                                for i in 0..<plane { d[target + i] = y[source + i] > 0 ? r[source + i] : 0 }
-                            } else {
-                                for i in 0..<plane { d[target + i] = r[source + i] }
-                            }
+                            for i in 0..<plane { d[target + i] = r[source + i] }
                         }
                     }
-                } }
+                }
             }
             dy.withUnsafeBufferPointer { d in
                 if let bias, bias.requiresGrad {
