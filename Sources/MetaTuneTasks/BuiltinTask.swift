@@ -45,8 +45,10 @@ public enum TaskMetric: String, CaseIterable, Sendable {
     case bestAccuracy = "best-accuracy"
     /// Validation log-loss after the final epoch (minimise).
     case logLoss = "log-loss"
+    /// Validation mean squared error after the final epoch (minimise; regression).
+    case mse
 
-    public var direction: StudyDirection { self == .logLoss ? .minimize : .maximize }
+    public var direction: StudyDirection { self == .logLoss || self == .mse ? .minimize : .maximize }
 }
 
 /// A data set prepared for tuning: a seeded stratified train/validation split, standardised with
@@ -65,7 +67,11 @@ public struct BuiltinTask: Sendable {
         if model == .cnn && data.imageShape == nil {
             throw StudyError.invalidArgument("\(name): the cnn model needs image-shaped data (the bundled digits, or --image-shape C,H,W)")
         }
-        guard data.count >= 2 * data.classCount else {
+        if data.isRegression != (metric == .mse) {
+            throw StudyError.invalidArgument(data.isRegression ? "\(name): a regression target is tuned with --metric mse"
+                                                               : "\(name): --metric mse needs a regression target (--target COLUMN)")
+        }
+        guard data.count >= max(2 * data.classCount, 4) else {
             throw StudyError.invalidArgument("\(name): \(data.count) rows are too few for \(data.classCount) classes")
         }
         let split = data.stratifiedSplit(validationFraction: validationFraction, seed: seed)
@@ -104,11 +110,11 @@ public struct BuiltinTask: Sendable {
         let network: Sequential
         switch model {
         case .mlp:
-            network = Architectures.mlp(inputs: train.featureCount, classes: train.classCount,
+            network = Architectures.mlp(inputs: train.featureCount, classes: train.isRegression ? 1 : train.classCount,
                                         depth: params["depth"]?.intValue ?? 2, width: params["width"]?.intValue ?? 128,
                                         activation: activation, dropout: dropout, batchNorm: batchNorm, seed: UInt64(trial.number))
         case .cnn:
-            network = Architectures.cnn(imageShape: train.imageShape!, classes: train.classCount,
+            network = Architectures.cnn(imageShape: train.imageShape!, classes: train.isRegression ? 1 : train.classCount,
                                         depth: params["depth"]?.intValue ?? 2, channels: params["channels"]?.intValue ?? 16,
                                         kernel: params["kernel"]?.intValue ?? 3, activation: activation, dropout: dropout,
                                         batchNorm: batchNorm, seed: UInt64(trial.number))
@@ -116,14 +122,14 @@ public struct BuiltinTask: Sendable {
         var best = 0.0
         let reports = try Trainer.fit(network, train: train, validation: validation, configuration: configuration) { report in
             best = max(best, report.validationAccuracy)
-            try trial.report(metric == .logLoss ? report.validationLoss : report.validationAccuracy, step: report.epoch)
+            try trial.report(metric == .logLoss || metric == .mse ? report.validationLoss : report.validationAccuracy, step: report.epoch)
             if try trial.shouldPrune { throw TrialPruned("pruned after epoch \(report.epoch + 1)") }
         }
         let last = reports.last!
         switch metric {
         case .accuracy: return last.validationAccuracy
         case .bestAccuracy: return best
-        case .logLoss: return last.validationLoss
+        case .logLoss, .mse: return last.validationLoss
         }
     }
 }

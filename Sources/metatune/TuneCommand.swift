@@ -22,12 +22,13 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "A CSV file: a header row, numeric feature columns and a 'label' column.") var data: String?
     @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
     @Option(help: "The class column of --data.") var labelColumn: String = "label"
+    @Option(help: "Regression instead: the numeric target column of --data (tuned on validation MSE).") var target: String?
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
     @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
     @Option(help: "Number of trials this command adds to the study.") var trials: Int
     @Option(help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
-    @Option(help: "accuracy, best-accuracy or log-loss.") var metric: String = "accuracy"
+    @Option(help: "accuracy, best-accuracy or log-loss (classification); mse with --target.") var metric: String?
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
     @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "median"
     @Option(help: "A YAML or JSON search space replacing the model's default one.") var space: String?
@@ -44,9 +45,10 @@ struct TuneCommand: ParsableCommand {
         guard BuiltinModel(rawValue: model) != nil else {
             usageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard TaskMetric(rawValue: metric) != nil else {
+        if let metric, TaskMetric(rawValue: metric) == nil {
             usageError("unknown metric '\(metric)' (expected one of: \(TaskMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        if target != nil && data == nil { usageError("--target needs --data FILE.csv") }
         guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
         guard epochs >= 1 else { usageError("--epochs must be at least 1, got \(epochs)") }
         guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
@@ -61,7 +63,7 @@ struct TuneCommand: ParsableCommand {
     func run() throws {
         Engine.threads = threads
         let builtin = BuiltinModel(rawValue: model)!
-        let metric = TaskMetric(rawValue: self.metric)!
+        let metric = self.metric.flatMap(TaskMetric.init(rawValue:)) ?? (target == nil ? .accuracy : .mse)
         let task: BuiltinTask
         let searchSpace: SearchSpace
         let study: Study
@@ -76,7 +78,8 @@ struct TuneCommand: ParsableCommand {
             failClearly(error)
         }
         if !quiet && !json {
-            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows, \(task.train.featureCount) features, \(task.train.classCount) classes; \(trials) trials of up to \(epochs) epochs (study '\(study.name)')\n".utf8))
+            let kind = task.train.isRegression ? "a regression target" : "\(task.train.classCount) classes"
+            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows, \(task.train.featureCount) features, \(kind); \(trials) trials of up to \(epochs) epochs (study '\(study.name)')\n".utf8))
         }
         let stopped = StopFlag()
         InterruptHandler.install { stopped.raise() }
@@ -99,7 +102,8 @@ struct TuneCommand: ParsableCommand {
 
     private func loadData() throws -> (String, Dataset) {
         if let data {
-            var dataset = try Dataset.loadCSV(path: data, labelColumn: labelColumn)
+            var dataset = try target.map { try Dataset.loadRegressionCSV(path: data, targetColumn: $0) }
+                ?? Dataset.loadCSV(path: data, labelColumn: labelColumn)
             if let imageShape {
                 let dims = imageShape.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 guard dims.count == 3, dims.allSatisfy({ $0 > 0 }), dims.reduce(1, *) == dataset.featureCount else {

@@ -63,4 +63,24 @@ final class TuneCommandTests: XCTestCase {
         XCTAssertNotEqual(both.status, 0)
         XCTAssertTrue(both.stderr.contains("exactly one of"), both.stderr)
     }
+
+    func testRegressionWithATargetColumnMinimisesValidationMSE() throws {
+        var lines = ["x0,x1,y"]
+        for i in 0..<200 {
+            let x0 = Double(i % 20) / 10 - 1, x1 = Double((i * 7) % 13) / 6.5 - 1
+            lines.append("\(x0),\(x1),\(3 * x0 - x1)")
+        }
+        try temporary.write("reg.csv", lines.joined(separator: "\n") + "\n")
+        let result = try cli.run(["tune", "--data", "reg.csv", "--target", "y", "--model", "mlp", "--trials", "4", "--epochs", "10",
+                                  "--json", "--pruner", "none", "--sampler", "random"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let values = result.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["value"] as? Double
+        }
+        XCTAssertEqual(values.count, 4)
+        let show = try cli.run(["study", "show", "tune-reg-mlp", "--json"])
+        XCTAssertTrue(show.stdout.contains("\"direction\":\"minimize\""), show.stdout)
+        let best = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try cli.run(["study", "best", "tune-reg-mlp", "--json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(best["value"] as? Double, values.min())
+    }
 }

@@ -94,4 +94,15 @@ final class DatasetTests: XCTestCase {
         }
         XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("labels.idx"), labels: temporary.path("labels.idx")))
     }
+
+    func testRegressionCSVKeepsRealTargets() throws {
+        try temporary.write("r.csv", "a,price,b\n1,2.5,2\n3,-1.25,4\n")
+        let data = try Dataset.loadRegressionCSV(path: temporary.path("r.csv"), targetColumn: "price")
+        XCTAssertTrue(data.isRegression)
+        XCTAssertEqual(data.targets, [2.5, -1.25])
+        XCTAssertEqual(data.features, [1, 2, 3, 4])
+        XCTAssertThrowsError(try Dataset.loadRegressionCSV(path: temporary.path("r.csv"), targetColumn: "cost")) { error in
+            XCTAssertTrue("\(error)".contains("no 'cost' column"), "\(error)")
+        }
+    }
 }

@@ -102,3 +102,30 @@ final class CNNTrainingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(reports.last!.validationAccuracy, 0.95)
     }
 }
+
+final class RegressionTests: XCTestCase {
+    /// y = 2·x0 − x1 + 0.5 plus a little noise.
+    static func linearData(_ n: Int) -> Dataset {
+        var generator = SeededGenerator(seed: 3)
+        var features: [Float] = [], targets: [Float] = []
+        for _ in 0..<n {
+            let x0 = Float(generator.nextUniform() * 2 - 1), x1 = Float(generator.nextUniform() * 2 - 1)
+            features += [x0, x1]
+            targets.append(2 * x0 - x1 + 0.5 + Float(generator.nextUniform() - 0.5) * 0.02)
+        }
+        return Dataset(features: features, targets: targets, featureCount: 2)
+    }
+
+    func testAnMLPLearnsALinearFunctionWithMeanSquaredError() throws {
+        let (train, validation) = Self.linearData(400).stratifiedSplit(validationFraction: 0.25, seed: 1)
+        XCTAssertEqual(train.count + validation.count, 400)
+        XCTAssertTrue(train.isRegression)
+        let model = Architectures.mlp(inputs: 2, classes: 1, depth: 1, width: 32, activation: .relu, dropout: 0, seed: 1)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 40
+        configuration.learningRate = 1e-2
+        let reports = try Trainer.fit(model, train: train, validation: validation, configuration: configuration)
+        XCTAssertLessThan(reports.last!.validationLoss, 0.01, "validation MSE")
+        XCTAssertTrue(reports.last!.validationAccuracy.isNaN)
+    }
+}

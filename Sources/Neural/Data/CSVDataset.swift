@@ -12,11 +12,32 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable {
 }
 
 extension Dataset {
-    /// Reads a classification CSV: a header row, numeric feature columns, and an integer class
-    /// column (`label` unless named otherwise). Labels are remapped to 0..<classes in sorted order
-    /// of their values. Rows with a different number of cells, non-numeric cells, a missing label
-    /// column, fewer than two classes or no rows are errors.
+    /// Reads a classification CSV: a header row, numeric feature columns, and a class column
+    /// (`label` unless named otherwise). Labels are remapped to 0..<classes in sorted order of
+    /// their values. Rows with a different number of cells, non-numeric cells, a missing label
+    /// column, fewer than two classes or no rows are errors naming the file, row or column.
     public static func loadCSV(path: String, labelColumn: String = "label") throws -> Dataset {
+        let table = try readNumericCSV(path: path, targetColumn: labelColumn)
+        let rawLabels = table.targets
+        let classes = Array(Set(rawLabels)).sorted()
+        guard classes.count >= 2 else {
+            throw DatasetError("\(path): column '\(labelColumn)' has a single class (\(formatLabel(classes[0]))); classification needs at least two")
+        }
+        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
+        return Dataset(features: table.features, labels: rawLabels.map { index[$0]! }, featureCount: table.featureNames.count,
+                       classCount: classes.count, featureNames: table.featureNames)
+    }
+
+    /// Reads a regression CSV: a header row, numeric feature columns and the numeric `targetColumn`.
+    public static func loadRegressionCSV(path: String, targetColumn: String) throws -> Dataset {
+        let table = try readNumericCSV(path: path, targetColumn: targetColumn)
+        return Dataset(features: table.features, targets: table.targets.map(Float.init), featureCount: table.featureNames.count,
+                       featureNames: table.featureNames)
+    }
+
+    /// Parses a numeric CSV with a header into features and one target column.
+    private static func readNumericCSV(path: String, targetColumn labelColumn: String)
+        throws -> (features: [Float], targets: [Double], featureNames: [String]) {
         guard FileManager.default.fileExists(atPath: path) else { throw DatasetError("\(path): no such file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError("\(path): cannot be read") }
         guard let text = String(data: data, encoding: .utf8) else { throw DatasetError("\(path): is not UTF-8 text") }
@@ -55,13 +76,7 @@ extension Dataset {
         }
         if let error = reader.error { throw DatasetError("\(path): cannot be read as CSV (\(error))") }
         guard !rawLabels.isEmpty else { throw DatasetError("\(path): no data rows") }
-        let classes = Array(Set(rawLabels)).sorted()
-        guard classes.count >= 2 else {
-            throw DatasetError("\(path): column '\(labelColumn)' has a single class (\(formatLabel(classes[0]))); classification needs at least two")
-        }
-        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
-        return Dataset(features: features, labels: rawLabels.map { index[$0]! }, featureCount: featureNames.count,
-                       classCount: classes.count, featureNames: featureNames)
+        return (features, rawLabels, featureNames)
     }
 
     /// The 8×8 handwritten digits shipped with MetaTune (1797 rows, 64 pixels 0…16, 10 classes;

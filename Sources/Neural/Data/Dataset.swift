@@ -1,11 +1,16 @@
 import Numerics
 
-/// A classification data set: rows of Float32 features (row-major) with integer class labels.
+/// A data set: rows of Float32 features (row-major) with integer class labels (classification)
+/// or real-valued targets (regression, `classCount` 0).
 public struct Dataset: Sendable {
     /// Row-major features, `count × featureCount`.
     public var features: [Float]
+    /// Class labels 0..<classCount (classification; empty for regression).
     public var labels: [Int]
+    /// Targets (regression; empty for classification).
+    public var targets: [Float] = []
     public let featureCount: Int
+    /// The number of classes; 0 for a regression data set.
     public let classCount: Int
     public var featureNames: [String]
     /// [channels, height, width] when the rows are images (enables the CNN), else nil.
@@ -13,7 +18,7 @@ public struct Dataset: Sendable {
 
     public init(features: [Float], labels: [Int], featureCount: Int, classCount: Int,
                 featureNames: [String] = [], imageShape: [Int]? = nil) {
-        precondition(features.count == labels.count * featureCount, "features and labels do not match")
+        precondition(classCount == 0 || features.count == labels.count * featureCount, "features and labels do not match")
         self.features = features
         self.labels = labels
         self.featureCount = featureCount
@@ -22,8 +27,18 @@ public struct Dataset: Sendable {
         self.imageShape = imageShape
     }
 
+    /// A regression data set.
+    public init(features: [Float], targets: [Float], featureCount: Int, featureNames: [String] = []) {
+        precondition(features.count == targets.count * featureCount, "features and targets do not match")
+        self.init(features: features, labels: [], featureCount: featureCount, classCount: 0, featureNames: featureNames)
+        self.targets = targets
+    }
+
+    /// Whether the targets are real values (regression) rather than classes.
+    public var isRegression: Bool { classCount == 0 }
+
     /// The number of rows.
-    public var count: Int { labels.count }
+    public var count: Int { features.count / featureCount }
 
     /// The rows at `indices`, in that order.
     public func subset(_ indices: [Int]) -> Dataset {
@@ -36,8 +51,15 @@ public struct Dataset: Sendable {
                 }
             }
         }
-        return Dataset(features: rows, labels: indices.map { labels[$0] }, featureCount: featureCount,
-                       classCount: classCount, featureNames: featureNames, imageShape: imageShape)
+        var result = Dataset(features: rows, labels: isRegression ? [] : indices.map { labels[$0] }, featureCount: featureCount,
+                             classCount: classCount, featureNames: featureNames, imageShape: imageShape)
+        if isRegression { result.targets = indices.map { targets[$0] } }
+        return result
+    }
+
+    /// The regression targets of rows `indices`.
+    public func targetBatch(_ indices: ArraySlice<Int>) -> [Float] {
+        indices.map { targets[$0] }
     }
 
     /// The rows at `indices` gathered into a batch tensor [n, features] (or [n, c, h, w] for images).
@@ -49,7 +71,7 @@ public struct Dataset: Sendable {
                 for (position, row) in indices.enumerated() {
                     let source = row * featureCount, target = position * featureCount
                     for j in 0..<featureCount { out[target + j] = all[source + j] }
-                    batchLabels[position] = labels[row]
+                    if !labels.isEmpty { batchLabels[position] = labels[row] }
                 }
             }
         }
@@ -58,13 +80,14 @@ public struct Dataset: Sendable {
     }
 
     /// A seeded split keeping each class's share in both parts: about `validationFraction` of
-    /// each class goes to validation.
+    /// each class goes to validation (for regression, of all rows).
     public func stratifiedSplit(validationFraction: Double, seed: UInt64) -> (train: Dataset, validation: Dataset) {
         precondition(validationFraction > 0 && validationFraction < 1, "the validation fraction must be in (0, 1)")
         var generator = SeededGenerator(seeds: [seed, stableHash("stratified-split")])
         var train: [Int] = [], validation: [Int] = []
-        for label in 0..<classCount {
-            var rows = labels.indices.filter { labels[$0] == label }
+        let groups: [[Int]] = isRegression ? [Array(0..<count)] : (0..<classCount).map { label in labels.indices.filter { labels[$0] == label } }
+        for group in groups {
+            var rows = group
             rows.shuffle(using: &generator)
             let held = rows.count > 1 ? max(1, Int((Double(rows.count) * validationFraction).rounded())) : 0
             validation += rows.prefix(held)

@@ -52,7 +52,7 @@ public struct TrainingError: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Trains a classifier with mini-batches, evaluating on validation data after every epoch.
+/// Trains a classifier (softmax cross-entropy) or a regressor (mean squared error) with mini-batches, evaluating on validation data after every epoch.
 public enum Trainer {
     /// Trains `model` and returns the report of every epoch. `onEpoch` sees each report as it
     /// comes and may throw to stop (e.g. when a pruner says so). A NaN or infinite loss stops
@@ -76,8 +76,10 @@ public enum Trainer {
             var lossSum = 0.0
             var batches = 0
             for start in stride(from: 0, to: train.count, by: configuration.batchSize) {
-                let (x, y) = train.batch(permutation[start..<min(start + configuration.batchSize, train.count)])
-                let loss = model.forward(x, &context).softmaxCrossEntropy(labels: y)
+                let rows = permutation[start..<min(start + configuration.batchSize, train.count)]
+                let (x, y) = train.batch(rows)
+                let output = model.forward(x, &context)
+                let loss = train.isRegression ? output.meanSquaredError(train.targetBatch(rows)) : output.softmaxCrossEntropy(labels: y)
                 guard loss.scalar.isFinite else {
                     throw TrainingError(description: "the training loss became \(loss.scalar) in epoch \(epoch + 1) (diverged)")
                 }
@@ -109,7 +111,8 @@ public enum Trainer {
         return reports
     }
 
-    /// Mean cross-entropy and accuracy (arg-max, ties → lowest index) on `data`, in evaluation mode.
+    /// Mean cross-entropy and accuracy (arg-max, ties → lowest index) on `data`, in evaluation
+    /// mode; for regression the mean squared error (and NaN accuracy).
     public static func evaluate(_ model: Sequential, _ data: Dataset, batchSize: Int = 512) -> (loss: Double, accuracy: Double) {
         var context = ForwardContext(training: false)
         var lossSum = 0.0, correct = 0
@@ -117,6 +120,10 @@ public enum Trainer {
             let indices = Array(start..<min(start + batchSize, data.count))
             let (x, y) = data.batch(indices[...])
             let logits = model.forward(x, &context)
+            if data.isRegression {
+                lossSum += Double(logits.meanSquaredError(data.targetBatch(indices[...])).scalar) * Double(indices.count)
+                continue
+            }
             lossSum += Double(logits.softmaxCrossEntropy(labels: y).scalar) * Double(indices.count)
             let classes = logits.shape[1]
             for row in 0..<indices.count {
@@ -125,6 +132,6 @@ public enum Trainer {
                 if best == y[row] { correct += 1 }
             }
         }
-        return (lossSum / Double(data.count), Double(correct) / Double(data.count))
+        return (lossSum / Double(data.count), data.isRegression ? .nan : Double(correct) / Double(data.count))
     }
 }
