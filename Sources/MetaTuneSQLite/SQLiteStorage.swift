@@ -43,9 +43,25 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 try Self.checkOwnership(try DatabaseQueue(path: path, configuration: inspection), path: path)
             }
             pool = try DatabasePool(path: path, configuration: configuration)
-            try SQLiteSchema.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch let error as DatabaseError {
             throw StorageError.backend("cannot open storage '\(path)': \(error.message ?? error.description)")
+        }
+    }
+
+    /// Brings the schema up to date. Several processes opening a new file at once may both try
+    /// the first migration; the loser's transaction rolls back, and on retry it finds the
+    /// migration applied.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try SQLiteSchema.migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where attempt < 40 && error.resultCode != .SQLITE_NOTADB {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
     }
 

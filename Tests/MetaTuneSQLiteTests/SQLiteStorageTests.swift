@@ -127,3 +127,23 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual(try storage.allTrials(studyID: study.id).count, 1, "the failed attempt stored nothing")
     }
 }
+
+final class SQLiteConcurrentOpenTests: XCTestCase {
+    /// Many connections creating the same new file at once all end up with one schema.
+    func testConcurrentFirstOpensOfANewFileAllSucceed() throws {
+        let temporary = try TemporaryDirectory("metatune-open")
+        for round in 0..<5 {
+            let file = temporary.path("new-\(round).sqlite")
+            let failures = NumberLog()
+            DispatchQueue.concurrentPerform(iterations: 6) { worker in
+                do {
+                    let storage = try SQLiteStorage(path: file)
+                    _ = try storage.allStudies()
+                } catch {
+                    failures.add(worker)
+                }
+            }
+            XCTAssertEqual(failures.sorted, [], "round \(round)")
+        }
+    }
+}
