@@ -35,30 +35,31 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            if FileManager.default.fileExists(atPath: path) {
-                // Inspect read-only first: a file that is not ours must not be changed at all
-                // (opening the pool would switch it to WAL journaling).
-                var inspection = configuration
-                inspection.readonly = true
-                try Self.checkOwnership(try DatabaseQueue(path: path, configuration: inspection), path: path)
-            }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrate(pool)
+            pool = try Self.openAndMigrate(path: path, configuration: configuration)
         } catch let error as DatabaseError {
             throw StorageError.backend("cannot open storage '\(path)': \(error.message ?? error.description)")
         }
     }
 
-    /// Brings the schema up to date. Several processes opening a new file at once may both try
-    /// the first migration; the loser's transaction rolls back, and on retry it finds the
-    /// migration applied.
-    private static func migrate(_ pool: DatabasePool) throws {
+    /// Inspects an existing file read-only (a file that is not ours must not be changed at all:
+    /// opening the pool would switch it to WAL journaling), then opens the pool and migrates.
+    /// Several processes may create a new file at once: one may see another's half-made schema,
+    /// a lock, or lose the race to apply the first migration (its transaction rolls back). Such
+    /// database errors are retried for a few seconds; a foreign or non-SQLite file is not.
+    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
         var attempt = 0
         while true {
             do {
+                if FileManager.default.fileExists(atPath: path) {
+                    var inspection = configuration
+                    inspection.readonly = true
+                    try checkOwnership(try DatabaseQueue(path: path, configuration: inspection), path: path)
+                }
+                let pool = try DatabasePool(path: path, configuration: configuration)
                 try SQLiteSchema.migrator.migrate(pool)
-                return
-            } catch let error as DatabaseError where attempt < 40 && error.resultCode != .SQLITE_NOTADB {
+                return pool
+            } catch let error as DatabaseError
+                where attempt < 60 && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
                 attempt += 1
                 Thread.sleep(forTimeInterval: 0.05)
             }
@@ -77,13 +78,13 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
 
     /// A database with tables must be a MetaTune storage (or an empty file).
     private static func checkOwnership(_ pool: some DatabaseReader, path: String) throws {
-        try pool.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-            let own: Set<String> = ["grdb_migrations", "metatune_info", "studies", "trials", "intermediate_values", "sqlite_sequence"]
-            if !tables.isEmpty && !tables.contains("metatune_info") {
-                throw StorageError.backend("cannot open storage '\(path)': it is a SQLite database of another program (tables: \(tables.filter { !own.contains($0) }.sorted().prefix(5).joined(separator: ", ")))")
-            }
+        let tables = try pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        let own: Set<String> = ["grdb_migrations", "metatune_info", "studies", "trials", "intermediate_values", "sqlite_sequence"]
+        let foreign = tables.filter { !own.contains($0) }
+        if !foreign.isEmpty && !tables.contains("metatune_info") {
+            throw StorageError.backend("cannot open storage '\(path)': it is a SQLite database of another program (tables: \(foreign.sorted().prefix(5).joined(separator: ", ")))")
         }
+        guard tables.contains("grdb_migrations") else { return }
         let applied = try pool.read { try SQLiteSchema.migrator.appliedIdentifiers($0) }
         let known = Set(SQLiteSchema.migrator.migrations)
         if let unknown = applied.first(where: { !known.contains($0) }) {

@@ -132,7 +132,7 @@ final class SQLiteConcurrentOpenTests: XCTestCase {
     /// Many connections creating the same new file at once all end up with one schema.
     func testConcurrentFirstOpensOfANewFileAllSucceed() throws {
         let temporary = try TemporaryDirectory("metatune-open")
-        for round in 0..<5 {
+        for round in 0..<10 {
             let file = temporary.path("new-\(round).sqlite")
             let failures = NumberLog()
             DispatchQueue.concurrentPerform(iterations: 6) { worker in
