@@ -10,7 +10,9 @@ public enum Engine {
         get { threadCount }
         set {
             threadCount = max(1, newValue)
-            BLAS.setThreads(threadCount)
+            // The engine splits GEMMs over its own threads (`Engine.gemm`); BLAS stays
+            // single-threaded so that no idle BLAS thread spins against the engine's loops.
+            BLAS.setThreads(1)
         }
     }
 
@@ -36,6 +38,37 @@ public enum Engine {
 }
 
 extension Engine {
+    /// C = alpha·op(A)·op(B) + beta·C (row-major, dense), split into column blocks of C (or row
+    /// blocks when C is narrow) over the engine's threads, each block one single-threaded GEMM.
+    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                     a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        let threads = threadCount
+        guard threads > 1, m * n * k >= 1 << 16 else {
+            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                      b: b, ldb: ldb, beta: beta, c: c, ldc: n)
+            return
+        }
+        let (shared_a, shared_b, shared_c) = (UncheckedSendable(a), UncheckedSendable(b), UncheckedSendable(c))
+        if n >= m {
+            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                let j0 = n * part / threads, j1 = n * (part + 1) / threads
+                guard j1 > j0 else { return }
+                let bBlock = transposeB ? shared_b.value + j0 * ldb : shared_b.value + j0
+                BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: j1 - j0, k: k, alpha: alpha,
+                          a: shared_a.value, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: shared_c.value + j0, ldc: n)
+            }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                let i0 = m * part / threads, i1 = m * (part + 1) / threads
+                guard i1 > i0 else { return }
+                let aBlock = transposeA ? shared_a.value + i0 : shared_a.value + i0 * lda
+                BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: i1 - i0, n: n, k: k, alpha: alpha,
+                          a: aBlock, lda: lda, b: shared_b.value, ldb: ldb, beta: beta, c: shared_c.value + i0 * n, ldc: n)
+            }
+        }
+    }
+
     /// Runs `body(start, end)` over 0..<count in chunks of `chunk` elements, in parallel when large.
     @inline(__always)
     static func forEachChunk(_ count: Int, chunk: Int = 16_384, _ body: (Int, Int) -> Void) {

@@ -90,7 +90,7 @@ extension Tensor {
         // [out, patch] · [patch, positions] → [out, positions], then to NCHW with the bias.
         let product = uninitializedArray(g.outChannels * g.positions) { p in
             weight.data.withUnsafeBufferPointer { w in cols.withUnsafeBufferPointer { c in
-                BLAS.gemm(transposeA: false, transposeB: false, m: g.outChannels, n: g.positions, k: g.patch,
+                Engine.gemm(transposeA: false, transposeB: false, m: g.outChannels, n: g.positions, k: g.patch,
                           a: w.baseAddress!, b: c.baseAddress!, c: p.baseAddress!)
             } }
         }
@@ -132,7 +132,7 @@ extension Tensor {
                 if weight.requiresGrad {
                     weight.accumulateGrad { dw in
                         cols.withUnsafeBufferPointer { c in
-                            BLAS.gemm(transposeA: false, transposeB: true, m: g.outChannels, n: g.patch, k: g.positions,
+                            Engine.gemm(transposeA: false, transposeB: true, m: g.outChannels, n: g.patch, k: g.positions,
                                       a: d.baseAddress!, b: c.baseAddress!, beta: 1, c: dw.baseAddress!)
                         }
                     }
@@ -140,7 +140,7 @@ extension Tensor {
                 if self.requiresGrad {
                     let dcols = uninitializedArray(g.patch * g.positions) { dc in
                         weight.data.withUnsafeBufferPointer { w in
-                            BLAS.gemm(transposeA: true, transposeB: false, m: g.patch, n: g.positions, k: g.outChannels,
+                            Engine.gemm(transposeA: true, transposeB: false, m: g.patch, n: g.positions, k: g.outChannels,
                                       a: w.baseAddress!, b: d.baseAddress!, c: dc.baseAddress!)
                         }
                     }

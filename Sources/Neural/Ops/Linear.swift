@@ -8,7 +8,7 @@ extension Tensor {
         let (n, k, m) = (shape[0], shape[1], other.shape[1])
         var out = [Float](repeating: 0, count: n * m)
         data.withUnsafeBufferPointer { a in other.data.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { c in
-            BLAS.gemm(transposeA: false, transposeB: false, m: n, n: m, k: k, a: a.baseAddress!, b: b.baseAddress!,
+            Engine.gemm(transposeA: false, transposeB: false, m: n, n: m, k: k, a: a.baseAddress!, b: b.baseAddress!,
                       c: c.baseAddress!)
         } } }
         return Tensor(shape: [n, m], data: out, inputs: [self, other]) { result in
@@ -29,7 +29,7 @@ extension Tensor {
             }
         }
         data.withUnsafeBufferPointer { a in weight.data.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { c in
-            BLAS.gemm(transposeA: false, transposeB: false, m: n, n: m, k: k, a: a.baseAddress!, b: b.baseAddress!,
+            Engine.gemm(transposeA: false, transposeB: false, m: n, n: m, k: k, a: a.baseAddress!, b: b.baseAddress!,
                       beta: bias == nil ? 0 : 1, c: c.baseAddress!)
         } } }
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
@@ -51,7 +51,7 @@ extension Tensor {
             if a.requiresGrad {
                 a.accumulateGrad { da in
                     b.data.withUnsafeBufferPointer { bp in
-                        BLAS.gemm(transposeA: false, transposeB: true, m: n, n: k, k: m, a: dy.baseAddress!,
+                        Engine.gemm(transposeA: false, transposeB: true, m: n, n: k, k: m, a: dy.baseAddress!,
                                   b: bp.baseAddress!, beta: 1, c: da.baseAddress!)
                     }
                 }
@@ -59,7 +59,7 @@ extension Tensor {
             if b.requiresGrad {
                 b.accumulateGrad { db in
                     a.data.withUnsafeBufferPointer { ap in
-                        BLAS.gemm(transposeA: true, transposeB: false, m: k, n: m, k: n, a: ap.baseAddress!,
+                        Engine.gemm(transposeA: true, transposeB: false, m: k, n: m, k: n, a: ap.baseAddress!,
                                   b: dy.baseAddress!, beta: 1, c: db.baseAddress!)
                     }
                 }
