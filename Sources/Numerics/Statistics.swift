@@ -18,11 +18,6 @@ public enum Statistics {
         let fraction = position - Double(lower)
         return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
     }
-
-    /// The arithmetic mean; nil when empty.
-    public static func mean(_ values: [Double]) -> Double? {
-        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
-    }
 }
 
 /// Functions of the standard normal distribution.
@@ -48,12 +43,6 @@ public enum Normal {
             series += term
         }
         return -0.5 * x2 - Foundation.log(-x) + logInverseSqrt2Pi + Foundation.log(series)
-    }
-
-    /// The density φ(x).
-    @inlinable
-    public static func pdf(_ x: Double) -> Double {
-        Foundation.exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
     }
 
     /// The quantile function Φ⁻¹(p) for p in (0, 1) (Acklam's rational approximation refined by

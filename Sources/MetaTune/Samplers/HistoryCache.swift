@@ -9,7 +9,7 @@ final class HistoryCache: @unchecked Sendable {
     private var currentKey = ""
     private var intersectionSeen = Set<Int>()
     private var intersection: [String: Distribution]?
-    private var pointsBySpace: [String: PointTable] = [:]
+    private var pointsBySpace: [[SpaceAxis]: PointTable] = [:]
 
     /// The parameters (with identical distributions) shared by every complete trial.
     func intersectionSearchSpace(of history: StudyHistory) -> [String: Distribution] {
@@ -32,8 +32,8 @@ final class HistoryCache: @unchecked Sendable {
         return intersection ?? [:]
     }
 
-    /// The memo of trial points in the joint space described by `spaceKey`.
-    func pointTable(spaceKey: String, history: StudyHistory) -> PointTable {
+    /// The memo of trial points in the joint space with these axes (in this order).
+    func pointTable(spaceKey: [SpaceAxis], history: StudyHistory) -> PointTable {
         lock.lock()
         defer { lock.unlock() }
         reset(for: history)
@@ -74,4 +74,10 @@ final class PointTable: @unchecked Sendable {
         lock.unlock()
         return point
     }
+}
+
+/// One axis of a joint space, as a cache key.
+struct SpaceAxis: Hashable {
+    let name: String
+    let distribution: Distribution
 }

@@ -16,9 +16,6 @@ public struct StudyHistory: Sendable {
         self.cacheKey = cacheKey
     }
 
-    /// The complete trials, in number order.
-    public var completeTrials: [FrozenTrial] { trials.filter { $0.state == .complete } }
-
     /// The best complete trial, or nil.
     public var bestTrial: FrozenTrial? {
         var best: FrozenTrial?

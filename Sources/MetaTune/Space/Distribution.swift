@@ -157,12 +157,6 @@ public enum Distribution: Hashable, Sendable, Codable {
         }
     }
 
-    /// Whether this is a categorical distribution.
-    public var isCategorical: Bool {
-        if case .categorical = self { return true }
-        return false
-    }
-
     /// A short human-readable form, e.g. `float[1e-05, 0.1] log`.
     public var summary: String {
         switch self {

@@ -169,10 +169,10 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
 
     private func update(trialID: Int, requireRunning: Bool = true, _ change: (inout FrozenTrial) -> Void) throws -> FrozenTrial {
         guard let (studyID, number) = locations[trialID] else { throw StorageError.noSuchTrial(trialID) }
-        let current = studies[studyID]!.trials[number]
-        if requireRunning && current.state != .running {
-            if current.state == .waiting { throw StorageError.invalidValue("trial \(number) is waiting and has not started") }
-            throw StorageError.trialFinished(number: number, state: current.state)
+        let state = studies[studyID]!.trials[number].state
+        if requireRunning && state != .running {
+            if state == .waiting { throw StorageError.invalidValue("trial \(number) is waiting and has not started") }
+            throw StorageError.trialFinished(number: number, state: state)
         }
         studies[studyID]!.revision += 1
         let revision = studies[studyID]!.revision

@@ -38,12 +38,6 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
-    /// The payload of a number, else nil.
-    public var numberValue: Double? {
-        if case .number(let value) = self { return value }
-        return nil
-    }
-
     /// The payload of a string, else nil.
     public var stringValue: String? {
         if case .string(let value) = self { return value }

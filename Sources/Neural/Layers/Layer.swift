@@ -35,9 +35,6 @@ public final class Sequential: Layer {
     }
 
     public var parameters: [Tensor] { layers.flatMap(\.parameters) }
-
-    /// The number of trainable values.
-    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 }
 
 /// An element-wise activation function.

@@ -65,7 +65,7 @@ public enum TrainingBenchmark: String, CaseIterable, Sendable {
             let start = DispatchTime.now().uptimeNanoseconds
             for permutation in permutations { _ = trainEpoch(net, optimizer, train, order: permutation, batch: 32) }
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            accuracies.append(accuracy(net, validation))
+            accuracies.append(Trainer.evaluate(net, validation).accuracy)
         }
         let median = Statistics.median(seconds)!
         return Result(benchmark: .digitsMLP, threads: threads, samplesPerSecond: 30 * 1437 / median, seconds: median,
@@ -151,20 +151,5 @@ public enum TrainingBenchmark: String, CaseIterable, Sendable {
             last = loss
         }
         return last?.scalar ?? .nan
-    }
-
-    /// The fraction of rows whose arg-max logit (ties → lowest index) is the label.
-    static func accuracy(_ model: Sequential, _ data: Dataset) -> Double {
-        var context = ForwardContext(training: false)
-        let (x, y) = data.batch(Array(0..<data.count)[...])
-        let logits = model.forward(x, &context)
-        let classes = logits.shape[1]
-        var correct = 0
-        for row in 0..<data.count {
-            var best = 0
-            for j in 1..<classes where logits.data[row * classes + j] > logits.data[row * classes + best] { best = j }
-            if best == y[row] { correct += 1 }
-        }
-        return Double(correct) / Double(data.count)
     }
 }

@@ -26,7 +26,7 @@ struct TPESplit {
     init(history: StudyHistory, axes: [TPEAxis], excluding current: Int, constantLiar: Bool, gamma: (Int) -> Int,
          cache: HistoryCache) {
         let direction = history.direction
-        let spaceKey = axes.map { "\($0.name)=\($0.distribution.summary)" }.joined(separator: ";")
+        let spaceKey = axes.map { SpaceAxis(name: $0.name, distribution: $0.distribution) }
         let table = cache.pointTable(spaceKey: spaceKey, history: history)
         var ranks: [Rank] = []
         var points: [[Double]] = []
