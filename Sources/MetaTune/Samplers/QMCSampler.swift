@@ -33,7 +33,7 @@ public struct QMCSampler: Sampler {
         let point = SobolSequence.point(index: trial.number, dimension: names.count, scrambleSeed: scramble ? seed : nil)
         var values: [String: ParamValue] = [:]
         for (name, u) in zip(names, point) {
-            values[name] = space[name]!.externalValue(unitCubeToInternal(u, space[name]!))
+            values[name] = space[name]!.externalValue(space[name]!.internalValue(fromUnit: u))
         }
         return values
     }
