@@ -1,7 +1,7 @@
 /// The samplers available by name (command line, configuration files).
 public enum SamplerCatalog {
     /// Every sampler name, in the order `--sampler all` runs them.
-    public static let names = ["random", "grid", "qmc", "tpe", "tpe-independent", "tpe-optuna"]
+    public static let names = ["random", "grid", "qmc", "tpe", "tpe-independent", "tpe-optuna", "gp", "cmaes"]
 
     /// The sampler called `name`, seeded; `space` is needed by the grid (and helps QMC).
     public static func make(_ name: String, seed: UInt64, space: SearchSpace?) throws -> Sampler {
@@ -24,6 +24,10 @@ public enum SamplerCatalog {
             var options = TPESampler.Options()
             options.belowBandwidthShrink = 0
             return TPESampler(seed: seed, options: options)
+        case "cmaes":
+            return CMAESSampler(seed: seed)
+        case "gp":
+            return GPSampler(seed: seed, space: space)
         default:
             throw StudyError.invalidArgument("unknown sampler '\(name)' (expected one of: \(names.joined(separator: ", ")))")
         }
