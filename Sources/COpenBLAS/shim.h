@@ -4,3 +4,7 @@
 // Declared by OpenBLAS's own cblas.h; repeated here for distributions whose cblas.h is the generic one.
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+
+// LAPACK (shipped inside OpenBLAS): Cholesky factorisation and the inverse from it.
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);

@@ -1,0 +1,118 @@
+import Foundation
+import Numerics
+
+/// Bayesian optimisation with a Gaussian process.
+///
+/// The first `startupTrials` trials follow a scrambled Sobol design. After that, every trial
+/// fits a GP (Matérn-5/2 with automatic relevance determination, hyperparameters by maximum a
+/// posteriori marginal likelihood) to the complete trials — inputs in the unit cube, log
+/// parameters on the log scale, categoricals compared for equality, targets standardised — and
+/// suggests the point that maximises the acquisition function (log expected improvement by
+/// default). Trials still running are included at the model's own prediction (the "Kriging
+/// believer"), so parallel workers spread out.
+///
+/// The parameters shared by every complete trial are modelled jointly; any other parameter
+/// (e.g. a conditional one) is sampled by independent TPE.
+public struct GPSampler: Sampler {
+    /// How trials that are still running enter the model.
+    public enum PendingStrategy: Sendable {
+        /// Ignore them.
+        case ignore
+        /// Add them at the GP's predicted mean (the Kriging believer).
+        case krigingBeliever
+        /// Add them at the worst value observed so far.
+        case constantLiar
+    }
+
+    public struct Options: Sendable {
+        /// Trials from the Sobol design before the model is used.
+        public var startupTrials = 10
+        public var acquisition = Acquisition.logExpectedImprovement
+        public var prior = KernelPrior()
+        public var pending = PendingStrategy.krigingBeliever
+        /// Candidates scored per suggestion (before local search).
+        public var candidates = 1024
+        /// Candidates polished by L-BFGS per suggestion.
+        public var localSearchStarts = 8
+
+        public init() {}
+    }
+
+    public let seed: UInt64
+    public let options: Options
+    private let declared: [String: Distribution]?
+    private let cache = HistoryCache()
+    private let fallback: TPESampler
+
+    /// A GP sampler; `space`, when given, shapes the initial Sobol design from the first trial on.
+    public init(seed: UInt64 = 0, options: Options = Options(), space: SearchSpace? = nil) {
+        self.seed = seed
+        self.options = options
+        // The initial design covers the parameters every trial has (those without a condition).
+        declared = space.map { space in
+            Dictionary(uniqueKeysWithValues: space.parameters.filter { $0.condition == nil }.map { ($0.name, $0.distribution) })
+        }
+        var fallbackOptions = TPESampler.Options()
+        fallbackOptions.multivariate = false
+        fallback = TPESampler(seed: seed, options: fallbackOptions)
+        // The GP's matrices are small: BLAS threads only add hand-off costs (and spin a core).
+        BLAS.setThreads(1)
+    }
+
+    public func relativeSearchSpace(history: StudyHistory, trial: FrozenTrial) -> [String: Distribution] {
+        let shared = cache.intersectionSearchSpace(of: history)
+        if let declared, completeCount(history) < options.startupTrials {
+            return shared.isEmpty ? declared : shared
+        }
+        return shared
+    }
+
+    public func sampleRelative(history: StudyHistory, trial: FrozenTrial, space: [String: Distribution]) -> [String: ParamValue] {
+        guard !space.isEmpty, space.count <= SobolSequence.maxDimension else { return [:] }
+        let features = GPFeatureSpace(space: space)
+        let observations = GPObservations(history: history, features: features, excluding: trial.number)
+        guard observations.count >= max(options.startupTrials, 2) else {
+            let u = SobolSequence.point(index: trial.number, dimension: features.dimension, scrambleSeed: seed)
+            return features.values(of: features.point(fromUnit: u))
+        }
+        var generator = decisionGenerator(seed: seed, trial: trial.number, label: "gp")
+        let targets = observations.standardizedTargets
+        let kernel = KernelFit.fit(inputs: observations.inputs, targets: targets, categorical: features.categoricalMask,
+                                   prior: options.prior, using: &generator)
+        guard let fitted = GaussianProcess(inputs: observations.inputs, targets: targets, kernel: kernel) else {
+            return [:]
+        }
+        let model = withPending(fitted, observations: observations, targets: targets)
+        var optimizer = AcquisitionOptimizer(model: model, features: features, acquisition: options.acquisition,
+                                             best: targets.min()!)
+        optimizer.sobolCandidates = options.candidates
+        optimizer.localSearchStarts = options.localSearchStarts
+        let incumbents = targets.indices.sorted { targets[$0] < targets[$1] }.prefix(5).map { observations.inputs[$0] }
+        let sobolSeed = stableHash("gp-candidates") ^ seed &+ UInt64(bitPattern: Int64(trial.number)) &* 0x9E37_79B9_7F4A_7C15
+        let x = optimizer.optimize(incumbents: incumbents, sobolSeed: sobolSeed, using: &generator)
+        return features.values(of: x)
+    }
+
+    public func sampleIndependent(history: StudyHistory, trial: FrozenTrial, name: String, distribution: Distribution) -> ParamValue {
+        fallback.sampleIndependent(history: history, trial: trial, name: name, distribution: distribution)
+    }
+
+    // MARK: - Helpers
+
+    private func completeCount(_ history: StudyHistory) -> Int {
+        history.trials.reduce(0) { $0 + ($1.state == .complete ? 1 : 0) }
+    }
+
+    /// The model with the running trials added at its own prediction (or at the worst value).
+    private func withPending(_ model: GaussianProcess, observations: GPObservations, targets: [Double]) -> GaussianProcess {
+        guard options.pending != .ignore, !observations.pending.isEmpty else { return model }
+        let lies: [Double]
+        switch options.pending {
+        case .krigingBeliever: lies = model.predict(observations.pending).mean
+        case .constantLiar: lies = [Double](repeating: targets.max()!, count: observations.pending.count)
+        case .ignore: lies = []
+        }
+        return GaussianProcess(inputs: observations.inputs + observations.pending, targets: targets + lies,
+                               kernel: model.kernel) ?? model
+    }
+}
