@@ -1,7 +1,7 @@
 /// The samplers available by name (command line, configuration files).
 public enum SamplerCatalog {
     /// Every sampler name, in the order `--sampler all` runs them.
-    public static let names = ["random", "grid", "qmc", "tpe", "tpe-independent", "tpe-optuna", "gp", "cmaes"]
+    public static let names = ["random", "grid", "qmc", "tpe", "tpe-independent", "tpe-optuna", "gp", "cmaes", "ga"]
 
     /// The sampler called `name`, seeded; `space` is needed by the grid (and helps QMC).
     public static func make(_ name: String, seed: UInt64, space: SearchSpace?) throws -> Sampler {
@@ -28,6 +28,8 @@ public enum SamplerCatalog {
             return CMAESSampler(seed: seed)
         case "gp":
             return GPSampler(seed: seed, space: space)
+        case "ga":
+            return GeneticSampler(seed: seed)
         default:
             throw StudyError.invalidArgument("unknown sampler '\(name)' (expected one of: \(names.joined(separator: ", ")))")
         }
