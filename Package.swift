@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
-        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "Numerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport"]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),

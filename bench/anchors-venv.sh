@@ -6,7 +6,7 @@
 # Idempotent: once the pinned packages are in, a rerun only prints the path.
 set -euo pipefail
 
-PACKAGES=(optuna==5.0.0 hyperopt==0.3.0)   # torch and smac are not needed for ask_run.py
+PACKAGES=(optuna==5.0.0 hyperopt==0.3.0 torch==2.13.0+cpu)   # torch: Optuna's GPSampler; smac is not needed for ask_run.py
 VENV="${ANCHOR_VENV:-$HOME/.cache/metatune-anchors-venv}"
 STAMP="$VENV/.metatune-anchors"            # written only after a successful install
 

@@ -1,0 +1,69 @@
+import XCTest
+import Numerics
+@testable import MetaTune
+
+final class GPSamplerTests: XCTestCase {
+    private let space = try! SearchSpaceFile.parse("""
+    x: {type: float, low: -5, high: 10}
+    y: {type: float, low: 0, high: 15}
+    """)
+
+    private func branin(_ p: [String: ParamValue]) -> Double {
+        let x = p["x"]!.doubleValue!, y = p["y"]!.doubleValue!
+        let b = 5.1 / (4 * Double.pi * Double.pi), c = 5 / Double.pi, t = 1 / (8 * Double.pi)
+        return pow(y - b * x * x + c * x - 6, 2) + 10 * (1 - t) * cos(x) + 10
+    }
+
+    func testConvergesOnBraninFarBeyondRandomSearch() throws {
+        let study = try Study.create(name: "gp-branin", sampler: GPSampler(seed: 1, space: space))
+        for _ in 0..<40 {
+            let trial = try study.ask(space: space)
+            try study.tell(trial, value: branin(trial.params))
+        }
+        let best = try study.trials.compactMap(\.value).min()!
+        // The optimum is 0.397887; 40 random trials typically end above 1.
+        XCTAssertLessThan(best - 0.397887, 1e-2)
+    }
+
+    func testStartsWithTheSobolDesignOfTheDeclaredSpace() throws {
+        let study = try Study.create(name: "gp-design", sampler: GPSampler(seed: 4, space: space))
+        let first = try study.ask(space: space)
+        let u = SobolSequence.point(index: 0, dimension: 2, scrambleSeed: 4)
+        XCTAssertEqual(first.params["x"]!.doubleValue!, -5 + 15 * u[0], accuracy: 1e-9)
+        XCTAssertEqual(first.params["y"]!.doubleValue!, 15 * u[1], accuracy: 1e-9)
+    }
+
+    func testMaximisationIsHandled() throws {
+        let study = try Study.create(name: "gp-max", direction: .maximize, sampler: GPSampler(seed: 2, space: space))
+        for _ in 0..<30 {
+            let trial = try study.ask(space: space)
+            try study.tell(trial, value: -branin(trial.params))
+        }
+        XCTAssertGreaterThan(try study.trials.compactMap(\.value).max()!, -0.397887 - 0.1)
+    }
+
+    /// Two asks while the first is still running must not propose the same point (the running
+    /// trial enters the model at the GP's own prediction).
+    func testRunningTrialsPushParallelSuggestionsApart() throws {
+        let study = try Study.create(name: "gp-parallel", sampler: GPSampler(seed: 3, space: space))
+        for _ in 0..<15 {
+            let trial = try study.ask(space: space)
+            try study.tell(trial, value: branin(trial.params))
+        }
+        let first = try study.ask(space: space)
+        let second = try study.ask(space: space)
+        let dx = first.params["x"]!.doubleValue! - second.params["x"]!.doubleValue!
+        let dy = first.params["y"]!.doubleValue! - second.params["y"]!.doubleValue!
+        XCTAssertGreaterThan((dx * dx + dy * dy).squareRoot(), 1e-3)
+    }
+
+    func testInfiniteValuesDoNotBreakTheModel() throws {
+        let study = try Study.create(name: "gp-inf", sampler: GPSampler(seed: 5, space: space))
+        for index in 0..<20 {
+            let trial = try study.ask(space: space)
+            try study.tell(trial, value: index % 4 == 0 ? .infinity : branin(trial.params))
+        }
+        let trial = try study.ask(space: space)
+        XCTAssertNotNil(trial.params["x"]?.doubleValue)
+    }
+}
