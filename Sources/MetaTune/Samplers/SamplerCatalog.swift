@@ -1,7 +1,7 @@
 /// The samplers available by name (command line, configuration files).
 public enum SamplerCatalog {
     /// Every sampler name, in the order `--sampler all` runs them.
-    public static let names = ["random", "grid", "qmc", "tpe", "tpe-independent", "tpe-optuna", "gp", "cmaes", "ga"]
+    public static let names = ["random", "grid", "qmc", "tpe", "tpe-independent", "tpe-optuna", "gp", "cmaes", "ga", "rf"]
 
     /// The sampler called `name`, seeded; `space` is needed by the grid (and helps QMC).
     public static func make(_ name: String, seed: UInt64, space: SearchSpace?) throws -> Sampler {
@@ -30,6 +30,8 @@ public enum SamplerCatalog {
             return GPSampler(seed: seed, space: space)
         case "ga":
             return GeneticSampler(seed: seed)
+        case "rf":
+            return RandomForestSampler(seed: seed)
         default:
             throw StudyError.invalidArgument("unknown sampler '\(name)' (expected one of: \(names.joined(separator: ", ")))")
         }
