@@ -5,6 +5,5 @@
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 
-// LAPACK (shipped inside OpenBLAS): Cholesky factorisation and the inverse from it.
+// LAPACK (shipped inside OpenBLAS): Cholesky factorisation.
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
-void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);

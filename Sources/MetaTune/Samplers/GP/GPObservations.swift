@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// The trials a GP sampler learns from, as model inputs: the complete trials that have every
 /// parameter of the joint space (targets oriented for minimisation), and the points of trials
@@ -35,13 +36,22 @@ struct GPObservations {
 
     var count: Int { inputs.count }
 
-    /// The targets shifted and scaled to mean 0 and standard deviation 1 (only shifted when they
-    /// are all equal).
-    var standardizedTargets: [Double] {
-        let n = Double(targets.count)
-        let mean = targets.reduce(0, +) / n
-        let variance = targets.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
+    /// The targets, optionally warped by log(1 + (y − min)/scale), with the scale the distance
+    /// from the minimum to the median (which compresses the bad values and magnifies differences
+    /// among the good ones, more so as the search converges), then shifted and scaled to mean 0 and standard
+    /// deviation 1 (only shifted when they are all equal).
+    func standardizedTargets(warped: Bool) -> [Double] {
+        var values = targets
+        if warped, let low = values.min() {
+            let median = Statistics.median(values) ?? low
+            let range = (values.max() ?? low) - low
+            let scale = max(median - low, 1e-9 * range, 1e-300)
+            values = values.map { log1p(($0 - low) / scale) }
+        }
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / n
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
         let sd = variance > 0 ? variance.squareRoot() : 1
-        return targets.map { ($0 - mean) / sd }
+        return values.map { ($0 - mean) / sd }
     }
 }

@@ -43,23 +43,44 @@ public struct GaussianProcess: Sendable {
         guard n > 0 else {
             return ([Double](repeating: 0, count: m), [Double](repeating: kernel.signalVariance, count: m))
         }
-        // Cross-covariances, n×m row-major.
-        var cross = [Double](repeating: 0, count: n * m)
-        for i in 0..<n {
-            for c in 0..<m { cross[i * m + c] = kernel(inputs[i], points[c]) }
-        }
+        var cross = crossCovariances(points)
         var mean = [Double](repeating: 0, count: m)
         for i in 0..<n {
             let w = weights[i]
             for c in 0..<m { mean[c] += w * cross[i * m + c] }
         }
-        cholesky.solveLower(matrix: &cross, columns: m)
+        cholesky.solveLower(matrix: &cross, columns: m)  // now L⁻¹k*
         var variance = [Double](repeating: kernel.signalVariance, count: m)
         for i in 0..<n {
             for c in 0..<m { variance[c] -= cross[i * m + c] * cross[i * m + c] }
         }
         for c in 0..<m { variance[c] = max(variance[c], 1e-14 * kernel.signalVariance) }
         return (mean, variance)
+    }
+
+    /// k(xᵢ, p_c) for every training input i and point c: n×m, row-major.
+    private func crossCovariances(_ points: [[Double]]) -> [Double] {
+        let n = inputs.count, m = points.count, d = kernel.categorical.count
+        var flatPoints = [Double](repeating: 0, count: m * d)
+        for c in 0..<m { for j in 0..<d { flatPoints[c * d + j] = points[c][j] } }
+        var cross = [Double](repeating: 0, count: n * m)
+        let lambdas = kernel.inverseSquaredLengthscales, categorical = kernel.categorical, s = kernel.signalVariance
+        flatPoints.withUnsafeBufferPointer { p in
+            cross.withUnsafeMutableBufferPointer { out in
+                for i in 0..<n {
+                    let x = inputs[i]
+                    for c in 0..<m {
+                        var r2 = 0.0
+                        for j in 0..<d {
+                            let delta = MaternKernel.coordinateDistance(x[j], p[c * d + j], categorical: categorical[j])
+                            r2 += lambdas[j] * delta
+                        }
+                        out[i * m + c] = s * MaternKernel.correlation(squaredDistance: r2)
+                    }
+                }
+            }
+        }
+        return cross
     }
 
     /// The posterior mean and variance at `x`, with their gradients with respect to x's numeric

@@ -26,10 +26,11 @@ public struct KernelPrior: Sendable {
 /// likelihood times the priors (a MAP estimate), with bounded L-BFGS from several starts.
 public enum KernelFit {
     /// The MAP kernel for `inputs` (unit cube; categorical coordinates hold choice indices) and
-    /// standardised `targets`. Starts from the prior's centre and the best of a few draws from
-    /// the prior, using `generator`.
+    /// standardised `targets`. Runs L-BFGS from `warmStart` (typically the previous fit on
+    /// fewer observations), when given, and from the best of the prior's centre and a few draws
+    /// from the prior (made with `generator`), `starts` runs in all.
     public static func fit(inputs: [[Double]], targets: [Double], categorical: [Bool], prior: KernelPrior = KernelPrior(),
-                           starts: Int = 2, draws: Int = 8, maxIterations: Int = 60,
+                           warmStart: MaternKernel? = nil, starts: Int = 2, draws: Int = 8, maxIterations: Int = 60,
                            using generator: inout SeededGenerator) -> MaternKernel {
         let objective = NegativeLogPosterior(inputs: inputs, targets: targets, categorical: categorical, prior: prior)
         let (lower, upper) = objective.bounds
@@ -39,12 +40,16 @@ public enum KernelFit {
         }
         let scored = candidates.map { ($0, objective.value(at: $0)) }
             .sorted { ($0.1.isFinite ? $0.1 : .infinity) < ($1.1.isFinite ? $1.1 : .infinity) }
+        var startPoints = scored.map(\.0)
+        if let warmStart, warmStart.categorical == categorical {
+            startPoints.insert(objective.parameters(of: warmStart), at: 0)
+        }
         var best: (x: [Double], value: Double) = (objective.priorCentre, .infinity)
         var options = BoundedLBFGS.Options()
         options.maxIterations = maxIterations
         options.gradientTolerance = 1e-4
         options.relativeTolerance = 1e-9
-        for (start, _) in scored.prefix(max(starts, 1)) {
+        for start in startPoints.prefix(max(starts, 1)) {
             let result = BoundedLBFGS.minimize(start: start, lower: lower, upper: upper, options: options) {
                 objective.valueAndGradient(at: $0)
             }
@@ -56,13 +61,16 @@ public enum KernelFit {
 
 /// −(log marginal likelihood + log prior) as a function of
 /// θ = (log λ₁, …, log λ_d, log s, log(noise − floor)), with its gradient.
+///
+/// Pairwise quantities are kept for the strict lower triangle only (pair p = (a, b), a > b, in
+/// row order), since every matrix involved is symmetric with a known diagonal.
 struct NegativeLogPosterior {
     let n: Int
     let d: Int
     let targets: [Double]
     let categorical: [Bool]
     let prior: KernelPrior
-    /// δⱼ(xₐ, x_b) for every pair, one n×n matrix per coordinate.
+    /// δⱼ(xₐ, x_b) for every pair a > b, one packed triangle per coordinate.
     let distances: [[Double]]
 
     init(inputs: [[Double]], targets: [Double], categorical: [Bool], prior: KernelPrior) {
@@ -71,20 +79,19 @@ struct NegativeLogPosterior {
         self.targets = targets
         self.categorical = categorical
         self.prior = prior
-        var distances = [[Double]](repeating: [Double](repeating: 0, count: inputs.count * inputs.count), count: categorical.count)
+        let pairs = inputs.count * (inputs.count - 1) / 2
+        var distances = [[Double]](repeating: [Double](repeating: 0, count: pairs), count: categorical.count)
         for j in 0..<categorical.count {
+            var pair = 0
             for a in 0..<inputs.count {
                 for b in 0..<a {
-                    let delta = MaternKernel.coordinateDistance(inputs[a][j], inputs[b][j], categorical: categorical[j])
-                    distances[j][a * inputs.count + b] = delta
-                    distances[j][b * inputs.count + a] = delta
+                    distances[j][pair] = MaternKernel.coordinateDistance(inputs[a][j], inputs[b][j], categorical: categorical[j])
+                    pair += 1
                 }
             }
         }
         self.distances = distances
     }
-
-    var parameterCount: Int { d + 2 }
 
     var bounds: (lower: [Double], upper: [Double]) {
         let noiseLow = log(1e-12), noiseHigh = prior.fixedNoise ? log(1e-12) : 0.0
@@ -111,6 +118,14 @@ struct NegativeLogPosterior {
                      noiseVariance: prior.noiseFloor + exp(theta[d + 1]), categorical: categorical)
     }
 
+    /// θ for a kernel, within the bounds.
+    func parameters(of kernel: MaternKernel) -> [Double] {
+        let (lower, upper) = bounds
+        let theta = kernel.inverseSquaredLengthscales.map { log($0) }
+            + [log(kernel.signalVariance), log(max(kernel.noiseVariance - prior.noiseFloor, 1e-300))]
+        return (0..<theta.count).map { min(max(theta[$0], lower[$0]), upper[$0]) }
+    }
+
     func value(at theta: [Double]) -> Double {
         evaluate(theta, gradient: false).value
     }
@@ -124,22 +139,32 @@ struct NegativeLogPosterior {
         let signal = exp(theta[d])
         let noiseExcess = exp(theta[d + 1])
         let noise = prior.noiseFloor + noiseExcess
-        // K = s·c(r²) + noise·I, and the slope s·c'(r²) for the gradient.
-        var r2 = [Double](repeating: 0, count: n * n)
+        let pairs = n * (n - 1) / 2
+        var r2 = [Double](repeating: 0, count: pairs)
         for j in 0..<d {
             let lambda = lambdas[j]
             distances[j].withUnsafeBufferPointer { delta in
-                for index in 0..<(n * n) { r2[index] += lambda * delta[index] }
+                for p in 0..<pairs { r2[p] += lambda * delta[p] }
             }
         }
+        // K = s·c(r²) + noise·I (full, for LAPACK); per pair, s·c(r²) and the slope s·c'(r²).
         var covariance = [Double](repeating: 0, count: n * n)
-        var slope = wantGradient ? [Double](repeating: 0, count: n * n) : []
-        for index in 0..<(n * n) {
-            covariance[index] = signal * MaternKernel.correlation(squaredDistance: r2[index])
-            if wantGradient { slope[index] = signal * MaternKernel.correlationSlope(squaredDistance: r2[index]) }
+        var pairCovariance = [Double](repeating: 0, count: wantGradient ? pairs : 0)
+        var pairSlope = [Double](repeating: 0, count: wantGradient ? pairs : 0)
+        var p = 0
+        for a in 0..<n {
+            covariance[a * n + a] = signal + noise
+            for b in 0..<a {
+                let (c, slope) = MaternKernel.correlationAndSlope(squaredDistance: r2[p])
+                covariance[a * n + b] = signal * c
+                covariance[b * n + a] = signal * c
+                if wantGradient {
+                    pairCovariance[p] = signal * c
+                    pairSlope[p] = signal * slope
+                }
+                p += 1
+            }
         }
-        let signalCovariance = wantGradient ? covariance : []
-        for i in 0..<n { covariance[i * n + i] += noise }
         var logPrior = 0.0
         var priorGradient = [Double](repeating: 0, count: d + 2)
         func addNormal(_ index: Int, mean: Double, sd: Double) {
@@ -161,22 +186,31 @@ struct NegativeLogPosterior {
         let logLikelihood = -0.5 * fit - 0.5 * cholesky.logDeterminant - 0.5 * Double(n) * log(2 * Double.pi)
         let value = -(logLikelihood + logPrior)
         guard wantGradient else { return (value, []) }
-        // ∂ log L/∂θ = ½ tr(W ∂K/∂θ) with W = ααᵀ − K⁻¹.
-        var w = cholesky.inverse()
-        for a in 0..<n { for b in 0..<n { w[a * n + b] = alpha[a] * alpha[b] - w[a * n + b] } }
+        // ∂ log L/∂θ = ½ tr(W ∂K/∂θ) with W = ααᵀ − K⁻¹; each off-diagonal pair counts twice.
+        let inverse = cholesky.inverse()
+        var pairW = [Double](repeating: 0, count: pairs)
+        var signalSum = 0.0, trace = 0.0
+        p = 0
+        for a in 0..<n {
+            let diagonal = alpha[a] * alpha[a] - inverse[a * n + a]
+            trace += diagonal
+            signalSum += diagonal * signal
+            for b in 0..<a {
+                let w = alpha[a] * alpha[b] - inverse[a * n + b]
+                pairW[p] = w
+                signalSum += 2 * w * pairCovariance[p]
+                p += 1
+            }
+        }
         var gradient = [Double](repeating: 0, count: d + 2)
-        var weightedSlope = [Double](repeating: 0, count: n * n)
-        for index in 0..<(n * n) { weightedSlope[index] = w[index] * slope[index] }
+        for p in 0..<pairs { pairW[p] *= pairSlope[p] }
         for j in 0..<d {
             var sum = 0.0
             distances[j].withUnsafeBufferPointer { delta in
-                for index in 0..<(n * n) { sum += weightedSlope[index] * delta[index] }
+                for p in 0..<pairs { sum += pairW[p] * delta[p] }
             }
-            gradient[j] = 0.5 * lambdas[j] * sum
+            gradient[j] = lambdas[j] * sum
         }
-        var signalSum = 0.0, trace = 0.0
-        for index in 0..<(n * n) { signalSum += w[index] * signalCovariance[index] }
-        for i in 0..<n { trace += w[i * n + i] }
         gradient[d] = 0.5 * signalSum
         gradient[d + 1] = prior.fixedNoise ? 0 : 0.5 * noiseExcess * trace
         return (value, (0..<(d + 2)).map { -(gradient[$0] + priorGradient[$0]) })

@@ -52,6 +52,14 @@ public struct MaternKernel: Sendable, Hashable {
         return -(5.0 / 6.0) * (1 + r) * exp(-r)
     }
 
+    /// The correlation and its slope dk/d(r²) together, sharing one exponential.
+    @inline(__always)
+    static func correlationAndSlope(squaredDistance r2: Double) -> (value: Double, slope: Double) {
+        let r = (5 * r2).squareRoot()
+        let e = exp(-r)
+        return ((1 + r + r * r / 3) * e, -(5.0 / 6.0) * (1 + r) * e)
+    }
+
     /// k(a, b) (noise not included).
     public func callAsFunction(_ a: [Double], _ b: [Double]) -> Double {
         signalVariance * Self.correlation(squaredDistance: squaredDistance(a, b))
