@@ -92,7 +92,7 @@ final class CMAESSamplerTests: XCTestCase {
         let fresh = try XCTUnwrap(CMAESSampler(seed: 4).run(history: history, axes: axes))
         XCTAssertEqual(memoised.state.mean, fresh.state.mean)
         XCTAssertEqual(memoised.state.sigma, fresh.state.sigma)
-        XCTAssertLessThan(memoised.state.sigma, 0.2, "80 trials should have narrowed the search")
+        XCTAssertLessThan(memoised.state.sigma, sampler.options.sigma0, "80 trials should have narrowed the search")
     }
 
     func testTrialsFinishingOutOfOrderAndPrunedTrialsAreHandled() throws {

@@ -26,8 +26,9 @@ import Numerics
 /// number exceeds `maxConditionNumber`, the run restarts from a random mean with λ doubled.
 public struct CMAESSampler: Sampler {
     public struct Options: Sendable {
-        /// The initial step size, as a fraction of the unit cube's side.
-        public var sigma0 = 0.2
+        /// The initial step size, as a fraction of the unit cube's side. 0.12 did best on the
+        /// benchmark suite at 100 trials among 0.1–0.3 (Optuna uses 1/6).
+        public var sigma0 = 0.12
         /// λ of the first run; nil: 4 + ⌊3 ln n⌋.
         public var populationSize: Int?
         /// Complete trials before the first generation (they are drawn by the independent sampler).

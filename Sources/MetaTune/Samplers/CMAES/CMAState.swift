@@ -2,14 +2,17 @@ import Foundation
 import Numerics
 
 /// The state of a (μ/μ_w, λ)-CMA-ES on the unit cube, following Hansen's tutorial ("The CMA
-/// Evolution Strategy: A Tutorial", 2016): weighted recombination of the better half, cumulative
-/// step-size adaptation, and rank-one plus rank-μ covariance updates. Value type: a generation's
-/// update returns nothing but mutates a copy the caller owns.
+/// Evolution Strategy: A Tutorial", 2016) with its default parameters: weighted recombination of
+/// the better half, cumulative step-size adaptation, and rank-one plus (active) rank-μ covariance
+/// updates.
 struct CMAState: Sendable {
     let dimension: Int
     let lambda: Int
-    /// Positive recombination weights of the best μ points (summing to 1).
+    /// The weights of the ranked points: positive for the best μ (summing to 1, they move the
+    /// mean), negative for the rest (active covariance update, as in the tutorial's defaults).
     let weights: [Double]
+    /// μ: how many points recombine into the mean.
+    let recombination: Int
     let muEff: Double
     let cSigma: Double
     let dSigma: Double
@@ -44,15 +47,20 @@ struct CMAState: Sendable {
         dimension = n
         self.lambda = lambda
         let mu = lambda / 2
-        let raw = (1...mu).map { log((Double(lambda) + 1) / 2) - log(Double($0)) }
-        let total = raw.reduce(0, +)
-        weights = raw.map { $0 / total }
-        muEff = 1 / weights.reduce(0) { $0 + $1 * $1 }
+        let raw = (1...lambda).map { log((Double(lambda) + 1) / 2) - log(Double($0)) }
+        let positive = raw.prefix(mu), negative = raw.dropFirst(mu)
+        let positiveSum = positive.reduce(0, +), negativeSum = -negative.reduce(0, +)
+        muEff = positiveSum * positiveSum / positive.reduce(0) { $0 + $1 * $1 }
+        let negativeSquares = negative.reduce(0) { $0 + $1 * $1 }
+        let muEffMinus = negativeSquares > 0 ? negativeSum * negativeSum / negativeSquares : 0
         cSigma = (muEff + 2) / (nd + muEff + 5)
         dSigma = 1 + 2 * max(0, ((muEff - 1) / (nd + 1)).squareRoot() - 1) + cSigma
         cC = (4 + muEff / nd) / (nd + 4 + 2 * muEff / nd)
         c1 = 2 / ((nd + 1.3) * (nd + 1.3) + muEff)
         cMu = min(1 - c1, 2 * (muEff - 2 + 1 / muEff) / ((nd + 2) * (nd + 2) + muEff))
+        let negativeScale = min(1 + c1 / cMu, 1 + 2 * muEffMinus / (muEff + 2), (1 - c1 - cMu) / (nd * cMu))
+        weights = raw.map { $0 >= 0 ? $0 / positiveSum : negativeScale * $0 / max(negativeSum, 1e-300) }
+        recombination = mu
         chiN = nd.squareRoot() * (1 - 1 / (4 * nd) + 1 / (21 * nd * nd))
         self.mean = mean
         self.sigma = sigma
@@ -77,7 +85,7 @@ struct CMAState: Sendable {
         return x.map { $0.clamped(0, 1) }
     }
 
-    /// One generation's update from its points and losses (any order; at least μ points).
+    /// One generation's update from its λ points and losses (any order).
     /// `injected[i]` marks a point the state did not generate itself; its step is shortened to
     /// a plausible Mahalanobis length (the tutorial's rule for injected solutions).
     mutating func update(points: [[Double]], losses: [Double], injected: [Bool]) {
@@ -85,16 +93,19 @@ struct CMAState: Sendable {
         let order = losses.indices.sorted { (losses[$0], $0) < (losses[$1], $1) }
         let limit = chiN + 2 * Double(n) / Double(n + 2)
         var steps: [[Double]] = []
+        var inverseLengths: [Double] = []
         for index in order.prefix(weights.count) {
             var y = (0..<n).map { (points[index][$0] - mean[$0]) / sigma }
-            if injected[index] {
-                let length = norm(multiply(inverseSqrt, y))
-                if length > limit { y = y.map { $0 * limit / length } }
+            var length = norm(multiply(inverseSqrt, y))
+            if injected[index] && length > limit {
+                y = y.map { $0 * limit / length }
+                length = limit
             }
             steps.append(y)
+            inverseLengths.append(length > 0 ? Double(n) / (length * length) : 0)
         }
         var yw = [Double](repeating: 0, count: n)
-        for (w, y) in zip(weights, steps) { for i in 0..<n { yw[i] += w * y[i] } }
+        for (w, y) in zip(weights.prefix(recombination), steps) { for i in 0..<n { yw[i] += w * y[i] } }
         for i in 0..<n { mean[i] += sigma * yw[i] }
 
         let whitened = multiply(inverseSqrt, yw)
@@ -108,11 +119,13 @@ struct CMAState: Sendable {
         for i in 0..<n { pathC[i] = (1 - cC) * pathC[i] + hSigma * cFactor * yw[i] }
 
         let delta = (1 - hSigma) * cC * (2 - cC)
-        let keep = 1 + c1 * delta - c1 - cMu
+        let keep = 1 + c1 * delta - c1 - cMu * weights.reduce(0, +)
+        // Negative weights act on steps rescaled to length √n in the metric of C.
+        let rankWeights = zip(weights, inverseLengths).map { $0 >= 0 ? $0 : $0 * $1 }
         for i in 0..<n {
             for j in 0...i {
                 var rankMu = 0.0
-                for (w, y) in zip(weights, steps) { rankMu += w * y[i] * y[j] }
+                for (w, y) in zip(rankWeights, steps) { rankMu += w * y[i] * y[j] }
                 let value = keep * covariance[i][j] + c1 * pathC[i] * pathC[j] + cMu * rankMu
                 covariance[i][j] = value
                 covariance[j][i] = value
