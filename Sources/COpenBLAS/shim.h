@@ -5,5 +5,6 @@
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 
-// LAPACK (shipped inside OpenBLAS): Cholesky factorisation.
+// LAPACK (shipped inside OpenBLAS): Cholesky factorisation, and the inverse from it.
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);

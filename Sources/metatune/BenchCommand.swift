@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run samplers on the built-in benchmark problems and report regret and ask time.",
         discussion: """
         Runs seeds 0..K-1 of each (problem, sampler) pair. With --json, prints one JSON object per pair:
-        {"problem", "sampler", "trials", "seeds", "optimum", "best_so_far", "median_log10_regret", "mean_ask_ms"}.
+        {"problem", "sampler", "trials", "seeds", "optimum", "best_so_far", "median_log10_regret", "mean_ask_ms", "last_ask_ms"}.
         Problems: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")). Samplers: \(SamplerCatalog.names.joined(separator: ", ")).
         """
     )

@@ -70,7 +70,7 @@ final class BenchmarkProblemTests: XCTestCase {
         let result = try BenchmarkRunner.run(problem: .branin, samplerName: "random", trials: 30, seeds: 2)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.json.utf8)) as? [String: Any])
         XCTAssertEqual(Set(object.keys), ["problem", "sampler", "trials", "seeds", "optimum", "best_so_far",
-                                          "median_log10_regret", "mean_ask_ms"])
+                                          "median_log10_regret", "mean_ask_ms", "last_ask_ms"])
         let curves = try XCTUnwrap(object["best_so_far"] as? [[Double]])
         XCTAssertEqual(curves.count, 2)
         XCTAssertTrue(curves.allSatisfy { $0.count == 30 && zip($0, $0.dropFirst()).allSatisfy { $0 >= $1 } })

@@ -41,3 +41,31 @@ final class CholeskyTests: XCTestCase {
         XCTAssertNil(Cholesky(symmetric: [-1, 0, 0, -1], n: 2))
     }
 }
+
+extension CholeskyTests {
+    /// Both inversion paths (below and above order 160) give A·A⁻¹ = I.
+    func testInverseOfLargerMatricesOnBothPaths() throws {
+        for n in [40, 200] {
+            var generator = SeededGenerator(seeds: [UInt64(n)])
+            let b = (0..<(n * n)).map { _ in generator.nextStandardNormal() }
+            var a = [Double](repeating: 0, count: n * n)  // BᵀB/n + I
+            for i in 0..<n {
+                for j in 0..<n {
+                    var sum = 0.0
+                    for k in 0..<n { sum += b[k * n + i] * b[k * n + j] }
+                    a[i * n + j] = sum / Double(n) + (i == j ? 1 : 0)
+                }
+            }
+            let inverse = try XCTUnwrap(Cholesky(symmetric: a, n: n)).inverse()
+            var worst = 0.0
+            for i in 0..<n {
+                for j in 0..<n {
+                    var sum = 0.0
+                    for k in 0..<n { sum += a[i * n + k] * inverse[k * n + j] }
+                    worst = max(worst, abs(sum - (i == j ? 1 : 0)))
+                }
+            }
+            XCTAssertLessThan(worst, 1e-9, "order \(n)")
+        }
+    }
+}

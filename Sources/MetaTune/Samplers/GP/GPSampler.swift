@@ -85,11 +85,12 @@ public struct GPSampler: Sampler {
         var generator = decisionGenerator(seed: seed, trial: trial.number, label: "gp")
         let targets = observations.standardizedTargets(warped: options.warpOutputs)
         let axesKey = features.axes.map(\.name)
-        // Every tenth model also searches from fresh starts, in case the fits have drifted into a
-        // poor local optimum of the likelihood.
-        let warmStart = observations.count % 10 == 0 ? nil : lastFit.kernel(for: history, axes: axesKey)
+        // Every tenth model also searches from the best of a few draws from the prior, in case
+        // the warm-started fits have drifted into a poor local optimum of the likelihood.
+        let warmStart = lastFit.kernel(for: history, axes: axesKey)
+        let freshSearch = warmStart == nil || observations.count % 10 == 0
         let kernel = KernelFit.fit(inputs: observations.inputs, targets: targets, categorical: features.categoricalMask,
-                                   prior: options.prior, warmStart: warmStart, starts: warmStart == nil ? 2 : 1,
+                                   prior: options.prior, warmStart: warmStart, starts: freshSearch ? 2 : 1,
                                    using: &generator)
         lastFit.remember(kernel, for: history, axes: axesKey)
         guard let fitted = GaussianProcess(inputs: observations.inputs, targets: targets, kernel: kernel) else {
