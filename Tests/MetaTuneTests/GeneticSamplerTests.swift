@@ -29,13 +29,15 @@ final class GeneticSamplerTests: XCTestCase {
     }
 
     func testFirstGenerationIsRandom() throws {
-        let ga = try run(GeneticSampler(seed: 3), trials: 20).trials.map(\.params)
-        let random = try run(RandomSampler(seed: 3), trials: 20).trials.map(\.params)
+        let ga = try run(GeneticSampler(seed: 3), trials: 10).trials.map(\.params)
+        let random = try run(RandomSampler(seed: 3), trials: 10).trials.map(\.params)
         XCTAssertEqual(ga, random)
     }
 
     func testEveryGenerationBreedsFromTheEliteOfAllEarlierOnes() throws {
-        let sampler = GeneticSampler(seed: 5)
+        var options = GeneticSampler.Options()
+        options.populationSize = 20
+        let sampler = GeneticSampler(seed: 5, options: options)
         let study = try run(sampler, trials: 120)
         let history = try study.history()
         let best = try XCTUnwrap(history.trials.prefix(100).min { $0.value! < $1.value! })
@@ -87,7 +89,7 @@ final class GeneticSamplerTests: XCTestCase {
         let sampler = GeneticSampler(seed: 2, options: options)
         let study = try run(sampler, trials: 40)
         let history = try study.history()
-        for trial in history.trials[20...] {
+        for trial in history.trials[options.populationSize...] {
             let (a, b) = try XCTUnwrap(sampler.parents(history: history, trial: trial.number))
             for name in ["x", "y", "n", "kind"] {
                 XCTAssertTrue(trial.params[name] == a.params[name] || trial.params[name] == b.params[name])

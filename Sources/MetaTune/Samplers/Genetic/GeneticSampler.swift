@@ -24,9 +24,12 @@ public struct GeneticSampler: Sampler {
     }
 
     public struct Options: Sendable {
-        public var populationSize = 20
+        /// Trials per generation and survivors per population. 10 (with tournaments of 3) did
+        /// clearly better than 20 on the benchmark suite at 100 trials; raise it for long studies
+        /// of many parameters.
+        public var populationSize = 10
         /// Competitors per tournament (the best one becomes a parent).
-        public var tournamentSize = 2
+        public var tournamentSize = 3
         public var crossover = Crossover.blend(alpha: 0.5)
         /// The chance a parameter is crossed over at all (otherwise it comes from the first parent).
         public var crossoverProbability = 0.9
