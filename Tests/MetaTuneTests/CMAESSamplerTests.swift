@@ -80,6 +80,21 @@ final class CMAESSamplerTests: XCTestCase {
         XCTAssertEqual(try study.bestTrial?.value, 0)
     }
 
+    func testRestartsWhenTheLossesStayFlat() throws {
+        let space = box(2, 0, 1)
+        let sampler = CMAESSampler(seed: 9)
+        let lambda = CMAState.defaultLambda(dimension: 2)
+        // Flat losses for 10 + ⌈30·2/λ⌉ generations trigger the first restart.
+        let generations = 10 + Int((60 / Double(lambda)).rounded(.up))
+        let axes = space.parameters.map { SpaceAxis(name: $0.name, distribution: $0.distribution) }
+        let before = try minimise(sampler, space: space, trials: 1 + lambda * generations - 1) { _ in 1 }
+        XCTAssertEqual(try XCTUnwrap(sampler.run(history: try before.history(), axes: axes)).restarts, 0)
+        let after = try minimise(sampler, space: space, trials: 1 + lambda * generations) { _ in 1 }
+        let run = try XCTUnwrap(sampler.run(history: try after.history(), axes: axes))
+        XCTAssertEqual(run.restarts, 1)
+        XCTAssertEqual(run.state.lambda, 2 * lambda)
+    }
+
     func testReplayIsAPureFunctionOfTheHistory() throws {
         let space = box(3, 0, 1)
         let sampler = CMAESSampler(seed: 4)
