@@ -10,29 +10,29 @@ struct CMAState: Sendable {
     let lambda: Int
     /// The weights of the ranked points: positive for the best μ (summing to 1, they move the
     /// mean), negative for the rest (active covariance update, as in the tutorial's defaults).
-    let weights: [Double]
+    private let weights: [Double]
     /// μ: how many points recombine into the mean.
-    let recombination: Int
-    let muEff: Double
-    let cSigma: Double
-    let dSigma: Double
-    let cC: Double
-    let c1: Double
-    let cMu: Double
+    private let recombination: Int
+    private let muEff: Double
+    private let cSigma: Double
+    private let dSigma: Double
+    private let cC: Double
+    private let c1: Double
+    private let cMu: Double
     /// E‖N(0, I)‖.
-    let chiN: Double
+    private let chiN: Double
 
     private(set) var mean: [Double]
     private(set) var sigma: Double
-    private(set) var covariance: [[Double]]
-    private(set) var pathSigma: [Double]
-    private(set) var pathC: [Double]
+    private var covariance: [[Double]]
+    private var pathSigma: [Double]
+    private var pathC: [Double]
     /// Generations completed since the (re)start.
-    private(set) var generation = 0
+    private var generation = 0
     /// B·D (columns: eigenvectors scaled by the square roots of the eigenvalues of C).
-    private(set) var bd: [[Double]] = []
+    private var bd: [[Double]] = []
     /// C^(-1/2) = B·D⁻¹·Bᵀ.
-    private(set) var inverseSqrt: [[Double]] = []
+    private var inverseSqrt: [[Double]] = []
     /// The largest and smallest eigenvalues of C.
     private(set) var eigenRange: (min: Double, max: Double) = (1, 1)
 

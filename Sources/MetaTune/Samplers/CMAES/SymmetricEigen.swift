@@ -16,13 +16,13 @@ struct SymmetricEigen {
         var v = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
         for _ in 0..<100 {
             var offDiagonal = 0.0
-            for p in 0..<n { for q in (p + 1)..<max(n, p + 1) { offDiagonal += a[p][q] * a[p][q] } }
+            for p in 0..<n { for q in (p + 1)..<n { offDiagonal += a[p][q] * a[p][q] } }
             if offDiagonal < 1e-300 { break }
             var scale = 0.0
             for p in 0..<n { scale += a[p][p] * a[p][p] }
             if offDiagonal <= 1e-30 * scale { break }
             for p in 0..<n {
-                for q in (p + 1)..<max(n, p + 1) where a[p][q] != 0 {
+                for q in (p + 1)..<n where a[p][q] != 0 {
                     Self.rotate(&a, &v, p, q)
                 }
             }
