@@ -63,3 +63,30 @@ if ("metatune_tpe", problems[0]) in ours:
     print()
     print(f"metatune_tpe no worse than optuna_tpe on {len(vs_optuna)}/{len(problems)}: {', '.join(vs_optuna)}")
     print(f"metatune_tpe better than metatune_random on {len(vs_random)}/{len(problems)}; than optuna_random on {len(vs_optuna_random)}/{len(problems)}")
+
+def mean_ranks(group):
+    """Mean rank of each method when only `group` is ranked (ties share the average rank)."""
+    result = {m: [] for m in group}
+    for p in problems:
+        present = [table[(m, p)][0] for m in group if (m, p) in table]
+        for m in group:
+            if (m, p) in table:
+                v = table[(m, p)][0]
+                result[m].append(sum(1 for w in present if w < v) + 0.5 * (sum(1 for w in present if w == v) - 1) + 1)
+    return {m: statistics.mean(r) for m, r in result.items() if r}
+
+anchor_methods = sorted({m for m, _ in anchors})
+ours_methods = sorted({m for m, _ in ours})
+if anchor_methods and ours_methods:
+    print()
+    print("each MetaTune sampler ranked alone against the anchors (mean rank over problems; lower is better):")
+    for m in ours_methods:
+        r = mean_ranks(anchor_methods + [m])
+        best_anchor = min(anchor_methods, key=lambda a: r.get(a, float("inf")))
+        verdict = "best of all" if r[m] < r[best_anchor] else ("tied best" if r[m] == r[best_anchor] else "not best")
+        print(f"  {m}: {r[m]:.2f}  (best anchor {best_anchor}: {r[best_anchor]:.2f}) -> {verdict}")
+
+if ("metatune_gp", problems[0]) in ours:
+    vs_gp = [p for p in problems if ("optuna_gp", p) in anchors and ours[("metatune_gp", p)][0] <= anchors[("optuna_gp", p)][0]]
+    print()
+    print(f"metatune_gp no worse than optuna_gp on {len(vs_gp)}/{len(problems)}: {', '.join(vs_gp)}")
