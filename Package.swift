@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "MetaTuneSQLite", targets: ["MetaTuneSQLite"]),
         .library(name: "MetaTuneExternal", targets: ["MetaTuneExternal"]),
+        .library(name: "MetaLearning", targets: ["MetaLearning"]),
         .executable(name: "metatune", targets: ["metatune"]),
     ],
     dependencies: [
@@ -33,16 +34,18 @@ let package = Package(
             dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
+        .target(name: "MetaLearning", dependencies: ["MetaTune", "Neural", "Numerics"]),
         .target(
             name: "MetaTuneExternal",
             dependencies: ["MetaTune", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "Neural", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "Neural", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "Neural", "Numerics"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "Numerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -7,7 +7,7 @@ struct MetaTuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metatune",
         abstract: "Hyperparameter optimization that learns from every study.",
-        subcommands: [TuneCommand.self, RunCommand.self, StudyCommand.self, BenchCommand.self, DemoCommand.self]
+        subcommands: [TuneCommand.self, RunCommand.self, StudyCommand.self, MetaCommand.self, BenchCommand.self, DemoCommand.self]
     )
 }
 

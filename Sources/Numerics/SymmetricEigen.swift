@@ -1,16 +1,16 @@
 import Foundation
 
 /// The eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations: accurate to
-/// machine precision and simple, which is all CMA-ES needs for its covariance (n is the number of
-/// numeric hyperparameters, rarely above a few dozen).
-struct SymmetricEigen {
+/// machine precision and simple, which is all its users need (CMA-ES's covariance over a few
+/// dozen hyperparameters; the correlation spectrum of a data set's features).
+public struct SymmetricEigen: Sendable {
     /// The eigenvalues, in no particular order.
-    let values: [Double]
+    public let values: [Double]
     /// The eigenvectors as columns: `vectors[i][k]` is component i of eigenvector k.
-    let vectors: [[Double]]
+    public let vectors: [[Double]]
 
     /// Decomposes the symmetric n×n matrix `matrix` (row-major, only symmetry is assumed).
-    init(_ matrix: [[Double]]) {
+    public init(_ matrix: [[Double]]) {
         let n = matrix.count
         var a = matrix
         var v = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
