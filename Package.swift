@@ -34,7 +34,7 @@ let package = Package(
             dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
-        .target(name: "MetaLearning", dependencies: ["MetaTune", "Neural", "Numerics"]),
+        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneTasks", "Neural", "Numerics"]),
         .target(
             name: "MetaTuneExternal",
             dependencies: ["MetaTune", .product(name: "Subprocess", package: "swift-subprocess")]
@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
-        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "Neural", "Numerics"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneTasks", "Neural", "Numerics", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "Numerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import MetaLearning
 import MetaTune
+import MetaTuneTasks
 import Neural
 
 /// `metatune meta …`: meta-learning across tasks.
 struct MetaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meta",
-        abstract: "Meta-learning across tasks: describe data sets by their meta-features.",
-        subcommands: [Features.self]
+        abstract: "Meta-learning across tasks: meta-features of data sets, and collecting a knowledge base.",
+        subcommands: [Features.self, Collect.self]
     )
 
     /// `metatune meta features FILE.csv [--json]`.
@@ -55,6 +56,58 @@ struct MetaCommand: ParsableCommand {
                 for name in MetaFeatures.names {
                     print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.6g", features.values[name]!))
                 }
+            }
+        }
+    }
+
+    /// `metatune meta collect --tasks DIR --model mlp --configs N --epochs E --seed S --storage URL`.
+    struct Collect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate the same seeded random configurations on every CSV task of a folder (a knowledge base).",
+            discussion: """
+            For each DIR/NAME.csv (numeric columns and a 'label' column), the study 'meta:MODEL:NAME' gets the task's
+            meta-features and one trial per configuration of the pool — configuration i is the same on every task,
+            drawn with --seed from the model's default space — trained for --epochs epochs with its learning curve.
+            Interrupted runs resume where they stopped. The defaults are those of the knowledge base shipped with
+            MetaTune, so pools collected with them are comparable with it.
+            """
+        )
+
+        @Option(help: "A folder of CSV tasks.") var tasks: String
+        @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
+        @Option(help: "Configurations per task.") var configs: Int = KnowledgeCollector.Settings().configs
+        @Option(help: "Training epochs per configuration.") var epochs: Int = KnowledgeCollector.Settings().epochs
+        @Option(help: "Seed of the configuration pool and of the data splits.") var seed: UInt64 = KnowledgeCollector.Settings().seed
+        @OptionGroup var storage: StorageOption
+        @Option(help: "BLAS threads.") var threads: Int = 1
+        @Flag(help: "No progress output.") var quiet = false
+
+        func run() throws {
+            guard let builtin = BuiltinModel(rawValue: model) else {
+                usageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard builtin == .mlp else { usageError("meta collect supports --model mlp (CSV tasks are not images)") }
+            guard configs >= 1 else { usageError("--configs must be at least 1") }
+            guard epochs >= 1 else { usageError("--epochs must be at least 1") }
+            guard threads >= 1 else { usageError("--threads must be at least 1") }
+            Engine.threads = threads
+            var settings = KnowledgeCollector.Settings()
+            settings.configs = configs
+            settings.epochs = epochs
+            settings.seed = seed
+            do {
+                let collector = KnowledgeCollector(model: builtin, settings: settings, storage: try storage.open())
+                var line: ProgressLine?
+                try collector.collect(directory: tasks) { event in
+                    if line == nil { line = ProgressLine(enabled: !quiet, total: event.total, label: "collect") }
+                    let outcome = event.value.map { String(format: "accuracy %.4f", $0) } ?? event.state.rawValue
+                    line?.update(done: event.done, best: nil,
+                                 detail: "task \(event.taskIndex + 1)/\(event.taskCount) \(event.task) config \(event.configIndex): \(outcome)")
+                }
+                line?.finish()
+                if !quiet { FileHandle.standardError.write(Data("collected into \(storage.storage)\n".utf8)) }
+            } catch {
+                failClearly(error)
             }
         }
     }

@@ -18,7 +18,8 @@ final class ProgressLine: @unchecked Sendable {
         self.label = label
     }
 
-    func update(done: Int, best: Double?) {
+    /// Shows `done` of the total, the best value and an optional `detail` (e.g. the current task).
+    func update(done: Int, best: Double?, detail: String? = nil) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -28,6 +29,7 @@ final class ProgressLine: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(start)
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
         var text = "\(label) \(done)/\(total)"
+        if let detail { text += "  \(detail)" }
         if let best { text += "  best \(String(format: "%.6g", best))" }
         text += "  elapsed \(formatDuration(elapsed))  ETA \(formatDuration(eta))"
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[2K" + text : text + "\n").utf8))

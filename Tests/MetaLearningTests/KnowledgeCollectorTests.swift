@@ -1,0 +1,77 @@
+import XCTest
+import MetaTune
+import MetaTuneTasks
+import TestSupport
+@testable import MetaLearning
+
+final class KnowledgeCollectorTests: XCTestCase {
+    /// A small two-class CSV whose class is the sign of x (plus noise features).
+    private func writeTask(_ name: String, rows: Int, in directory: TemporaryDirectory, seed: Int) throws {
+        var text = "x,noise,label\n"
+        for r in 0..<rows {
+            let x = sin(Double(r * 7 + seed)), noise = cos(Double(r * 13 + seed))
+            text += "\(x),\(noise),\(x > 0 ? 1 : 0)\n"
+        }
+        try directory.write(name + ".csv", text)
+    }
+
+    func testPoolConfigurationsAreSeededAndValid() {
+        let space = BuiltinModel.mlp.defaultSpace
+        let first = PoolConfigurations.configurations(count: 20, space: space, seed: 4)
+        XCTAssertEqual(first, PoolConfigurations.configurations(count: 20, space: space, seed: 4))
+        XCTAssertNotEqual(first, PoolConfigurations.configurations(count: 20, space: space, seed: 5))
+        XCTAssertEqual(Set(first.map { $0.description }).count, 20)
+        for config in first {
+            for spec in space.parameters {
+                XCTAssertNotNil(config[spec.name].flatMap { spec.distribution.internalValue(of: $0) }, "\(spec.name) in \(config)")
+            }
+        }
+    }
+
+    func testCollectsEveryConfigurationOnEveryTaskAndResumes() throws {
+        let directory = try TemporaryDirectory()
+        try writeTask("alpha", rows: 60, in: directory, seed: 1)
+        try writeTask("beta", rows: 80, in: directory, seed: 2)
+        try directory.write("notes.txt", "not a task")
+        let storage = InMemoryStorage()
+        var settings = KnowledgeCollector.Settings()
+        settings.configs = 3
+        settings.epochs = 2
+        let collector = KnowledgeCollector(model: .mlp, settings: settings, storage: storage)
+        var events: [KnowledgeCollector.Event] = []
+        try collector.collect(directory: directory.url.path) { events.append($0) }
+        XCTAssertEqual(events.count, 6)
+        XCTAssertEqual(events.last?.done, 6)
+        XCTAssertEqual(events.last?.total, 6)
+        let pool = PoolConfigurations.configurations(count: 3, space: BuiltinModel.mlp.defaultSpace, seed: 0)
+        for task in ["alpha", "beta"] {
+            let record = try XCTUnwrap(try storage.study(named: "meta:mlp:\(task)"))
+            XCTAssertEqual(record.systemAttributes[TaskAttributes.taskKey], .string(task))
+            let features = try XCTUnwrap(TaskAttributes.metaFeatures(of: record))
+            XCTAssertEqual(features.values["classes"], 2)
+            let trials = try storage.allTrials(studyID: record.id)
+            XCTAssertEqual(trials.count, 3)
+            for trial in trials {
+                guard case .number(let index)? = trial.userAttributes[TaskAttributes.configIndexKey] else {
+                    return XCTFail("trial \(trial.number) has no configuration index")
+                }
+                XCTAssertEqual(trial.params, pool[Int(index)])
+                XCTAssertEqual(trial.intermediateValues.count, 2, "a learning curve of one value per epoch")
+            }
+        }
+        // A rerun with a larger pool only evaluates the new configuration.
+        settings.configs = 4
+        var rerun: [KnowledgeCollector.Event] = []
+        try KnowledgeCollector(model: .mlp, settings: settings, storage: storage).collect(directory: directory.url.path) { rerun.append($0) }
+        XCTAssertEqual(rerun.map(\.configIndex), [3, 3])
+    }
+
+    func testAFolderWithoutTasksIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let collector = KnowledgeCollector(model: .mlp, settings: .init(), storage: InMemoryStorage())
+        XCTAssertThrowsError(try collector.collect(directory: directory.url.path)) { error in
+            XCTAssertTrue("\(error)".contains("no .csv files"), "\(error)")
+        }
+        XCTAssertThrowsError(try collector.collect(directory: directory.path("missing")))
+    }
+}
