@@ -34,7 +34,8 @@ let package = Package(
             dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
-        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneTasks", "Neural", "Numerics"]),
+        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneTasks", "Neural", "Numerics"],
+                resources: [.copy("Resources")]),
         .target(
             name: "MetaTuneExternal",
             dependencies: ["MetaTune", .product(name: "Subprocess", package: "swift-subprocess")]

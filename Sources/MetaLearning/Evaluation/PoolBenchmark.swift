@@ -1,0 +1,147 @@
+import Foundation
+import MetaTune
+import Numerics
+
+/// The tabular meta-benchmark of `meta bench`: on each target task, every method picks
+/// configurations one at a time from the task's collected pool (a method's suggestion becomes
+/// the nearest configuration of the pool not yet picked), and its best score so far is compared
+/// with the pool's best.
+public struct PoolBenchmark {
+    /// The trial counts at which normalised regret is reported.
+    public static let checkpoints = [1, 3, 5, 10, 20, 30]
+    /// "Within 0.5 accuracy points of the pool's best".
+    public static let targetGap = 0.005
+
+    public let space: SearchSpace
+    public let budget: Int
+    public let seeds: Int
+
+    public init(space: SearchSpace, budget: Int = 30, seeds: Int = 5) {
+        self.space = space
+        self.budget = budget
+        self.seeds = seeds
+    }
+
+    /// Best score so far after each pick, for every (target, seed), per method.
+    public struct Runs: Sendable {
+        /// curves[method][run] with runs ordered target-major, then seed.
+        public var curves: [String: [[Double]]] = [:]
+        /// The targets' pools: best and median score, per run.
+        public var poolBest: [Double] = []
+        public var poolMedian: [Double] = []
+    }
+
+    /// Runs `methods` (names of `MetaBenchMethods`) on every target; `knowledge(target)` is what
+    /// the meta methods may learn from (for leave-one-out: every other task).
+    public func run(methods: [String], targets: [PastTask], knowledge: (PastTask) -> KnowledgeBase,
+                    progress: (Int, Int) -> Void = { _, _ in }) throws -> Runs {
+        var runs = Runs()
+        let total = targets.count * seeds * methods.count
+        var done = 0
+        for target in targets {
+            let pool = TargetPool(task: target, space: space)
+            guard pool.count > budget else {
+                throw StudyError.invalidArgument("target \(target.name) has \(pool.count) configurations, fewer than the budget \(budget) + 1")
+            }
+            let past = knowledge(target)
+            for seed in 0..<seeds {
+                runs.poolBest.append(pool.best)
+                runs.poolMedian.append(pool.median)
+                for method in methods {
+                    let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space, seed: UInt64(seed))
+                    runs.curves[method, default: []].append(pool.pick(with: sampler, budget: budget))
+                    done += 1
+                    progress(done, total)
+                }
+            }
+        }
+        return runs
+    }
+}
+
+/// One target task's pool: its distinct configurations with their scores, encoded for nearest-
+/// neighbour matching (unit-cube coordinates; categoricals compared for equality).
+struct TargetPool {
+    let configurations: [[String: ParamValue]]
+    let scores: [Double]
+    private let encoded: [[Double]]
+    private let categorical: [Bool]
+    private let space: SearchSpace
+
+    init(task: PastTask, space: SearchSpace) {
+        var seen = Set<String>()
+        var configurations: [[String: ParamValue]] = [], scores: [Double] = []
+        for trial in task.trials where seen.insert("\(trial.params.sorted { $0.key < $1.key })").inserted {
+            configurations.append(trial.params)
+            scores.append(trial.score)
+        }
+        self.configurations = configurations
+        self.scores = scores
+        self.space = space
+        categorical = space.parameters.map(\.distribution.isCategorical)
+        encoded = configurations.map { Self.encode($0, space: space) }
+    }
+
+    var count: Int { scores.count }
+    var best: Double { scores.max()! }
+    var median: Double { Statistics.median(scores)! }
+
+    static func encode(_ params: [String: ParamValue], space: SearchSpace) -> [Double] {
+        space.parameters.map { spec in
+            guard let value = params[spec.name], let raw = spec.distribution.internalValue(of: value) else { return -1 }
+            return spec.distribution.isCategorical ? raw : spec.distribution.unit(ofInternal: raw)
+        }
+    }
+
+    /// The index of the unpicked configuration nearest to `params`.
+    func nearest(to params: [String: ParamValue], excluding picked: Set<Int>) -> Int {
+        let x = Self.encode(params, space: space)
+        var bestIndex = -1, bestDistance = Double.infinity
+        for (index, y) in encoded.enumerated() where !picked.contains(index) {
+            var distance = 0.0
+            for j in 0..<x.count {
+                distance += categorical[j] ? (x[j] == y[j] ? 0 : 1) : (x[j] - y[j]) * (x[j] - y[j])
+            }
+            if distance < bestDistance {
+                bestDistance = distance
+                bestIndex = index
+            }
+        }
+        return bestIndex
+    }
+
+    /// Lets `sampler` pick `budget` configurations; the best score after each pick.
+    func pick(with sampler: Sampler, budget: Int) -> [Double] {
+        let probe = SamplerProbe(space: space)
+        var finished: [(params: [String: ParamValue], score: Double)] = []
+        var picked = Set<Int>()
+        var curve: [Double] = []
+        for _ in 0..<budget {
+            let suggestion = probe.suggest(sampler, finished: finished)
+            let index = nearest(to: suggestion, excluding: picked)
+            picked.insert(index)
+            finished.append((configurations[index], scores[index]))
+            curve.append(max(curve.last ?? -.infinity, scores[index]))
+        }
+        return curve
+    }
+}
+
+/// The methods `meta bench` compares: cold-start samplers and the meta-learning methods.
+public enum MetaBenchMethods {
+    public static let coldStart = ["random", "tpe", "gp"]
+    public static var all: [String] { coldStart + MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue) }
+
+    static func sampler(_ name: String, knowledge: KnowledgeBase, target: PastTask, space: SearchSpace, seed: UInt64) throws -> Sampler {
+        switch name {
+        case "random": return RandomSampler(seed: seed)
+        case "tpe": return TPESampler(seed: seed)
+        case "gp": return GPSampler(seed: seed, space: space)
+        default:
+            guard let method = MetaMethod(rawValue: name), method != .none else {
+                throw StudyError.invalidArgument("unknown method '\(name)' (expected one of: \(all.joined(separator: ", ")))")
+            }
+            return method.sampler(knowledge: knowledge, metaFeatures: target.metaFeatures, space: space, seed: seed)
+        }
+    }
+}

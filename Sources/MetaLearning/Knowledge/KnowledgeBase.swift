@@ -1,0 +1,83 @@
+import Foundation
+import MetaTune
+
+/// One past task: its meta-features and the configurations tried on it with their scores.
+public struct PastTask: Sendable, Codable, Equatable {
+    public let name: String
+    public let metaFeatures: MetaFeatures
+    public var trials: [PastTrial]
+
+    public init(name: String, metaFeatures: MetaFeatures, trials: [PastTrial]) {
+        self.name = name
+        self.metaFeatures = metaFeatures
+        self.trials = trials
+    }
+
+    /// The best score on the task, or nil when nothing finished.
+    public var bestScore: Double? { trials.map(\.score).max() }
+}
+
+/// One finished configuration of a past task. `score` is oriented so that higher is better
+/// (the objective value of a maximised study, its negation for a minimised one).
+public struct PastTrial: Sendable, Codable, Equatable {
+    public let params: [String: ParamValue]
+    public let score: Double
+    /// The configuration's index in a collected pool (shared by every task of the pool), if any.
+    public let configIndex: Int?
+    /// The learning curve (the score after each epoch), if recorded.
+    public let curve: [Double]
+
+    public init(params: [String: ParamValue], score: Double, configIndex: Int? = nil, curve: [Double] = []) {
+        self.params = params
+        self.score = score
+        self.configIndex = configIndex
+        self.curve = curve
+    }
+}
+
+/// What MetaTune knows from earlier studies: past tasks with meta-features and trials, read from
+/// any storage (every study that recorded its task's meta-features) or from the knowledge base
+/// shipped with MetaTune.
+public struct KnowledgeBase: Sendable, Equatable {
+    public var tasks: [PastTask]
+
+    public init(tasks: [PastTask]) {
+        self.tasks = tasks
+    }
+
+    /// The studies of `storage` that recorded meta-features (e.g. by `meta collect` or
+    /// `tune --data`), keeping only complete trials that have every parameter of `space` (when
+    /// given) and dropping tasks left with none.
+    public static func load(from storage: Storage, space: SearchSpace? = nil, model: String? = nil) throws -> KnowledgeBase {
+        var tasks: [PastTask] = []
+        for record in try storage.allStudies() {
+            guard let metaFeatures = TaskAttributes.metaFeatures(of: record) else { continue }
+            if let model, record.systemAttributes[TaskAttributes.modelKey] != .string(model) { continue }
+            let sign = record.direction == .maximize ? 1.0 : -1.0
+            var trials: [PastTrial] = []
+            for trial in try storage.allTrials(studyID: record.id) where trial.state == .complete {
+                guard let value = trial.value, value.isFinite else { continue }
+                if let space, !space.parameters.allSatisfy({ trial.params[$0.name] != nil || $0.condition != nil }) { continue }
+                var index: Int?
+                if case .number(let number)? = trial.userAttributes[TaskAttributes.configIndexKey] { index = Int(number) }
+                let curve = trial.intermediateValues.keys.sorted().map { sign * trial.intermediateValues[$0]! }
+                trials.append(PastTrial(params: trial.params, score: sign * value, configIndex: index, curve: curve))
+            }
+            guard !trials.isEmpty else { continue }
+            let name = record.systemAttributes[TaskAttributes.taskKey]?.stringValue ?? record.name
+            tasks.append(PastTask(name: name, metaFeatures: metaFeatures, trials: trials))
+        }
+        return KnowledgeBase(tasks: tasks.sorted { $0.name < $1.name })
+    }
+
+    /// The knowledge base without the task called `name`.
+    public func excluding(_ name: String) -> KnowledgeBase {
+        KnowledgeBase(tasks: tasks.filter { $0.name != name })
+    }
+
+    /// This knowledge base followed by the tasks of `other` it does not already have.
+    public func merged(with other: KnowledgeBase) -> KnowledgeBase {
+        let names = Set(tasks.map(\.name))
+        return KnowledgeBase(tasks: tasks + other.tasks.filter { !names.contains($0.name) })
+    }
+}

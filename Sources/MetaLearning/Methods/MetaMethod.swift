@@ -1,0 +1,56 @@
+import Foundation
+import MetaTune
+
+/// The meta-learning methods, by the names `--meta` takes. Each is a sampler that wraps a base
+/// sampler (the GP by default): it proposes the first configurations from what past tasks
+/// taught, and the base sampler continues from there with those trials in its history.
+public enum MetaMethod: String, CaseIterable, Sendable {
+    /// No meta-learning: the base sampler alone.
+    case none
+    /// The best configurations of the most similar past tasks (auto-sklearn's warm start).
+    case knn
+    /// A greedy portfolio that does well across all past tasks (zero-shot).
+    case portfolio
+    /// The method MetaTune recommends (see `auto`'s documentation in `sampler(...)`).
+    case auto
+
+    /// How many configurations a warm start proposes before the base sampler takes over.
+    public static let defaultWarmStartCount = 5
+    /// How many nearest tasks kNN draws on.
+    public static let defaultNeighbours = 5
+
+    /// The sampler for this method on a new task with `metaFeatures` (nil when unknown, e.g. an
+    /// external command: kNN then falls back to the portfolio).
+    public func sampler(knowledge: KnowledgeBase, metaFeatures: MetaFeatures?, space: SearchSpace, seed: UInt64,
+                        warmStartCount: Int = MetaMethod.defaultWarmStartCount) -> Sampler {
+        let initial: [(params: [String: ParamValue], origin: String)]
+        switch self {
+        case .none:
+            return GPSampler(seed: seed, space: space)
+        case .knn:
+            if let metaFeatures, !knowledge.tasks.isEmpty {
+                initial = NearestTasks(knowledge: knowledge).warmStart(for: metaFeatures, k: Self.defaultNeighbours, count: warmStartCount)
+            } else {
+                initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
+            }
+        case .portfolio:
+            initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
+        case .auto:
+            // The portfolio's first two configurations (robust everywhere), then the best ones of
+            // the nearest tasks.
+            var combined = Array(GreedyPortfolio.build(from: knowledge, size: 2))
+            if let metaFeatures, !knowledge.tasks.isEmpty {
+                for candidate in NearestTasks(knowledge: knowledge).warmStart(for: metaFeatures, k: Self.defaultNeighbours,
+                                                                                count: warmStartCount)
+                where combined.count < warmStartCount && !combined.contains(where: { $0.params == candidate.params }) {
+                    combined.append(candidate)
+                }
+            }
+            initial = combined
+        }
+        var options = GPSampler.Options()
+        options.startupTrials = max(initial.count, 2)
+        let base = GPSampler(seed: seed, options: options, space: space)
+        return WarmStartSampler(initial: initial, base: base, space: space)
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import MetaLearning
+import MetaTune
+import MetaTuneTasks
+
+/// Where a knowledge base comes from on the command line: `builtin`, a knowledge-base JSON file,
+/// or a storage URL whose studies recorded meta-features.
+enum KnowledgeSource {
+    static func load(_ source: String, model: BuiltinModel) throws -> KnowledgeBase {
+        if source == "builtin" { return try KnowledgeBaseFile.builtin(model: model.rawValue) }
+        if source.hasSuffix(".json") { return try KnowledgeBaseFile.read(path: source) }
+        return try KnowledgeBase.load(from: try StorageLocator.open(source), space: model.defaultSpace, model: model.rawValue)
+    }
+}
+
+extension MetaCommand {
+    /// `metatune meta bench`.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare meta-learning and cold-start methods on collected pools (tabular meta-benchmark).",
+            discussion: """
+            Each target task's collected configurations are its pool; every method picks configurations one at a
+            time from the pool (a suggestion becomes the nearest configuration not yet picked). Reported per method:
+            median normalised regret (pool best - best so far) / (pool best - pool median) at trials 1, 3, 5, 10, 20,
+            30; median trials to come within 0.5 accuracy points of the pool's best (budget + 1 when never); average
+            rank; and the learned mapping's Spearman correlation on each target's pool before it sees any result.
+            Knowledge and targets: 'builtin', a knowledge-base .json file, or a storage URL.
+            With --json: {"method", "regret": {"1", "3", "5", "10", "20", "30"}, "trials_to_target", "average_rank", "spearman"}.
+            """
+        )
+
+        @Option(help: "What the meta methods learn from (with --targets).") var knowledge: String?
+        @Option(help: "The target tasks (with --knowledge).") var targets: String?
+        @Option(help: "Each task of this source in turn is the target, the others the knowledge.") var leaveOneOut: String?
+        @Option(help: "Comma-separated methods: \(MetaBenchMethods.all.joined(separator: ", ")).") var methods: String = MetaBenchMethods.all.joined(separator: ",")
+        @Option(help: "Trials per run.") var budget: Int = 30
+        @Option(help: "Seeds per target.") var seeds: Int = 5
+        @Option(help: "The model whose pools are compared.") var model: String = "mlp"
+        @Flag(help: "One JSON object per method on standard output.") var json = false
+        @Flag(help: "No progress output.") var quiet = false
+
+        func run() throws {
+            guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
+            guard budget >= 1, seeds >= 1 else { usageError("--budget and --seeds must be at least 1") }
+            let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            for name in names where !MetaBenchMethods.all.contains(name) {
+                usageError("unknown method '\(name)' (expected some of: \(MetaBenchMethods.all.joined(separator: ", ")))")
+            }
+            do {
+                let targetTasks: [PastTask]
+                let knowledgeFor: (PastTask) -> KnowledgeBase
+                if let leaveOneOut {
+                    guard knowledge == nil, targets == nil else { usageError("--leave-one-out replaces --knowledge and --targets") }
+                    let all = try KnowledgeSource.load(leaveOneOut, model: builtin)
+                    targetTasks = all.tasks
+                    knowledgeFor = { all.excluding($0.name) }
+                } else {
+                    guard let knowledge, let targets else { usageError("give --knowledge and --targets, or --leave-one-out") }
+                    let past = try KnowledgeSource.load(knowledge, model: builtin)
+                    targetTasks = try KnowledgeSource.load(targets, model: builtin).tasks
+                    knowledgeFor = { past.excluding($0.name) }
+                }
+                let usable = targetTasks.filter { Set($0.trials.map(\.params)).count > budget }
+                for task in targetTasks where !usable.contains(where: { $0.name == task.name }) {
+                    FileHandle.standardError.write(Data("meta bench: skipping target \(task.name): its pool has no more configurations than the budget \(budget)\n".utf8))
+                }
+                guard !usable.isEmpty else { usageError("no target task has a pool larger than the budget \(budget)") }
+                let benchmark = PoolBenchmark(space: builtin.defaultSpace, budget: budget, seeds: seeds)
+                let line = ProgressLine(enabled: !quiet, total: usable.count * seeds * names.count, label: "meta bench")
+                let runs = try benchmark.run(methods: names, targets: usable, knowledge: knowledgeFor) { done, _ in
+                    line.update(done: done, best: nil)
+                }
+                line.finish()
+                let reports = MetaBenchReport.make(runs: runs, methods: names, budget: budget)
+                if json {
+                    for report in reports { print(report.json) }
+                } else {
+                    print(Self.table(reports, tasks: usable.count, seeds: seeds))
+                }
+            } catch {
+                failClearly(error)
+            }
+        }
+
+        static func table(_ reports: [MetaBenchReport], tasks: Int, seeds: Int) -> String {
+            let checkpoints = reports.first?.regret.map(\.trials) ?? []
+            var lines = ["\(tasks) target tasks × \(seeds) seeds; median normalised regret at trial t (0 = pool best, 1 = pool median)",
+                         "method     " + checkpoints.map { pad("t=\($0)", 7) }.joined() + "  to-target  avg-rank  spearman"]
+            for report in reports {
+                var line = report.method.padding(toLength: 11, withPad: " ", startingAt: 0)
+                line += report.regret.map { String(format: "%7.3f", $0.value) }.joined()
+                line += String(format: "  %9.1f  %8.2f", report.trialsToTarget, report.averageRank)
+                line += report.spearman.map { String(format: "  %8.3f", $0) } ?? "         -"
+                lines.append(line)
+            }
+            return lines.joined(separator: "\n")
+        }
+
+        /// `text` right-aligned in `width` columns.
+        private static func pad(_ text: String, _ width: Int) -> String {
+            String(repeating: " ", count: max(0, width - text.count)) + text
+        }
+    }
+
+    /// `metatune meta export --storage URL --out FILE`.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the studies of a storage that recorded meta-features as a compact knowledge-base file.")
+
+        @OptionGroup var storage: StorageOption
+        @Option(help: "The knowledge-base JSON file to write.") var out: String
+        @Option(help: "The model whose studies are exported.") var model: String = "mlp"
+
+        func run() throws {
+            guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
+            do {
+                let knowledge = try KnowledgeBase.load(from: try storage.open(), space: builtin.defaultSpace, model: builtin.rawValue)
+                guard !knowledge.tasks.isEmpty else { usageError("\(storage.storage) has no study with recorded meta-features") }
+                try KnowledgeBaseFile.write(knowledge, to: out)
+                let trials = knowledge.tasks.reduce(0) { $0 + $1.trials.count }
+                FileHandle.standardError.write(Data("wrote \(knowledge.tasks.count) tasks, \(trials) trials to \(out)\n".utf8))
+            } catch {
+                failClearly(error)
+            }
+        }
+    }
+}
