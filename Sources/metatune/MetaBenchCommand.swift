@@ -3,6 +3,7 @@ import Foundation
 import MetaLearning
 import MetaTune
 import MetaTuneTasks
+import Numerics
 
 /// Where a knowledge base comes from on the command line: `builtin`, a knowledge-base JSON file,
 /// or a storage URL whose studies recorded meta-features.
@@ -72,7 +73,8 @@ extension MetaCommand {
                     line.update(done: done, best: nil)
                 }
                 line.finish()
-                let reports = MetaBenchReport.make(runs: runs, methods: names, budget: budget)
+                let spearman = runs.mappingSpearman.isEmpty ? [:] : [MetaMethod.mapping.rawValue: Statistics.median(runs.mappingSpearman)!]
+                let reports = MetaBenchReport.make(runs: runs, methods: names, budget: budget, spearman: spearman)
                 if json {
                     for report in reports { print(report.json) }
                 } else {

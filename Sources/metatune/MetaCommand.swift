@@ -67,7 +67,8 @@ struct MetaCommand: ParsableCommand {
             discussion: """
             For each DIR/NAME.csv (numeric columns and a 'label' column), the study 'meta:MODEL:NAME' gets the task's
             meta-features and one trial per configuration of the pool — configuration i is the same on every task,
-            drawn with --seed from the model's default space — trained for --epochs epochs with its learning curve.
+            drawn with --seed from the model's default space — trained for --epochs epochs with its learning curve,
+            scored by its best validation accuracy over the epochs (--metric accuracy: the last epoch's).
             Interrupted runs resume where they stopped. The defaults are those of the knowledge base shipped with
             MetaTune, so pools collected with them are comparable with it.
             """
@@ -78,6 +79,8 @@ struct MetaCommand: ParsableCommand {
         @Option(help: "Configurations per task.") var configs: Int = KnowledgeCollector.Settings().configs
         @Option(help: "Training epochs per configuration.") var epochs: Int = KnowledgeCollector.Settings().epochs
         @Option(help: "Seed of the configuration pool and of the data splits.") var seed: UInt64 = KnowledgeCollector.Settings().seed
+        @Option(help: "A configuration's score: best-accuracy (best epoch) or accuracy (last epoch).")
+        var metric: String = KnowledgeCollector.Settings().metric.rawValue
         @OptionGroup var storage: StorageOption
         @Option(help: "BLAS threads.") var threads: Int = 1
         @Flag(help: "No progress output.") var quiet = false
@@ -95,6 +98,10 @@ struct MetaCommand: ParsableCommand {
             settings.configs = configs
             settings.epochs = epochs
             settings.seed = seed
+            guard let chosen = TaskMetric(rawValue: metric), chosen == .accuracy || chosen == .bestAccuracy else {
+                usageError("--metric takes best-accuracy or accuracy")
+            }
+            settings.metric = chosen
             do {
                 let collector = KnowledgeCollector(model: builtin, settings: settings, storage: try storage.open())
                 var line: ProgressLine?

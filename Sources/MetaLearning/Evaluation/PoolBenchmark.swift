@@ -29,6 +29,9 @@ public struct PoolBenchmark {
         /// The targets' pools: best and median score, per run.
         public var poolBest: [Double] = []
         public var poolMedian: [Double] = []
+        /// Per target, the Spearman correlation between the learned mapping's predictions and the
+        /// pool's scores, before any result of the target (when `mapping` is among the methods).
+        public var mappingSpearman: [Double] = []
     }
 
     /// Runs `methods` (names of `MetaBenchMethods`) on every target; `knowledge(target)` is what
@@ -36,6 +39,7 @@ public struct PoolBenchmark {
     public func run(methods: [String], targets: [PastTask], knowledge: (PastTask) -> KnowledgeBase,
                     progress: (Int, Int) -> Void = { _, _ in }) throws -> Runs {
         var runs = Runs()
+        let taskModels = TaskModels(space: space)
         let total = targets.count * seeds * methods.count
         var done = 0
         for target in targets {
@@ -44,11 +48,19 @@ public struct PoolBenchmark {
                 throw StudyError.invalidArgument("target \(target.name) has \(pool.count) configurations, fewer than the budget \(budget) + 1")
             }
             let past = knowledge(target)
+            var mapping: PerformanceMapping?
+            if methods.contains(MetaMethod.mapping.rawValue) {
+                let trained = try PerformanceMapping(knowledge: past, space: space)
+                let predictions = trained.predict(metaFeatures: target.metaFeatures, configurations: pool.configurations)
+                runs.mappingSpearman.append(spearman(predictions, pool.scores))
+                mapping = trained
+            }
             for seed in 0..<seeds {
                 runs.poolBest.append(pool.best)
                 runs.poolMedian.append(pool.median)
                 for method in methods {
-                    let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space, seed: UInt64(seed))
+                    let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space,
+                                                               seed: UInt64(seed), mapping: mapping, taskModels: taskModels)
                     runs.curves[method, default: []].append(pool.pick(with: sampler, budget: budget))
                     done += 1
                     progress(done, total)
@@ -132,7 +144,8 @@ public enum MetaBenchMethods {
     public static let coldStart = ["random", "tpe", "gp"]
     public static var all: [String] { coldStart + MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue) }
 
-    static func sampler(_ name: String, knowledge: KnowledgeBase, target: PastTask, space: SearchSpace, seed: UInt64) throws -> Sampler {
+    static func sampler(_ name: String, knowledge: KnowledgeBase, target: PastTask, space: SearchSpace, seed: UInt64,
+                        mapping: PerformanceMapping?, taskModels: TaskModels) throws -> Sampler {
         switch name {
         case "random": return RandomSampler(seed: seed)
         case "tpe": return TPESampler(seed: seed)
@@ -141,7 +154,34 @@ public enum MetaBenchMethods {
             guard let method = MetaMethod(rawValue: name), method != .none else {
                 throw StudyError.invalidArgument("unknown method '\(name)' (expected one of: \(all.joined(separator: ", ")))")
             }
-            return method.sampler(knowledge: knowledge, metaFeatures: target.metaFeatures, space: space, seed: seed)
+            return try method.sampler(knowledge: knowledge, metaFeatures: target.metaFeatures, space: space, seed: seed,
+                                      mapping: mapping, taskModels: taskModels)
         }
     }
+}
+
+/// Spearman's rank correlation of two equally long samples (ties share their mean rank).
+public func spearman(_ a: [Double], _ b: [Double]) -> Double {
+    precondition(a.count == b.count && a.count > 1, "spearman needs two samples of the same size, at least 2")
+    func ranks(_ v: [Double]) -> [Double] {
+        let order = v.indices.sorted { v[$0] < v[$1] }
+        var r = [Double](repeating: 0, count: v.count)
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end + 1 < order.count && v[order[end + 1]] == v[order[start]] { end += 1 }
+            for k in start...end { r[order[k]] = Double(start + end) / 2 }
+            start = end + 1
+        }
+        return r
+    }
+    let ra = ranks(a), rb = ranks(b)
+    let ma = ra.reduce(0, +) / Double(ra.count), mb = rb.reduce(0, +) / Double(rb.count)
+    var covariance = 0.0, va = 0.0, vb = 0.0
+    for i in ra.indices {
+        covariance += (ra[i] - ma) * (rb[i] - mb)
+        va += (ra[i] - ma) * (ra[i] - ma)
+        vb += (rb[i] - mb) * (rb[i] - mb)
+    }
+    return va > 0 && vb > 0 ? covariance / (va * vb).squareRoot() : 0
 }

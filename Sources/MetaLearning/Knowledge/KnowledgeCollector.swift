@@ -15,6 +15,10 @@ public struct KnowledgeCollector {
         public var epochs = 8
         /// Seed of the configuration pool (and of each task's train/validation split).
         public var seed: UInt64 = 0
+        /// A configuration's score: by default the best validation accuracy of any epoch, which
+        /// ranks configurations far more consistently across tasks than the last epoch's (on the
+        /// task pool, the top configurations of similar tasks then transfer: see BENCHMARKS.md).
+        public var metric = TaskMetric.bestAccuracy
 
         public init() {}
     }
@@ -92,9 +96,10 @@ public struct KnowledgeCollector {
                                       studyID: plan.study.id, storage: storage)
             try storage.setStudyAttribute(studyID: plan.study.id, key: TaskAttributes.collectionKey, value: .object([
                 "configs": .number(Double(settings.configs)), "epochs": .number(Double(settings.epochs)),
-                "seed": .number(Double(settings.seed)),
+                "seed": .number(Double(settings.seed)), "metric": .string(settings.metric.rawValue),
             ]), system: true)
-            let task = try BuiltinTask(name: plan.task, data: data, model: model, epochs: settings.epochs, seed: settings.seed)
+            let task = try BuiltinTask(name: plan.task, data: data, model: model, epochs: settings.epochs, metric: settings.metric,
+                                       seed: settings.seed)
             for index in plan.missing {
                 try plan.study.enqueue(pool[index])
                 let trial = try plan.study.ask(space: space)

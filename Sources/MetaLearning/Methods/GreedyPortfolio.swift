@@ -6,8 +6,10 @@ import MetaTune
 /// normalised regret of the best configuration chosen so far — regret on a task being
 /// (task best − score) / (task best − task median), 0 at the best, 1 at the median.
 ///
-/// Candidates are the configurations scored on at least half of the tasks (a collected pool);
-/// a task that lacks a candidate's score counts it at the median (regret 1).
+/// An empty portfolio counts as the median on every task (regret 1), so a configuration only
+/// helps a task where it beats the median. Candidates are the configurations scored on at least
+/// half of the tasks (a collected pool); a task that lacks a candidate's score counts it at the
+/// median too.
 public enum GreedyPortfolio {
     public static func build(from knowledge: KnowledgeBase, size: Int) -> [(params: [String: ParamValue], origin: String)] {
         // regret[task][candidate key]

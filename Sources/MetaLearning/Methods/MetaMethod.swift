@@ -11,6 +11,10 @@ public enum MetaMethod: String, CaseIterable, Sendable {
     case knn
     /// A greedy portfolio that does well across all past tasks (zero-shot).
     case portfolio
+    /// A neural network trained on every past trial predicts the new task's best configurations.
+    case mapping
+    /// Transfer BO: a ranking-weighted ensemble of one GP per past task and the new task's GP.
+    case rgpe
     /// The method MetaTune recommends (see `auto`'s documentation in `sampler(...)`).
     case auto
 
@@ -21,12 +25,19 @@ public enum MetaMethod: String, CaseIterable, Sendable {
 
     /// The sampler for this method on a new task with `metaFeatures` (nil when unknown, e.g. an
     /// external command: kNN then falls back to the portfolio).
+    ///
+    /// `mapping` trains a `PerformanceMapping` unless a trained one is given; `rgpe` fits the past
+    /// tasks' GPs unless `taskModels` already holds them.
     public func sampler(knowledge: KnowledgeBase, metaFeatures: MetaFeatures?, space: SearchSpace, seed: UInt64,
-                        warmStartCount: Int = MetaMethod.defaultWarmStartCount) -> Sampler {
+                        warmStartCount: Int = MetaMethod.defaultWarmStartCount, mapping: PerformanceMapping? = nil,
+                        taskModels: TaskModels? = nil) throws -> Sampler {
         let initial: [(params: [String: ParamValue], origin: String)]
         switch self {
         case .none:
             return GPSampler(seed: seed, space: space)
+        case .rgpe:
+            guard !knowledge.tasks.isEmpty else { return GPSampler(seed: seed, space: space) }
+            return RGPESampler(knowledge: knowledge, space: space, seed: seed, models: taskModels)
         case .knn:
             if let metaFeatures, !knowledge.tasks.isEmpty {
                 initial = NearestTasks(knowledge: knowledge).warmStart(for: metaFeatures, k: Self.defaultNeighbours, count: warmStartCount)
@@ -35,6 +46,13 @@ public enum MetaMethod: String, CaseIterable, Sendable {
             }
         case .portfolio:
             initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
+        case .mapping:
+            if let metaFeatures, !knowledge.tasks.isEmpty {
+                let trained = try mapping ?? PerformanceMapping(knowledge: knowledge, space: space, seed: seed)
+                initial = trained.favourites(for: metaFeatures, knowledge: knowledge, count: warmStartCount, seed: seed)
+            } else {
+                initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
+            }
         case .auto:
             // The portfolio's first two configurations (robust everywhere), then the best ones of
             // the nearest tasks.

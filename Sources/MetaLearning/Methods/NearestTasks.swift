@@ -21,10 +21,11 @@ public struct NearestTasks {
         self.deviations = deviations.map { $0.squareRoot() }
     }
 
-    /// The meta-features standardised over the knowledge base (0 where they do not vary).
+    /// The meta-features standardised over the knowledge base and clipped to ±3 (heavy-tailed
+    /// ones such as kurtosis would otherwise dominate); 0 where they do not vary.
     public func standardized(_ features: MetaFeatures) -> [Double] {
         let v = features.vector
-        return (0..<v.count).map { deviations[$0] > 1e-12 ? (v[$0] - means[$0]) / deviations[$0] : 0 }
+        return (0..<v.count).map { deviations[$0] > 1e-12 ? min(max((v[$0] - means[$0]) / deviations[$0], -3), 3) : 0 }
     }
 
     /// The `k` nearest past tasks, nearest first, with their distances.

@@ -14,7 +14,7 @@ public enum Acquisition: Sendable, Hashable {
     case logProbabilityOfImprovement
 
     /// The acquisition value and its partial derivatives for posterior (μ, σ), incumbent `best`.
-    func evaluate(mean mu: Double, sd sigma: Double, best: Double) -> (value: Double, dMean: Double, dSD: Double) {
+    public func evaluate(mean mu: Double, sd sigma: Double, best: Double) -> (value: Double, dMean: Double, dSD: Double) {
         switch self {
         case .upperConfidenceBound(let beta):
             return (-mu + beta * sigma, -1, beta)

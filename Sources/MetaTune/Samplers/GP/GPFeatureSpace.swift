@@ -4,17 +4,17 @@ import Foundation
 /// in name order. Numeric parameters take their unit-interval coordinate (log scale for log
 /// parameters; grid values at the centres of their cells); a categorical parameter takes its
 /// choice index, which the kernel compares for equality only.
-struct GPFeatureSpace: Sendable {
-    struct Axis: Sendable {
-        let name: String
-        let distribution: Distribution
+public struct GPFeatureSpace: Sendable {
+    public struct Axis: Sendable {
+        public let name: String
+        public let distribution: Distribution
         /// Number of choices for a categorical, 0 otherwise.
-        let choiceCount: Int
+        public let choiceCount: Int
     }
 
-    let axes: [Axis]
+    public let axes: [Axis]
 
-    init(space: [String: Distribution]) {
+    public init(space: [String: Distribution]) {
         axes = space.keys.sorted().map { name in
             let distribution = space[name]!
             if case .categorical(let d) = distribution {
@@ -24,14 +24,24 @@ struct GPFeatureSpace: Sendable {
         }
     }
 
-    var dimension: Int { axes.count }
+    public var dimension: Int { axes.count }
 
     /// Which coordinates are categorical.
-    var categoricalMask: [Bool] { axes.map { $0.choiceCount > 0 } }
+    public var categoricalMask: [Bool] { axes.map { $0.choiceCount > 0 } }
+
+    /// The features of parameter values, or nil when one is missing or outside its distribution.
+    public func features(of params: [String: ParamValue]) -> [Double]? {
+        var x = [Double](repeating: 0, count: axes.count)
+        for (j, axis) in axes.enumerated() {
+            guard let value = params[axis.name], let raw = axis.distribution.internalValue(of: value) else { return nil }
+            x[j] = axis.choiceCount > 0 ? raw.rounded() : axis.distribution.unit(ofInternal: raw)
+        }
+        return x
+    }
 
     /// The features of a trial, or nil when it lacks one of the parameters (or holds a value
     /// outside the distribution).
-    func features(of trial: FrozenTrial) -> [Double]? {
+    public func features(of trial: FrozenTrial) -> [Double]? {
         var x = [Double](repeating: 0, count: axes.count)
         for (j, axis) in axes.enumerated() {
             guard trial.distributions[axis.name] == axis.distribution,
@@ -43,7 +53,7 @@ struct GPFeatureSpace: Sendable {
 
     /// The point moved onto the values the parameters can take: grid values of integer and
     /// stepped parameters, whole choice indices of categoricals, everything within bounds.
-    func snapped(_ x: [Double]) -> [Double] {
+    public func snapped(_ x: [Double]) -> [Double] {
         var y = x
         for (j, axis) in axes.enumerated() {
             if axis.choiceCount > 0 {
@@ -58,7 +68,7 @@ struct GPFeatureSpace: Sendable {
     }
 
     /// The point drawn from unit-cube coordinates `u` (e.g. a Sobol point), already snapped.
-    func point(fromUnit u: [Double]) -> [Double] {
+    public func point(fromUnit u: [Double]) -> [Double] {
         var x = [Double](repeating: 0, count: axes.count)
         for (j, axis) in axes.enumerated() {
             x[j] = axis.choiceCount > 0 ? min((u[j] * Double(axis.choiceCount)).rounded(.down), Double(axis.choiceCount - 1)) : u[j]
@@ -67,7 +77,7 @@ struct GPFeatureSpace: Sendable {
     }
 
     /// The parameter values of a (snapped) point.
-    func values(of x: [Double]) -> [String: ParamValue] {
+    public func values(of x: [Double]) -> [String: ParamValue] {
         var values: [String: ParamValue] = [:]
         for (j, axis) in axes.enumerated() {
             let raw = axis.choiceCount > 0 ? x[j] : axis.distribution.internalValue(fromUnit: x[j])
