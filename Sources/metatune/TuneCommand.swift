@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MetaLearning
 import MetaTune
 import MetaTuneTasks
 import Neural
@@ -38,6 +39,10 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
+    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
+    var meta: String = "none"
+    @Option(help: "What --meta learns from: 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
+    var knowledge: String?
 
     func validate() throws {
         if (data == nil) == (dataset == nil) { usageError("give exactly one of --data FILE.csv and --dataset digits") }
@@ -55,6 +60,10 @@ struct TuneCommand: ParsableCommand {
         guard SamplerCatalog.names.contains(sampler) else {
             usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
+        guard MetaMethod(rawValue: meta) != nil else {
+            usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if meta != "none" && target != nil { usageError("--meta needs a classification task (not --target)") }
         guard PrunerCatalog.names.contains(pruner) else {
             usageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
         }
@@ -71,9 +80,22 @@ struct TuneCommand: ParsableCommand {
             let (name, dataSet) = try loadData()
             task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric, seed: seed)
             searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
-            study = try StudyOpener.open(try storage.open(), name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
-                                         sampler: try SamplerCatalog.make(sampler, seed: seed, space: searchSpace),
-                                         pruner: try PrunerCatalog.make(pruner))
+            let store = try storage.open()
+            let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
+            let chosenSampler: Sampler
+            let method = MetaMethod(rawValue: meta)!
+            if method == .none {
+                chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: searchSpace)
+            } else {
+                let past = try loadKnowledge(storage: store, model: builtin).excluding(name)
+                chosenSampler = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: searchSpace, seed: seed)
+                if !quiet && !json { describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
+            }
+            study = try StudyOpener.open(store, name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
+                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(pruner))
+            if let metaFeatures {
+                try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, studyID: study.id, storage: store)
+            }
         } catch {
             failClearly(error)
         }
@@ -98,6 +120,27 @@ struct TuneCommand: ParsableCommand {
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
         if !json && !quiet { progress.printSummary() }
+    }
+
+    /// The knowledge base --meta learns from.
+    private func loadKnowledge(storage: Storage, model: BuiltinModel) throws -> KnowledgeBase {
+        if let knowledge { return try KnowledgeSource.load(knowledge, model: model) }
+        let own = try KnowledgeBase.load(from: storage, space: model.defaultSpace, model: model.rawValue)
+        let shipped = (try? KnowledgeBaseFile.builtin(model: model.rawValue)) ?? KnowledgeBase(tasks: [])
+        return own.merged(with: shipped)
+    }
+
+    /// Says where the first trials' configurations come from.
+    private func describe(method: MetaMethod, sampler: Sampler, tasks: Int) {
+        var text = "meta \(method.rawValue): learning from \(tasks) past task\(tasks == 1 ? "" : "s")"
+        if let warm = sampler as? WarmStartSampler {
+            text += "; the first \(warm.initial.count) trials come from:\n"
+            for (index, entry) in warm.initial.enumerated() { text += "  trial \(index): \(entry.origin)\n" }
+            text += "  then: Gaussian-process BO on this task's trials"
+        } else if method == .rgpe {
+            text += "; every trial: RGPE ensemble of the past tasks' GPs and this task's GP"
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     private func loadData() throws -> (String, Dataset) {
