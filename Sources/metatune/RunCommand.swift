@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import MetaLearning
 import MetaTune
 import MetaTuneExternal
+import Neural
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,6 +37,12 @@ struct RunCommand: ParsableCommand {
     var retryFailed = false
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
+    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
+    var meta: String = "none"
+    @Option(help: "What --meta learns from: 'builtin', a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
+    var knowledge: String?
+    @Option(help: "The command's training data (CSV with a 'label' column), for the task's meta-features: --meta knn and mapping need them, and the study records them for future tasks.")
+    var taskData: String?
     @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
 
     func validate() throws {
@@ -47,6 +55,9 @@ struct RunCommand: ParsableCommand {
         }
         guard PrunerCatalog.names.contains(pruner) else {
             usageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
+        }
+        guard MetaMethod(rawValue: meta) != nil else {
+            usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard !command.isEmpty else { usageError("no command given: put the objective's command after '--'") }
     }
@@ -61,9 +72,21 @@ struct RunCommand: ParsableCommand {
             let template = try CommandTemplate(arguments: command, parameterNames: Set(space.parameters.map(\.name)))
             try ExecutableLookup.check(command[0])
             let store = try storage.open()
+            let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
+            let method = MetaMethod(rawValue: meta)!
+            let chosenSampler: Sampler
+            if method == .none {
+                chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: space)
+            } else {
+                let past = try MetaSetup.knowledge(knowledge, storage: store, space: space, model: .mlp).excluding(self.study)
+                chosenSampler = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
+                if !quiet && !json { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
+            }
             study = try StudyOpener.open(store, name: self.study, direction: direction,
-                                         sampler: try SamplerCatalog.make(sampler, seed: seed, space: space),
-                                         pruner: try PrunerCatalog.make(pruner))
+                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(pruner))
+            if let metaFeatures {
+                try TaskAttributes.record(task: self.study, model: "external", metaFeatures: metaFeatures, studyID: study.id, storage: store)
+            }
             objective = CommandObjective(template: template, timeout: trialTimeout, stop: stop)
         } catch {
             failClearly(error)

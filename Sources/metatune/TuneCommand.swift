@@ -87,9 +87,9 @@ struct TuneCommand: ParsableCommand {
             if method == .none {
                 chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: searchSpace)
             } else {
-                let past = try loadKnowledge(storage: store, model: builtin).excluding(name)
+                let past = try MetaSetup.knowledge(knowledge, storage: store, space: searchSpace, model: builtin).excluding(name)
                 chosenSampler = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: searchSpace, seed: seed)
-                if !quiet && !json { describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
+                if !quiet && !json { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
             }
             study = try StudyOpener.open(store, name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
                                          sampler: chosenSampler, pruner: try PrunerCatalog.make(pruner))
@@ -120,27 +120,6 @@ struct TuneCommand: ParsableCommand {
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
         if !json && !quiet { progress.printSummary() }
-    }
-
-    /// The knowledge base --meta learns from.
-    private func loadKnowledge(storage: Storage, model: BuiltinModel) throws -> KnowledgeBase {
-        if let knowledge { return try KnowledgeSource.load(knowledge, model: model) }
-        let own = try KnowledgeBase.load(from: storage, space: model.defaultSpace, model: model.rawValue)
-        let shipped = (try? KnowledgeBaseFile.builtin(model: model.rawValue)) ?? KnowledgeBase(tasks: [])
-        return own.merged(with: shipped)
-    }
-
-    /// Says where the first trials' configurations come from.
-    private func describe(method: MetaMethod, sampler: Sampler, tasks: Int) {
-        var text = "meta \(method.rawValue): learning from \(tasks) past task\(tasks == 1 ? "" : "s")"
-        if let warm = sampler as? WarmStartSampler {
-            text += "; the first \(warm.initial.count) trials come from:\n"
-            for (index, entry) in warm.initial.enumerated() { text += "  trial \(index): \(entry.origin)\n" }
-            text += "  then: Gaussian-process BO on this task's trials"
-        } else if method == .rgpe {
-            text += "; every trial: RGPE ensemble of the past tasks' GPs and this task's GP"
-        }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     private func loadData() throws -> (String, Dataset) {

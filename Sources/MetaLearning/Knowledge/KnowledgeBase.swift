@@ -46,8 +46,8 @@ public struct KnowledgeBase: Sendable, Equatable {
     }
 
     /// The studies of `storage` that recorded meta-features (e.g. by `meta collect` or
-    /// `tune --data`), keeping only complete trials that have every parameter of `space` (when
-    /// given) and dropping tasks left with none.
+    /// `tune --data`), keeping only complete trials that share at least one parameter with
+    /// `space` (when given) and dropping tasks left with none.
     public static func load(from storage: Storage, space: SearchSpace? = nil, model: String? = nil) throws -> KnowledgeBase {
         var tasks: [PastTask] = []
         for record in try storage.allStudies() {
@@ -57,7 +57,7 @@ public struct KnowledgeBase: Sendable, Equatable {
             var trials: [PastTrial] = []
             for trial in try storage.allTrials(studyID: record.id) where trial.state == .complete {
                 guard let value = trial.value, value.isFinite else { continue }
-                if let space, !space.parameters.allSatisfy({ trial.params[$0.name] != nil || $0.condition != nil }) { continue }
+                if let space, !space.parameters.contains(where: { trial.params[$0.name] != nil }) { continue }
                 var index: Int?
                 if case .number(let number)? = trial.userAttributes[TaskAttributes.configIndexKey] { index = Int(number) }
                 let curve = trial.intermediateValues.keys.sorted().map { sign * trial.intermediateValues[$0]! }
