@@ -10,7 +10,7 @@ struct MetaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meta",
         abstract: "Meta-learning across tasks: meta-features of data sets, and collecting a knowledge base.",
-        subcommands: [Features.self, Collect.self, Export.self, Bench.self]
+        subcommands: [Features.self, Collect.self, Export.self, Bench.self, Compare.self]
     )
 
     /// `metatune meta features FILE.csv [--json]`.

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import MetaLearning
+import MetaTune
+import MetaTuneTasks
+import Neural
+
+extension MetaCommand {
+    /// `metatune meta compare`: cold start against meta-learning on one data set, side by side.
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tune one data set twice — cold-start GP and a meta-learning method — and show best-so-far side by side.",
+            discussion: """
+            Both runs train the built-in MLP with the same epochs, seed and data split, scored by the best validation
+            accuracy of any epoch (as the knowledge base is). Use --exclude to leave tasks out of the knowledge, e.g. the
+            knowledge base's own copy of the data set, so the comparison is on a task it has not seen.
+            """
+        )
+
+        @Option(help: "A CSV file: numeric feature columns and a 'label' column.") var data: String?
+        @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
+        @Option(help: "The meta-learning method: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")).")
+        var method: String = "auto"
+        @Option(help: "Trials per run.") var trials: Int = 15
+        @Option(help: "Training epochs per trial.") var epochs: Int = 8
+        @Option(help: "What the method learns from: 'builtin', a knowledge-base .json file or a storage URL.")
+        var knowledge: String = "builtin"
+        @Option(help: "A past task to leave out of the knowledge (repeatable).") var exclude: [String] = []
+        @Option(help: "Random seed (samplers and data split).") var seed: UInt64 = 0
+        @Option(help: "BLAS threads.") var threads: Int = 1
+
+        func validate() throws {
+            if (data == nil) == (dataset == nil) { usageError("give exactly one of --data FILE.csv and --dataset digits") }
+            if let dataset, dataset != "digits" { usageError("unknown data set '\(dataset)' (bundled: digits)") }
+            guard let chosen = MetaMethod(rawValue: method), chosen != .none else {
+                usageError("unknown method '\(method)' (expected one of: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard trials >= 1, epochs >= 1, threads >= 1 else { usageError("--trials, --epochs and --threads must be at least 1") }
+        }
+
+        func run() throws {
+            Engine.threads = threads
+            do {
+                let name = data.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "digits"
+                let dataSet = try data.map { try Dataset.loadCSV(path: $0) } ?? Dataset.digits()
+                let task = try BuiltinTask(name: name, data: dataSet, model: .mlp, epochs: epochs, metric: .bestAccuracy, seed: seed)
+                let space = BuiltinModel.mlp.defaultSpace
+                var past = try KnowledgeSource.load(knowledge, model: .mlp).excluding(name)
+                for excluded in exclude { past = past.excluding(excluded) }
+                let metaFeatures = try MetaFeatures.compute(dataSet, seed: seed)
+                let meta = try MetaMethod(rawValue: method)!.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
+                MetaSetup.describe(method: MetaMethod(rawValue: method)!, sampler: meta, tasks: past.tasks.count)
+                print("Tuning an MLP on \(name) (\(task.train.count) training rows, \(epochs) epochs per trial): "
+                      + "cold-start GP against --meta \(method), best validation accuracy so far")
+                print("trial   cold GP   meta \(method)")
+                fflush(nil)
+                let samplers: [Sampler] = [GPSampler(seed: seed, space: space), meta]
+                let studies = try samplers.enumerated().map { index, sampler in
+                    try Study.create(name: index == 0 ? "cold" : "meta", direction: .maximize, sampler: sampler)
+                }
+                var bests = [[Double]](repeating: [], count: studies.count)
+                for trialIndex in 0..<trials {
+                    for (s, study) in studies.enumerated() {
+                        let trial = try study.ask(space: space)
+                        let value = (try? task.evaluate(trial, space: space)) ?? .nan
+                        if value.isFinite { _ = try study.tell(trial, value: value) } else { try study.tell(trial, state: .failed) }
+                        bests[s].append(max(bests[s].last ?? 0, value.isFinite ? value : 0))
+                    }
+                    print(String(format: "%5d   %7.4f   %7.4f", trialIndex + 1, bests[0].last!, bests[1].last!))
+                    fflush(nil)
+                }
+                let target = max(bests[0].last!, bests[1].last!) - PoolBenchmark.targetGap
+                let reach = bests.map { curve in curve.firstIndex { $0 >= target }.map { "\($0 + 1)" } ?? "never" }
+                print("within 0.5 points of the better final result: cold GP at trial \(reach[0]), meta \(method) at trial \(reach[1])")
+            } catch {
+                failClearly(error)
+            }
+        }
+    }
+}
