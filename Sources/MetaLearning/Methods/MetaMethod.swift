@@ -15,7 +15,9 @@ public enum MetaMethod: String, CaseIterable, Sendable {
     case mapping
     /// Transfer BO: a ranking-weighted ensemble of one GP per past task and the new task's GP.
     case rgpe
-    /// The method MetaTune recommends (see `auto`'s documentation in `sampler(...)`).
+    /// MetaTune's recommendation: the 10 configurations that score best on past tasks on average,
+    /// similar tasks weighted up (`SimilarityRanking`, with the bandwidth that served the
+    /// knowledge base's own tasks best), then GP.
     case auto
 
     /// How many configurations a warm start proposes before the base sampler takes over.
@@ -54,17 +56,8 @@ public enum MetaMethod: String, CaseIterable, Sendable {
                 initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
             }
         case .auto:
-            // The portfolio's first two configurations (robust everywhere), then the best ones of
-            // the nearest tasks.
-            var combined = Array(GreedyPortfolio.build(from: knowledge, size: 2))
-            if let metaFeatures, !knowledge.tasks.isEmpty {
-                for candidate in NearestTasks(knowledge: knowledge).warmStart(for: metaFeatures, k: Self.defaultNeighbours,
-                                                                                count: warmStartCount)
-                where combined.count < warmStartCount && !combined.contains(where: { $0.params == candidate.params }) {
-                    combined.append(candidate)
-                }
-            }
-            initial = combined
+            let bandwidth = SimilarityRanking.chooseBandwidth(for: knowledge)
+            initial = SimilarityRanking.build(from: knowledge, metaFeatures: metaFeatures, count: 2 * warmStartCount, bandwidth: bandwidth)
         }
         var options = GPSampler.Options()
         options.startupTrials = max(initial.count, 2)
