@@ -14,9 +14,11 @@ release: deps
 	$(SWIFT) build -c release --product metatune
 
 # Tune an MLP on the bundled digits with MetaTune's own engine (about a minute, live progress),
-# then print the best configuration and its validation accuracy.
+# then print the best configuration and its validation accuracy; then the meta-learning payoff:
+# cold-start GP against --meta auto on digits, with digits left out of the shipped knowledge base.
 demo: release
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 150 --epochs 30 --storage memory:
+	$(RELEASE_BIN) meta compare --dataset digits --method auto --exclude sklearn_digits --trials 20
 
 test: deps
 	$(SWIFT) build --build-tests

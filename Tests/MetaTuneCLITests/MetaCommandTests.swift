@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `metatune meta …` and `--meta` end to end.
+final class MetaCommandTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var cli: CLI!
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory("metatune-meta")
+        cli = CLI(workingDirectory: temporary.url)
+    }
+
+    override func tearDownWithError() throws {
+        temporary = nil
+    }
+
+    /// A small three-class CSV, varied by `shift` so that tasks differ.
+    private func writeTask(_ path: String, shift: Int) throws {
+        var lines = ["f0,f1,f2,label"]
+        for i in 0..<90 {
+            let label = (i + shift) % 3
+            let jitter = Double((i * 37 + shift) % 11) / 20
+            lines.append("\(Double(label) + jitter),\(Double(2 - label) - jitter),\(Double(shift) * jitter),\(label)")
+        }
+        try temporary.write(path, lines.joined(separator: "\n") + "\n")
+    }
+
+    func testFeaturesPrintsEveryMetaFeatureAsJSONAndRejectsABadFile() throws {
+        try writeTask("task.csv", shift: 1)
+        let result = try cli.run(["meta", "features", "task.csv", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Double])
+        XCTAssertEqual(object["rows"], 90)
+        XCTAssertEqual(object["classes"], 3)
+        XCTAssertEqual(object.count, 24)
+        try temporary.write("bad.csv", "a,label\nx,1\n")
+        let bad = try cli.run(["meta", "features", "bad.csv"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
+    }
+
+    /// Collect two tasks into a file, resume, export, and compare methods on the pools.
+    func testCollectResumesExportsAndBenchPrintsTheDocumentedJSON() throws {
+        try FileManager.default.createDirectory(at: temporary.url.appendingPathComponent("tasks"), withIntermediateDirectories: true)
+        for (index, name) in ["alpha", "beta", "gamma"].enumerated() { try writeTask("tasks/\(name).csv", shift: index + 1) }
+        let collect = ["meta", "collect", "--tasks", "tasks", "--configs", "4", "--epochs", "1", "--storage", "sqlite:kb.sqlite"]
+        let first = try cli.run(collect)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("collect 12/12"), first.stderr)
+        let again = try cli.run(collect + ["--quiet"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.stderr, "", "nothing left to collect, and --quiet")
+        let export = try cli.run(["meta", "export", "--storage", "sqlite:kb.sqlite", "--out", "kb.json"])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertTrue(export.stderr.contains("3 tasks, 12 trials"), export.stderr)
+        let bench = try cli.run(["meta", "bench", "--leave-one-out", "kb.json", "--budget", "2", "--seeds", "1",
+                                 "--methods", "random,knn,auto", "--json", "--quiet"])
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        let lines = bench.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        XCTAssertEqual(object["method"] as? String, "knn")
+        XCTAssertEqual(Set((object["regret"] as? [String: Double] ?? [:]).keys), ["1"])
+        XCTAssertNotNil(object["trials_to_target"] as? Double)
+        XCTAssertNotNil(object["average_rank"] as? Double)
+        XCTAssertTrue(object["spearman"] is NSNull)
+        let missing = try cli.run(["meta", "collect", "--tasks", "nowhere", "--storage", "memory:"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no such directory"), missing.stderr)
+    }
+
+    /// A new user's first run on a data set outside the pool: the shipped knowledge base is used
+    /// with no set-up, and the progress says where the first suggestions came from.
+    func testTuneWithMetaAutoUsesTheShippedKnowledgeAndSaysWhereTrialsComeFrom() throws {
+        try writeTask("new.csv", shift: 5)
+        let result = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "auto", "--trials", "3",
+                                  "--epochs", "1", "--storage", "sqlite:study.sqlite"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("meta auto: learning from 40 past tasks"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("trial 0: ranking #1"), result.stderr)
+        // The study recorded the task's meta-features, so it is knowledge for the next tasks.
+        let export = try cli.run(["meta", "export", "--storage", "sqlite:study.sqlite", "--out", "own.json"])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        let exported = try String(contentsOf: temporary.url.appendingPathComponent("own.json"), encoding: .utf8)
+        XCTAssertTrue(exported.contains("\"name\":\"new\""), exported)
+        let unknown = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "magic", "--trials", "1"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("unknown meta-learning method 'magic'"), unknown.stderr)
+    }
+}
