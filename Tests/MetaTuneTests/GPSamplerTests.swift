@@ -71,3 +71,28 @@ final class GPSamplerTests: XCTestCase {
         XCTAssertNotNil(trial.params["x"]?.doubleValue)
     }
 }
+
+extension GPSamplerTests {
+    /// With an exact prior mean the first model-based suggestion lands on the optimum, which the
+    /// plain GP cannot know after three trials.
+    func testAPriorMeanSteersTheFirstModelBasedSuggestion() throws {
+        let line = try SearchSpaceFile.parse("x: {type: float, low: -5, high: 5}")
+        @Sendable func objective(_ x: Double) -> Double { (x - 2.2) * (x - 2.2) }
+        func fourthSuggestion(priorMean: (@Sendable ([[String: ParamValue]]) -> [Double])?) throws -> Double {
+            var options = GPSampler.Options()
+            options.startupTrials = 3
+            options.priorMean = priorMean
+            let study = try Study.create(name: "prior", sampler: GPSampler(seed: 6, options: options, space: line))
+            for _ in 0..<3 {
+                let trial = try study.ask(space: line)
+                try study.tell(trial, value: objective(trial.params["x"]!.doubleValue!))
+            }
+            return try study.ask(space: line).params["x"]!.doubleValue!
+        }
+        // Larger is better for the prior mean; the study minimises.
+        let guided = try fourthSuggestion { batch in batch.map { -objective($0["x"]!.doubleValue!) } }
+        XCTAssertEqual(guided, 2.2, accuracy: 0.05)
+        let plain = try fourthSuggestion(priorMean: nil)
+        XCTAssertGreaterThan(abs(plain - 2.2), 0.05, "the plain GP should not know the optimum yet")
+    }
+}

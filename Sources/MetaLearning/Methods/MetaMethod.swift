@@ -11,7 +11,8 @@ public enum MetaMethod: String, CaseIterable, Sendable {
     case knn
     /// A greedy portfolio that does well across all past tasks (zero-shot).
     case portfolio
-    /// A neural network trained on every past trial predicts the new task's best configurations.
+    /// A neural network trained on every past trial predicts the new task's best configurations,
+    /// then serves as the prior mean of the GP, which learns the new task's residuals.
     case mapping
     /// Transfer BO: a ranking-weighted ensemble of one GP per past task and the new task's GP.
     case rgpe
@@ -34,6 +35,7 @@ public enum MetaMethod: String, CaseIterable, Sendable {
                         warmStartCount: Int = MetaMethod.defaultWarmStartCount, mapping: PerformanceMapping? = nil,
                         taskModels: TaskModels? = nil) throws -> Sampler {
         let initial: [(params: [String: ParamValue], origin: String)]
+        var mappingInUse: PerformanceMapping?
         switch self {
         case .none:
             return GPSampler(seed: seed, space: space)
@@ -52,6 +54,7 @@ public enum MetaMethod: String, CaseIterable, Sendable {
             if let metaFeatures, !knowledge.tasks.isEmpty {
                 let trained = try mapping ?? PerformanceMapping(knowledge: knowledge, space: space, seed: seed)
                 initial = trained.favourites(for: metaFeatures, knowledge: knowledge, count: warmStartCount, seed: seed)
+                mappingInUse = trained
             } else {
                 initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
             }
@@ -61,6 +64,10 @@ public enum MetaMethod: String, CaseIterable, Sendable {
         }
         var options = GPSampler.Options()
         options.startupTrials = max(initial.count, 2)
+        if self == .mapping, let metaFeatures, let trained = mappingInUse {
+            // The mapping stays on as the GP's prior mean; the GP learns this task's residuals.
+            options.priorMean = { trained.predict(metaFeatures: metaFeatures, configurations: $0) }
+        }
         let base = GPSampler(seed: seed, options: options, space: space)
         return WarmStartSampler(initial: initial, base: base, space: space)
     }

@@ -15,10 +15,16 @@ struct AcquisitionOptimizer {
     var sobolCandidates = 1024
     var perturbationsPerIncumbent = 64
     var localSearchStarts = 8
+    /// A prior mean added to the model's (which then models residuals), for points in feature space.
+    var meanOffset: (([[Double]]) -> [Double])?
 
     /// Acquisition values of many points.
     func scores(_ points: [[Double]]) -> [Double] {
-        let (mean, variance) = model.predict(points)
+        var (mean, variance) = model.predict(points)
+        if let meanOffset {
+            let offsets = meanOffset(points)
+            for i in mean.indices { mean[i] += offsets[i] }
+        }
         return (0..<points.count).map { acquisition.evaluate(mean: mean[$0], sd: variance[$0].squareRoot(), best: best).value }
     }
 
@@ -26,7 +32,8 @@ struct AcquisitionOptimizer {
     func valueAndGradient(_ x: [Double]) -> (value: Double, gradient: [Double]) {
         let p = model.predictWithGradient(x)
         let sd = p.variance.squareRoot()
-        let a = acquisition.evaluate(mean: p.mean, sd: sd, best: best)
+        let offset = meanOffset?([x])[0] ?? 0
+        let a = acquisition.evaluate(mean: p.mean + offset, sd: sd, best: best)
         let gradient = (0..<x.count).map { j in a.dMean * p.meanGradient[j] + a.dSD * p.varianceGradient[j] / (2 * sd) }
         return (a.value, gradient)
     }

@@ -36,6 +36,12 @@ public struct GPSampler: Sampler {
         public var pending = PendingStrategy.krigingBeliever
         /// Model log(1 + (y − min)/scale) instead of y (see `GPObservations`).
         public var warpOutputs = true
+        /// A prior mean: predictions for a batch of configurations, larger = better in the study's
+        /// direction, in any units (e.g. a meta-learned model). The GP is then fitted to the
+        /// residuals of the targets from a·m + b (a ≥ 0 and b by least squares on the trials so
+        /// far), and the acquisition adds a·m + b back; the targets are not warped then. The
+        /// local polish treats the prior mean as flat; every candidate is scored with it.
+        public var priorMean: (@Sendable ([[String: ParamValue]]) -> [Double])?
         /// Candidates scored per suggestion (before local search).
         public var candidates = 1024
         /// Candidates polished by L-BFGS per suggestion.
@@ -83,7 +89,12 @@ public struct GPSampler: Sampler {
             return features.values(of: features.point(fromUnit: u))
         }
         var generator = decisionGenerator(seed: seed, trial: trial.number, label: "gp")
-        let targets = observations.standardizedTargets(warped: options.warpOutputs)
+        // A prior mean is fitted linearly to the targets, so they are not warped then.
+        let standardized = observations.standardizedTargets(warped: options.warpOutputs && options.priorMean == nil)
+        let meanFunction = options.priorMean.map {
+            PriorMeanFit(predict: $0, features: features, inputs: observations.inputs, targets: standardized)
+        }
+        let targets = meanFunction?.residuals ?? standardized
         let axesKey = features.axes.map(\.name)
         // Every tenth model also searches from the best of a few draws from the prior, in case
         // the warm-started fits have drifted into a poor local optimum of the likelihood.
@@ -98,10 +109,11 @@ public struct GPSampler: Sampler {
         }
         let model = withPending(fitted, observations: observations, targets: targets)
         var optimizer = AcquisitionOptimizer(model: model, features: features, acquisition: options.acquisition,
-                                             best: targets.min()!)
+                                             best: standardized.min()!)
+        optimizer.meanOffset = meanFunction.map { fit in { fit.offsets(at: $0) } }
         optimizer.sobolCandidates = options.candidates
         optimizer.localSearchStarts = options.localSearchStarts
-        let incumbents = targets.indices.sorted { targets[$0] < targets[$1] }.prefix(5).map { observations.inputs[$0] }
+        let incumbents = standardized.indices.sorted { standardized[$0] < standardized[$1] }.prefix(5).map { observations.inputs[$0] }
         let sobolSeed = stableHash("gp-candidates") ^ seed &+ UInt64(bitPattern: Int64(trial.number)) &* 0x9E37_79B9_7F4A_7C15
         let x = optimizer.optimize(incumbents: incumbents, sobolSeed: sobolSeed, using: &generator)
         return features.values(of: x)
