@@ -80,7 +80,7 @@ struct RunCommand: ParsableCommand {
             } else {
                 let past = try MetaSetup.knowledge(knowledge, storage: store, space: space, model: .mlp).excluding(self.study)
                 chosenSampler = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
-                if !quiet && !json { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
+                if !quiet { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
             }
             study = try StudyOpener.open(store, name: self.study, direction: direction,
                                          sampler: chosenSampler, pruner: try PrunerCatalog.make(pruner))

@@ -89,7 +89,7 @@ struct TuneCommand: ParsableCommand {
             } else {
                 let past = try MetaSetup.knowledge(knowledge, storage: store, space: searchSpace, model: builtin).excluding(name)
                 chosenSampler = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: searchSpace, seed: seed)
-                if !quiet && !json { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
+                if !quiet { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
             }
             study = try StudyOpener.open(store, name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
                                          sampler: chosenSampler, pruner: try PrunerCatalog.make(pruner))

@@ -89,4 +89,19 @@ final class MetaCommandTests: XCTestCase {
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("unknown meta-learning method 'magic'"), unknown.stderr)
     }
+
+    /// `run --meta` on an external command whose space shares a parameter with the knowledge base:
+    /// its first trials take the portfolio's learning rates.
+    func testRunWithMetaPortfolioStartsFromTheShippedKnowledge() throws {
+        try temporary.write("space.yaml", "learning_rate: {type: float, low: 1.0e-4, high: 1.0e-1, log: true}\n")
+        let result = try cli.run(["run", "--study", "external", "--space", "space.yaml", "--trials", "2", "--meta", "portfolio",
+                                  "--storage", "sqlite:run.sqlite", "--json", "--", "/bin/echo", "{learning_rate}"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("trial 0: portfolio #1"), result.stderr)
+        let values = result.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["value"] as? Double
+        }
+        XCTAssertEqual(values.count, 2)
+        XCTAssertTrue(values.allSatisfy { $0 >= 1e-4 && $0 <= 0.1 }, "\(values)")
+    }
 }
