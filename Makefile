@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/metatune
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps build release demo test bench bench-meta clean
 
 deps:
 	@scripts/install-deps.sh
@@ -27,6 +27,10 @@ test: deps
 # The sampler-quality benchmark of BENCHMARKS.md (release build; takes a few minutes).
 bench: release
 	$(RELEASE_BIN) bench --problem all --sampler all --trials 100 --seeds 10
+
+# The meta-learning leave-one-task-out benchmark of BENCHMARKS.md (release build; about 12 minutes).
+bench-meta: release
+	$(RELEASE_BIN) meta bench --leave-one-out builtin --budget 30 --seeds 5
 
 clean:
 	rm -rf .build
