@@ -1,0 +1,51 @@
+import Foundation
+
+/// The promotion rule of asynchronous successive halving (ASHA; Li, Jamieson, Rostamizadeh et al.
+/// 2020): rung k holds the configurations that reached resource r_min·η^(k+s), s the minimum
+/// early-stopping rate; a configuration of rung k may go on to rung k + 1 as soon as it ranks in
+/// the top ⌊|rung k|/η⌋ of its rung and has not been promoted yet. No rung waits to fill, so
+/// workers never idle; decisions only get better as rungs grow.
+public struct AsynchronousPromotion: Sendable, Equatable {
+    public let minResource: Double
+    public let maxResource: Double
+    public let reductionFactor: Double
+    /// s: rungs start at r_min·η^s.
+    public let minEarlyStoppingRate: Int
+
+    public init(minResource: Double, maxResource: Double, reductionFactor: Double = 3, minEarlyStoppingRate: Int = 0) throws {
+        guard minResource > 0, maxResource.isFinite, minResource <= maxResource else {
+            throw StudyError.invalidArgument("the resource range needs 0 < min-resource ≤ max-resource (got \(minResource) and \(maxResource))")
+        }
+        guard reductionFactor >= 2, reductionFactor.isFinite else {
+            throw StudyError.invalidArgument("the reduction factor must be at least 2 (got \(reductionFactor))")
+        }
+        guard minEarlyStoppingRate >= 0 else { throw StudyError.invalidArgument("the early-stopping rate must be at least 0") }
+        self.minResource = minResource
+        self.maxResource = maxResource
+        self.reductionFactor = reductionFactor
+        self.minEarlyStoppingRate = minEarlyStoppingRate
+    }
+
+    /// The resource of rung k, capped at the maximum resource.
+    public func resource(ofRung k: Int) -> Double {
+        min(minResource * pow(reductionFactor, Double(k + minEarlyStoppingRate)), maxResource)
+    }
+
+    /// The highest rung: the first whose resource reaches the maximum.
+    public var topRung: Int {
+        var k = 0
+        while resource(ofRung: k) < maxResource { k += 1 }
+        return k
+    }
+
+    /// Whether the configuration `candidate` (an index into `scores`, which hold every result of
+    /// rung k, larger is better) may be promoted, given the indices already promoted from rung k.
+    public func canPromote(_ candidate: Int, scores: [Double], alreadyPromoted: Set<Int>) -> Bool {
+        guard !alreadyPromoted.contains(candidate), scores.indices.contains(candidate) else { return false }
+        let slots = Int((Double(scores.count) / reductionFactor + 1e-9).rounded(.down))
+        guard slots > 0 else { return false }
+        // Ties rank by index (earlier first), so the order is total.
+        let rank = scores.indices.filter { scores[$0] > scores[candidate] || (scores[$0] == scores[candidate] && $0 < candidate) }.count
+        return rank < slots
+    }
+}
