@@ -104,4 +104,27 @@ final class MetaCommandTests: XCTestCase {
         XCTAssertEqual(values.count, 2)
         XCTAssertTrue(values.allSatisfy { $0 >= 1e-4 && $0 <= 0.1 }, "\(values)")
     }
+
+    /// A malformed task stops the collection with its file's name; what was collected stays.
+    func testBadInputGivesOneClearLineAndKeepsWhatWasCollected() throws {
+        try FileManager.default.createDirectory(at: temporary.url.appendingPathComponent("tasks"), withIntermediateDirectories: true)
+        try writeTask("tasks/a_good.csv", shift: 1)
+        try temporary.write("tasks/b_bad.csv", "f0,label\n1,0\nnot-a-number,1\n")
+        let result = try cli.run(["meta", "collect", "--tasks", "tasks", "--configs", "2", "--epochs", "1",
+                                  "--storage", "sqlite:kb.sqlite", "--quiet"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("b_bad.csv"), result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        let list = try cli.run(["study", "show", "meta:mlp:a_good", "--storage", "sqlite:kb.sqlite"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertTrue(list.stdout.contains("2 complete"), list.stdout)
+        try temporary.write("broken.json", "{\"format\": \"metatune-knowledge-1\", \"pool\": 3}")
+        let bench = try cli.run(["meta", "bench", "--leave-one-out", "broken.json"])
+        XCTAssertEqual(bench.status, 1)
+        XCTAssertTrue(bench.stderr.contains("not a MetaTune knowledge base"), bench.stderr)
+        let tune = try cli.run(["tune", "--data", "tasks/a_good.csv", "--model", "mlp", "--meta", "auto", "--knowledge", "broken.json",
+                                "--trials", "1", "--storage", "memory:"])
+        XCTAssertEqual(tune.status, 1)
+        XCTAssertEqual(tune.stderr.split(separator: "\n").count, 1, tune.stderr)
+    }
 }

@@ -85,12 +85,7 @@ public struct KnowledgeCollector {
         let total = plans.reduce(0) { $0 + $1.missing.count }
         var finished = 0
         for (taskIndex, plan) in plans.enumerated() where !plan.missing.isEmpty {
-            let data: Dataset
-            do {
-                data = try Dataset.loadCSV(path: plan.file.path)
-            } catch {
-                throw StudyError.invalidArgument("\(plan.file.lastPathComponent): \(error)")
-            }
+            let data = try Dataset.loadCSV(path: plan.file.path)  // its errors name the file, row and column
             let metaFeatures = try MetaFeatures.compute(data, seed: settings.seed)
             try TaskAttributes.record(task: plan.task, model: model.rawValue, metaFeatures: metaFeatures,
                                       studyID: plan.study.id, storage: storage)
