@@ -38,19 +38,21 @@ extension MetaCommand {
         @Option(help: "Trials per run.") var budget: Int = 30
         @Option(help: "Seeds per target.") var seeds: Int = 5
         @Option(help: "The model whose pools are compared.") var model: String = "mlp"
+        @Option(help: "Targets run at once (default: one per core); the results do not depend on it.")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "One JSON object per method on standard output.") var json = false
         @Flag(help: "No progress output.") var quiet = false
 
         func run() throws {
             guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
-            guard budget >= 1, seeds >= 1 else { usageError("--budget and --seeds must be at least 1") }
+            guard budget >= 1, seeds >= 1, threads >= 1 else { usageError("--budget, --seeds and --threads must be at least 1") }
             let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             for name in names where !MetaBenchMethods.all.contains(name) {
                 usageError("unknown method '\(name)' (expected some of: \(MetaBenchMethods.all.joined(separator: ", ")))")
             }
             do {
                 let targetTasks: [PastTask]
-                let knowledgeFor: (PastTask) -> KnowledgeBase
+                let knowledgeFor: @Sendable (PastTask) -> KnowledgeBase
                 if let leaveOneOut {
                     guard knowledge == nil, targets == nil else { usageError("--leave-one-out replaces --knowledge and --targets") }
                     let all = try KnowledgeSource.load(leaveOneOut, model: builtin)
@@ -69,7 +71,7 @@ extension MetaCommand {
                 guard !usable.isEmpty else { usageError("no target task has a pool larger than the budget \(budget)") }
                 let benchmark = PoolBenchmark(space: builtin.defaultSpace, budget: budget, seeds: seeds)
                 let line = ProgressLine(enabled: !quiet, total: usable.count * seeds * names.count, label: "meta bench")
-                let runs = try benchmark.run(methods: names, targets: usable, knowledge: knowledgeFor) { done, _ in
+                let runs = try benchmark.run(methods: names, targets: usable, knowledge: knowledgeFor, threads: threads) { done, _ in
                     line.update(done: done, best: nil)
                 }
                 line.finish()

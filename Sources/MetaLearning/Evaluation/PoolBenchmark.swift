@@ -6,7 +6,7 @@ import Numerics
 /// configurations one at a time from the task's collected pool (a method's suggestion becomes
 /// the nearest configuration of the pool not yet picked), and its best score so far is compared
 /// with the pool's best.
-public struct PoolBenchmark {
+public struct PoolBenchmark: Sendable {
     /// The trial counts at which normalised regret is reported.
     public static let checkpoints = [1, 3, 5, 10, 20, 30]
     /// "Within 0.5 accuracy points of the pool's best".
@@ -35,39 +35,117 @@ public struct PoolBenchmark {
     }
 
     /// Runs `methods` (names of `MetaBenchMethods`) on every target; `knowledge(target)` is what
-    /// the meta methods may learn from (for leave-one-out: every other task).
-    public func run(methods: [String], targets: [PastTask], knowledge: (PastTask) -> KnowledgeBase,
-                    progress: (Int, Int) -> Void = { _, _ in }) throws -> Runs {
-        var runs = Runs()
+    /// the meta methods may learn from (for leave-one-out: every other task). Targets run on up
+    /// to `threads` threads at once; every run is seeded, so the results do not depend on it.
+    public func run(methods: [String], targets: [PastTask], knowledge: @escaping @Sendable (PastTask) -> KnowledgeBase,
+                    threads: Int = 1, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Runs {
+        for target in targets {
+            let count = TargetPool(task: target, space: space).count
+            guard count > budget else {
+                throw StudyError.invalidArgument("target \(target.name) has \(count) configurations, fewer than the budget \(budget) + 1")
+            }
+        }
         let taskModels = TaskModels(space: space)
         let total = targets.count * seeds * methods.count
-        var done = 0
-        for target in targets {
-            let pool = TargetPool(task: target, space: space)
-            guard pool.count > budget else {
-                throw StudyError.invalidArgument("target \(target.name) has \(pool.count) configurations, fewer than the budget \(budget) + 1")
-            }
-            let past = knowledge(target)
-            var mapping: PerformanceMapping?
-            if methods.contains(MetaMethod.mapping.rawValue) {
-                let trained = try PerformanceMapping(knowledge: past, space: space)
-                let predictions = trained.predict(metaFeatures: target.metaFeatures, configurations: pool.configurations)
-                runs.mappingSpearman.append(spearman(predictions, pool.scores))
-                mapping = trained
-            }
-            for seed in 0..<seeds {
-                runs.poolBest.append(pool.best)
-                runs.poolMedian.append(pool.median)
-                for method in methods {
-                    let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space,
-                                                               seed: UInt64(seed), mapping: mapping, taskModels: taskModels)
-                    runs.curves[method, default: []].append(pool.pick(with: sampler, budget: budget))
-                    done += 1
-                    progress(done, total)
+        let state = BenchmarkState(targets: targets.count)
+        let queue = DispatchQueue(label: "metatune.meta-bench", attributes: .concurrent)
+        let limit = DispatchSemaphore(value: max(threads, 1))
+        let group = DispatchGroup()
+        for (index, target) in targets.enumerated() {
+            limit.wait()
+            if state.failure != nil { limit.signal(); break }
+            queue.async(group: group) {
+                defer { limit.signal() }
+                do {
+                    let result = try runTarget(target, methods: methods, past: knowledge(target), taskModels: taskModels) {
+                        progress(state.advance(), total)
+                    }
+                    state.store(result, at: index)
+                } catch {
+                    state.fail(error)
                 }
             }
         }
+        group.wait()
+        if let failure = state.failure { throw failure }
+        var runs = Runs()
+        for result in state.results.compactMap({ $0 }) {
+            runs.poolBest += result.poolBest
+            runs.poolMedian += result.poolMedian
+            if let correlation = result.spearman { runs.mappingSpearman.append(correlation) }
+            for (method, curves) in result.curves { runs.curves[method, default: []] += curves }
+        }
         return runs
+    }
+
+    /// Every method and seed on one target.
+    private func runTarget(_ target: PastTask, methods: [String], past: KnowledgeBase, taskModels: TaskModels,
+                           finishedOne: () -> Void) throws -> TargetResult {
+        let pool = TargetPool(task: target, space: space)
+        var result = TargetResult()
+        var mapping: PerformanceMapping?
+        if methods.contains(MetaMethod.mapping.rawValue) {
+            let trained = try PerformanceMapping(knowledge: past, space: space)
+            let predictions = trained.predict(metaFeatures: target.metaFeatures, configurations: pool.configurations)
+            result.spearman = spearman(predictions, pool.scores)
+            mapping = trained
+        }
+        for seed in 0..<seeds {
+            result.poolBest.append(pool.best)
+            result.poolMedian.append(pool.median)
+            for method in methods {
+                let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space,
+                                                           seed: UInt64(seed), mapping: mapping, taskModels: taskModels)
+                result.curves[method, default: []].append(pool.pick(with: sampler, budget: budget))
+                finishedOne()
+            }
+        }
+        return result
+    }
+}
+
+/// What one target contributes to `PoolBenchmark.Runs`.
+private struct TargetResult: Sendable {
+    var poolBest: [Double] = []
+    var poolMedian: [Double] = []
+    var spearman: Double?
+    var curves: [String: [[Double]]] = [:]
+}
+
+/// The shared bookkeeping of a parallel benchmark run.
+private final class BenchmarkState: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [TargetResult?]
+    private var done = 0
+    private var firstFailure: Error?
+
+    init(targets: Int) {
+        results = [TargetResult?](repeating: nil, count: targets)
+    }
+
+    var failure: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstFailure
+    }
+
+    func advance() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        return done
+    }
+
+    func store(_ result: TargetResult, at index: Int) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    func fail(_ error: Error) {
+        lock.lock()
+        if firstFailure == nil { firstFailure = error }
+        lock.unlock()
     }
 }
 
