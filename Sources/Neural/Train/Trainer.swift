@@ -60,55 +60,9 @@ public enum Trainer {
     @discardableResult
     public static func fit(_ model: Sequential, train: Dataset, validation: Dataset, configuration: TrainingConfiguration,
                            onEpoch: (EpochReport) throws -> Void = { _ in }) throws -> [EpochReport] {
-        guard train.count > 0, validation.count > 0 else { throw TrainingError(description: "training and validation data must not be empty") }
-        let optimizer = configuration.optimizer.make(parameters: model.parameters, learningRate: configuration.learningRate,
-                                                     weightDecay: configuration.weightDecay, momentum: configuration.momentum)
-        var order = SeededGenerator(seeds: [configuration.seed, stableHash("batch-order")])
-        var context = ForwardContext(training: true, seed: configuration.seed &+ 17)
-        var reports: [EpochReport] = []
-        var bestValidationLoss = Double.infinity
-        var epochsWithoutImprovement = 0
-        for epoch in 0..<configuration.epochs {
-            optimizer.learningRate = configuration.learningRate
-                * configuration.schedule.factor(epoch: epoch, epochs: configuration.epochs, warmupEpochs: configuration.warmupEpochs)
-            var permutation = Array(0..<train.count)
-            permutation.shuffle(using: &order)
-            var lossSum = 0.0
-            var batches = 0
-            for start in stride(from: 0, to: train.count, by: configuration.batchSize) {
-                let rows = permutation[start..<min(start + configuration.batchSize, train.count)]
-                let (x, y) = train.batch(rows)
-                let output = model.forward(x, &context)
-                let loss = train.isRegression ? output.meanSquaredError(train.targetBatch(rows)) : output.softmaxCrossEntropy(labels: y)
-                guard loss.scalar.isFinite else {
-                    throw TrainingError(description: "the training loss became \(loss.scalar) in epoch \(epoch + 1) (diverged)")
-                }
-                optimizer.zeroGrad()
-                loss.backward()
-                if let clip = configuration.gradientClip { optimizer.clipGradients(maxNorm: clip) }
-                optimizer.step()
-                lossSum += Double(loss.scalar)
-                batches += 1
-            }
-            let (validationLoss, accuracy) = evaluate(model, validation)
-            guard validationLoss.isFinite else {
-                throw TrainingError(description: "the validation loss became \(validationLoss) in epoch \(epoch + 1) (diverged)")
-            }
-            let report = EpochReport(epoch: epoch, trainLoss: lossSum / Double(batches), validationLoss: validationLoss,
-                                     validationAccuracy: accuracy)
-            reports.append(report)
-            try onEpoch(report)
-            if let patience = configuration.earlyStoppingPatience {
-                if validationLoss < bestValidationLoss - 1e-6 {
-                    bestValidationLoss = validationLoss
-                    epochsWithoutImprovement = 0
-                } else {
-                    epochsWithoutImprovement += 1
-                    if epochsWithoutImprovement >= patience { break }
-                }
-            }
-        }
-        return reports
+        let session = try TrainingSession(model: model, train: train, validation: validation, configuration: configuration)
+        try session.advance(toEpoch: configuration.epochs, onEpoch: onEpoch)
+        return session.reports
     }
 
     /// Mean cross-entropy and accuracy (arg-max, ties → lowest index) on `data`, in evaluation
