@@ -88,13 +88,25 @@ public struct BuiltinTask: Sendable {
     /// epoch (the learning curve; pruning stops the trial) and returning the metric.
     public func evaluate(_ trial: Trial, space: SearchSpace) throws -> Double {
         let params = try trial.suggest(space: space)
+        let session = try makeSession(params, seed: UInt64(trial.number))
+        try session.advance(toEpoch: session.configuration.epochs) { report in
+            try trial.report(learningCurveValue(report), step: report.epoch)
+            if try trial.shouldPrune { throw TrialPruned("pruned after epoch \(report.epoch + 1)") }
+        }
+        return objective(of: session.reports)
+    }
+
+    /// A paused-and-resumable training run of the model `params` describe (seeded by `seed`),
+    /// for `params["epochs"]` or the task's epochs at most — what schedulers that stop and resume
+    /// trials drive.
+    public func makeSession(_ params: [String: ParamValue], seed: UInt64) throws -> TrainingSession {
         var configuration = TrainingConfiguration()
         configuration.epochs = params["epochs"]?.intValue ?? epochs
         configuration.batchSize = params["batch_size"]?.intValue ?? 32
         configuration.learningRate = Float(params["learning_rate"]?.doubleValue ?? 1e-3)
         configuration.weightDecay = Float(params["weight_decay"]?.doubleValue ?? 0)
         configuration.momentum = Float(params["momentum"]?.doubleValue ?? 0.9)
-        configuration.seed = UInt64(trial.number)
+        configuration.seed = seed
         if let name = params["optimizer"]?.stringValue {
             guard let kind = OptimizerKind(rawValue: name) else {
                 throw StudyError.invalidArgument("unknown optimizer '\(name)' (expected one of: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -112,24 +124,28 @@ public struct BuiltinTask: Sendable {
         case .mlp:
             network = Architectures.mlp(inputs: train.featureCount, classes: train.isRegression ? 1 : train.classCount,
                                         depth: params["depth"]?.intValue ?? 2, width: params["width"]?.intValue ?? 128,
-                                        activation: activation, dropout: dropout, batchNorm: batchNorm, seed: UInt64(trial.number))
+                                        activation: activation, dropout: dropout, batchNorm: batchNorm, seed: seed)
         case .cnn:
             network = Architectures.cnn(imageShape: train.imageShape!, classes: train.isRegression ? 1 : train.classCount,
                                         depth: params["depth"]?.intValue ?? 2, channels: params["channels"]?.intValue ?? 16,
                                         kernel: params["kernel"]?.intValue ?? 3, activation: activation, dropout: dropout,
-                                        batchNorm: batchNorm, seed: UInt64(trial.number))
+                                        batchNorm: batchNorm, seed: seed)
         }
-        var best = 0.0
-        let reports = try Trainer.fit(network, train: train, validation: validation, configuration: configuration) { report in
-            best = max(best, report.validationAccuracy)
-            try trial.report(metric == .logLoss || metric == .mse ? report.validationLoss : report.validationAccuracy, step: report.epoch)
-            if try trial.shouldPrune { throw TrialPruned("pruned after epoch \(report.epoch + 1)") }
-        }
-        let last = reports.last!
+        return try TrainingSession(model: network, train: train, validation: validation, configuration: configuration)
+    }
+
+    /// The value an epoch reports to the learning curve: the validation loss for log-loss and
+    /// MSE, the validation accuracy otherwise.
+    public func learningCurveValue(_ report: EpochReport) -> Double {
+        metric == .logLoss || metric == .mse ? report.validationLoss : report.validationAccuracy
+    }
+
+    /// The objective value of a run's reports (at least one).
+    public func objective(of reports: [EpochReport]) -> Double {
         switch metric {
-        case .accuracy: return last.validationAccuracy
-        case .bestAccuracy: return best
-        case .logLoss, .mse: return last.validationLoss
+        case .accuracy: return reports.last!.validationAccuracy
+        case .bestAccuracy: return reports.map(\.validationAccuracy).max()!
+        case .logLoss, .mse: return reports.last!.validationLoss
         }
     }
 }
