@@ -1,0 +1,115 @@
+import Foundation
+
+/// An objective whose trials a scheduler can pause and resume: a trial starts at resource 0 and
+/// is advanced, step by step, to more resource (e.g. training epochs), reporting its learning
+/// curve to its trial as it goes.
+public protocol ResumableObjective {
+    associatedtype Run
+    /// Starts `trial` (suggesting its parameters) without spending any resource.
+    func start(_ trial: Trial) throws -> Run
+    /// Continues `run` until it has used `resource` in all; returns the trial's objective value
+    /// at that point.
+    func advance(_ run: Run, of trial: Trial, to resource: Int) throws -> Double
+}
+
+/// Synchronous successive halving and Hyperband (Li et al. 2018) over a `HyperbandPlan`: each
+/// bracket starts its configurations together, advances them rung by rung, and at every rung
+/// stops all but the best 1/η, which resume from where they paused. A stopped trial is recorded
+/// as pruned at the resource it reached; a promoted one keeps one trial record with its whole
+/// learning curve. Trials that throw are recorded as failed and leave their bracket.
+public struct SynchronousHyperband {
+    public let plan: HyperbandPlan
+    /// Run only the most aggressive bracket: plain successive halving.
+    public let successiveHalvingOnly: Bool
+
+    public init(plan: HyperbandPlan, successiveHalvingOnly: Bool = false) {
+        self.plan = plan
+        self.successiveHalvingOnly = successiveHalvingOnly
+    }
+
+    /// The brackets one round runs.
+    public var brackets: [HyperbandPlan.Bracket] { successiveHalvingOnly ? [plan.brackets[0]] : plan.brackets }
+
+    /// How many trials one round starts.
+    public var trialsPerRound: Int { brackets.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) } }
+
+    /// What a run spent.
+    public struct Usage: Sendable, Equatable {
+        /// The resource spent, counting each resumed trial's earlier resource once.
+        public var resource = 0
+        /// What the same trials would have cost at the maximum resource each.
+        public var fullBudgetEquivalent = 0
+        public var trialsStarted = 0
+    }
+
+    /// Runs whole rounds (every bracket) until at least `trials` trials have started, or `stop`
+    /// says so between rungs. `onTrialFinished` sees every trial as it finishes.
+    public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int,
+                                                   stop: () -> Bool = { false },
+                                                   onTrialFinished: (FrozenTrial) -> Void = { _ in }) throws -> Usage {
+        var usage = Usage()
+        let maxResource = Int(plan.maxResource.rounded())
+        outer: while usage.trialsStarted < trials {
+            for bracket in brackets {
+                if stop() { break outer }
+                var alive: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
+                for _ in 0..<(bracket.rungs.first?.configurations ?? 0) {
+                    let trial = try study.ask()
+                    usage.trialsStarted += 1
+                    usage.fullBudgetEquivalent += maxResource
+                    do {
+                        alive.append((trial, try objective.start(trial), 0, .nan))
+                    } catch {
+                        try finish(trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
+                    }
+                }
+                for (index, rung) in bracket.rungs.enumerated() {
+                    let resource = max(1, Int(rung.resource.rounded()))
+                    var advanced: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
+                    for member in alive {
+                        do {
+                            let value = try objective.advance(member.run, of: member.trial, to: resource)
+                            usage.resource += resource - member.used
+                            advanced.append((member.trial, member.run, resource, value))
+                        } catch {
+                            usage.resource += resource - member.used
+                            try finish(member.trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
+                        }
+                    }
+                    let isLast = index == bracket.rungs.count - 1
+                    let keep = isLast ? advanced.count : bracket.rungs[index + 1].configurations
+                    let ranked = advanced.sorted { a, b in
+                        guard a.value.isFinite else { return false }
+                        guard b.value.isFinite else { return true }
+                        return study.direction.isBetter(a.value, than: b.value)
+                    }
+                    for member in ranked.dropFirst(keep) {
+                        try finish(member.trial, state: .pruned, value: nil,
+                                   reason: "stopped by successive halving at resource \(resource)", in: study, onTrialFinished)
+                    }
+                    alive = Array(ranked.prefix(keep))
+                    if isLast {
+                        for member in alive {
+                            let state: TrialState = member.value.isFinite ? .complete : .failed
+                            try finish(member.trial, state: state, value: member.value.isFinite ? member.value : nil,
+                                       reason: state == .failed ? "the objective value is not finite" : nil, in: study, onTrialFinished)
+                        }
+                    } else if stop() {
+                        for member in alive {
+                            try finish(member.trial, state: .pruned, value: nil,
+                                       reason: "run interrupted at resource \(resource)", in: study, onTrialFinished)
+                        }
+                        break outer
+                    }
+                }
+            }
+        }
+        return usage
+    }
+
+    private func finish(_ trial: Trial, state: TrialState, value: Double?, reason: String?, in study: Study,
+                        _ onTrialFinished: (FrozenTrial) -> Void) throws {
+        try study.tell(trial, state: state, value: value, reason: reason)
+        onTrialFinished(try study.storage.trial(id: trial.id))
+    }
+}
