@@ -39,6 +39,10 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
+    @Option(help: "Multi-fidelity scheduler: none, sha (successive halving) or hyperband; the resource is epochs (--epochs is the maximum). Replaces the pruner.")
+    var scheduler: String = "none"
+    @Option(help: "The smallest resource (epochs) a scheduler gives a trial.") var minResource: Int = 1
+    @Option(help: "A scheduler keeps 1/η of the trials at each rung and gives them η times the resource.") var reductionFactor: Double = 3
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
     var meta: String = "none"
     @Option(help: "What --meta learns from: 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
@@ -59,6 +63,13 @@ struct TuneCommand: ParsableCommand {
         guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
         guard SamplerCatalog.names.contains(sampler) else {
             usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+        }
+        guard ["none", "sha", "hyperband"].contains(scheduler) else {
+            usageError("unknown scheduler '\(scheduler)' (expected one of: none, sha, hyperband)")
+        }
+        if scheduler != "none" {
+            guard minResource >= 1, minResource <= epochs else { usageError("--min-resource must be between 1 and --epochs (\(epochs))") }
+            guard reductionFactor >= 2 else { usageError("--reduction-factor must be at least 2") }
         }
         guard MetaMethod(rawValue: meta) != nil else {
             usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -92,7 +103,7 @@ struct TuneCommand: ParsableCommand {
                 if !quiet { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
             }
             study = try StudyOpener.open(store, name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
-                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(pruner))
+                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(scheduler == "none" ? pruner : "none"))
             if let metaFeatures {
                 try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, studyID: study.id, storage: store)
             }
@@ -105,6 +116,10 @@ struct TuneCommand: ParsableCommand {
         }
         let stopped = StopFlag()
         InterruptHandler.install { stopped.raise() }
+        if scheduler != "none" {
+            runScheduled(study: study, task: task, space: searchSpace, stopped: stopped)
+            return
+        }
         let total = ((try? study.trials.count) ?? 0) + trials
         let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
         progress.start()
@@ -120,6 +135,42 @@ struct TuneCommand: ParsableCommand {
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
         if !json && !quiet { progress.printSummary() }
+    }
+
+    /// `--scheduler sha|hyperband`: whole rounds of brackets until `--trials` trials have started.
+    private func runScheduled(study: Study, task: BuiltinTask, space: SearchSpace, stopped: StopFlag) {
+        let hyperband: SynchronousHyperband
+        do {
+            let plan = try HyperbandPlan(minResource: Double(minResource), maxResource: Double(epochs), reductionFactor: reductionFactor)
+            hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: scheduler == "sha")
+        } catch {
+            failClearly(error)
+        }
+        let rounds = (trials + hyperband.trialsPerRound - 1) / hyperband.trialsPerRound
+        let total = ((try? study.trials.count) ?? 0) + rounds * hyperband.trialsPerRound
+        if !quiet && !json {
+            let brackets = hyperband.brackets.map { bracket in bracket.rungs.map { "\($0.configurations)×\(Int($0.resource.rounded()))" }.joined(separator: " → ") }
+            FileHandle.standardError.write(Data("\(scheduler): \(rounds) round\(rounds == 1 ? "" : "s") of \(brackets.count) bracket\(brackets.count == 1 ? "" : "s") (trials × epochs): \(brackets.joined(separator: "; "))\n".utf8))
+        }
+        let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
+        progress.start()
+        let usage: SynchronousHyperband.Usage
+        do {
+            usage = try hyperband.run(study: study, objective: ResumableTraining(task: task, space: space),
+                                      trials: rounds * hyperband.trialsPerRound, stop: { stopped.isRaised },
+                                      onTrialFinished: { progress.finished($0) })
+        } catch {
+            progress.end()
+            failClearly(error)
+        }
+        progress.end()
+        if stopped.isRaised { Foundation.exit(130) }
+        if !json && !quiet {
+            let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
+            FileHandle.standardError.write(Data(String(format: "resource: %d epochs for %d trials; at the full %d epochs each they would take %d (%.0f %%)\n",
+                                                       usage.resource, usage.trialsStarted, epochs, usage.fullBudgetEquivalent, share).utf8))
+            progress.printSummary()
+        }
     }
 
     private func loadData() throws -> (String, Dataset) {

@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `metatune tune --scheduler …` end to end.
+final class SchedulerCommandTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var cli: CLI!
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory("metatune-scheduler")
+        cli = CLI(workingDirectory: temporary.url)
+        var lines = ["f0,f1,label"]
+        for i in 0..<90 {
+            let label = i % 3
+            lines.append("\(Double(label) + Double(i % 7) / 10),\(Double(2 - label) - Double(i % 5) / 10),\(label)")
+        }
+        try temporary.write("task.csv", lines.joined(separator: "\n") + "\n")
+    }
+
+    override func tearDownWithError() throws {
+        temporary = nil
+    }
+
+    func testSuccessiveHalvingStopsAllButTheBestAndReportsTheResourceSaved() throws {
+        let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "9", "--epochs", "9",
+                                  "--scheduler", "sha", "--storage", "sqlite:s.sqlite", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let states = result.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["state"] as? String
+        }
+        XCTAssertEqual(states.count, 9)
+        XCTAssertEqual(states.filter { $0 == "complete" }.count, 1)
+        XCTAssertEqual(states.filter { $0 == "pruned" }.count, 8)
+        let quiet = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "9", "--epochs", "9",
+                                 "--scheduler", "sha", "--storage", "memory:"])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        // 9 trials × 1 epoch, 3 × 2 more, 1 × 6 more = 21 of 81.
+        XCTAssertTrue(quiet.stderr.contains("resource: 21 epochs for 9 trials; at the full 9 epochs each they would take 81"), quiet.stderr)
+    }
+
+    func testImpossibleSchedulerSettingsAreRefused() throws {
+        for (arguments, message) in [(["--scheduler", "magic"], "unknown scheduler"),
+                                     (["--scheduler", "hyperband", "--min-resource", "20"], "--min-resource"),
+                                     (["--scheduler", "hyperband", "--reduction-factor", "1"], "--reduction-factor")] {
+            let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "3", "--epochs", "9",
+                                      "--storage", "memory:"] + arguments)
+            XCTAssertEqual(result.status, 1, "\(arguments)")
+            XCTAssertTrue(result.stderr.contains(message), result.stderr)
+        }
+    }
+}
