@@ -39,7 +39,7 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
-    @Option(help: "Multi-fidelity scheduler: none, sha (successive halving) or hyperband; the resource is epochs (--epochs is the maximum). Replaces the pruner.")
+    @Option(help: "Multi-fidelity scheduler: none, sha (successive halving), hyperband or bohb (Hyperband with BOHB's model, replacing --sampler); the resource is epochs (--epochs is the maximum). Replaces the pruner.")
     var scheduler: String = "none"
     @Option(help: "The smallest resource (epochs) a scheduler gives a trial.") var minResource: Int = 1
     @Option(help: "A scheduler keeps 1/η of the trials at each rung and gives them η times the resource.") var reductionFactor: Double = 3
@@ -64,13 +64,14 @@ struct TuneCommand: ParsableCommand {
         guard SamplerCatalog.names.contains(sampler) else {
             usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
-        guard ["none", "sha", "hyperband"].contains(scheduler) else {
-            usageError("unknown scheduler '\(scheduler)' (expected one of: none, sha, hyperband)")
+        guard ["none", "sha", "hyperband", "bohb"].contains(scheduler) else {
+            usageError("unknown scheduler '\(scheduler)' (expected one of: none, sha, hyperband, bohb)")
         }
         if scheduler != "none" {
             guard minResource >= 1, minResource <= epochs else { usageError("--min-resource must be between 1 and --epochs (\(epochs))") }
             guard reductionFactor >= 2 else { usageError("--reduction-factor must be at least 2") }
         }
+        if scheduler == "bohb" && meta != "none" { usageError("--scheduler bohb brings its own model: use --meta with none, sha or hyperband") }
         guard MetaMethod(rawValue: meta) != nil else {
             usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -95,7 +96,11 @@ struct TuneCommand: ParsableCommand {
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
             let chosenSampler: Sampler
             let method = MetaMethod(rawValue: meta)!
-            if method == .none {
+            if scheduler == "bohb" {
+                let plan = try HyperbandPlan(minResource: Double(minResource), maxResource: Double(epochs), reductionFactor: reductionFactor)
+                let resources = plan.brackets.flatMap { $0.rungs.map { Int($0.resource.rounded()) } }
+                chosenSampler = BudgetModelSampler(resources: resources, seed: seed)
+            } else if method == .none {
                 chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: searchSpace)
             } else {
                 let past = try MetaSetup.knowledge(knowledge, storage: store, space: searchSpace, model: builtin).excluding(name)
@@ -142,7 +147,7 @@ struct TuneCommand: ParsableCommand {
         let hyperband: SynchronousHyperband
         do {
             let plan = try HyperbandPlan(minResource: Double(minResource), maxResource: Double(epochs), reductionFactor: reductionFactor)
-            hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: scheduler == "sha")
+            hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: scheduler == "sha")  // bohb: Hyperband brackets
         } catch {
             failClearly(error)
         }

@@ -42,11 +42,20 @@ final class SchedulerCommandTests: XCTestCase {
     func testImpossibleSchedulerSettingsAreRefused() throws {
         for (arguments, message) in [(["--scheduler", "magic"], "unknown scheduler"),
                                      (["--scheduler", "hyperband", "--min-resource", "20"], "--min-resource"),
-                                     (["--scheduler", "hyperband", "--reduction-factor", "1"], "--reduction-factor")] {
+                                     (["--scheduler", "hyperband", "--reduction-factor", "1"], "--reduction-factor"),
+                                     (["--scheduler", "bohb", "--meta", "auto"], "brings its own model")] {
             let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "3", "--epochs", "9",
                                       "--storage", "memory:"] + arguments)
             XCTAssertEqual(result.status, 1, "\(arguments)")
             XCTAssertTrue(result.stderr.contains(message), result.stderr)
         }
+    }
+
+    func testBOHBRunsHyperbandBracketsWithItsModel() throws {
+        let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "30", "--epochs", "9",
+                                  "--scheduler", "bohb", "--storage", "memory:"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("bohb: 2 rounds of 3 brackets"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("34 trials (10 complete, 24 pruned)"), result.stdout)
     }
 }
