@@ -9,7 +9,7 @@ import Neural
 struct MetaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meta",
-        abstract: "Meta-learning across tasks: meta-features of data sets, and collecting a knowledge base.",
+        abstract: "Meta-learning across tasks: meta-features, knowledge bases, and comparing meta-learning with cold start.",
         subcommands: [Features.self, Collect.self, Export.self, Bench.self, Compare.self]
     )
 
