@@ -18,6 +18,45 @@ public enum Statistics {
         let fraction = position - Double(lower)
         return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
     }
+
+    /// The rank of each value, 0-based, ties sharing their mean rank.
+    public static func averageRanks(_ values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }
+            for k in start...end { ranks[order[k]] = Double(start + end) / 2 }
+            start = end + 1
+        }
+        return ranks
+    }
+
+    /// Spearman's rank correlation of two samples of the same size (at least 2); 0 when either
+    /// is constant.
+    public static func spearman(_ a: [Double], _ b: [Double]) -> Double {
+        precondition(a.count == b.count && a.count > 1, "spearman needs two samples of the same size, at least 2")
+        let ra = averageRanks(a), rb = averageRanks(b)
+        let ma = ra.reduce(0, +) / Double(ra.count), mb = rb.reduce(0, +) / Double(rb.count)
+        var covariance = 0.0, va = 0.0, vb = 0.0
+        for i in ra.indices {
+            covariance += (ra[i] - ma) * (rb[i] - mb)
+            va += (ra[i] - ma) * (ra[i] - ma)
+            vb += (rb[i] - mb) * (rb[i] - mb)
+        }
+        return va > 0 && vb > 0 ? covariance / (va * vb).squareRoot() : 0
+    }
+
+    /// The values shifted and scaled to mean 0 and (population) standard deviation 1; only
+    /// shifted when they are all equal.
+    public static func standardized(_ values: [Double]) -> [Double] {
+        guard !values.isEmpty else { return [] }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        let sd = variance > 0 ? variance.squareRoot() : 1
+        return values.map { ($0 - mean) / sd }
+    }
 }
 
 /// Functions of the standard normal distribution.

@@ -88,7 +88,10 @@ struct TuneCommand: ParsableCommand {
         let task: BuiltinTask
         let searchSpace: SearchSpace
         let study: Study
+        let plan: HyperbandPlan?
         do {
+            plan = scheduler == "none" ? nil
+                : try HyperbandPlan(minResource: Double(minResource), maxResource: Double(epochs), reductionFactor: reductionFactor)
             let (name, dataSet) = try loadData()
             task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric, seed: seed)
             searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
@@ -96,8 +99,7 @@ struct TuneCommand: ParsableCommand {
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
             let chosenSampler: Sampler
             let method = MetaMethod(rawValue: meta)!
-            if scheduler == "bohb" {
-                let plan = try HyperbandPlan(minResource: Double(minResource), maxResource: Double(epochs), reductionFactor: reductionFactor)
+            if scheduler == "bohb", let plan {
                 let resources = plan.brackets.flatMap { $0.rungs.map { Int($0.resource.rounded()) } }
                 chosenSampler = BudgetModelSampler(resources: resources, seed: seed)
             } else if method == .none {
@@ -121,8 +123,8 @@ struct TuneCommand: ParsableCommand {
         }
         let stopped = StopFlag()
         InterruptHandler.install { stopped.raise() }
-        if scheduler != "none" {
-            runScheduled(study: study, task: task, space: searchSpace, stopped: stopped)
+        if let plan {
+            runScheduled(study: study, task: task, space: searchSpace, plan: plan, stopped: stopped)
             return
         }
         let total = ((try? study.trials.count) ?? 0) + trials
@@ -143,14 +145,8 @@ struct TuneCommand: ParsableCommand {
     }
 
     /// `--scheduler sha|hyperband`: whole rounds of brackets until `--trials` trials have started.
-    private func runScheduled(study: Study, task: BuiltinTask, space: SearchSpace, stopped: StopFlag) {
-        let hyperband: SynchronousHyperband
-        do {
-            let plan = try HyperbandPlan(minResource: Double(minResource), maxResource: Double(epochs), reductionFactor: reductionFactor)
-            hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: scheduler == "sha")  // bohb: Hyperband brackets
-        } catch {
-            failClearly(error)
-        }
+    private func runScheduled(study: Study, task: BuiltinTask, space: SearchSpace, plan: HyperbandPlan, stopped: StopFlag) {
+        let hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: scheduler == "sha")  // bohb: Hyperband brackets
         let rounds = (trials + hyperband.trialsPerRound - 1) / hyperband.trialsPerRound
         let total = ((try? study.trials.count) ?? 0) + rounds * hyperband.trialsPerRound
         if !quiet && !json {

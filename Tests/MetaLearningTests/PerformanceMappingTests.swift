@@ -1,6 +1,7 @@
 import XCTest
 import MetaTune
 import MetaTuneTasks
+import Numerics
 @testable import MetaLearning
 
 final class PerformanceMappingTests: XCTestCase {
@@ -33,7 +34,7 @@ final class PerformanceMappingTests: XCTestCase {
                                              ensembleSize: 1)
         XCTAssertLessThan(mapping.trainingLosses.last!, 0.5 * mapping.trainingLosses.first!, "\(mapping.trainingLosses)")
         let predictions = mapping.predict(metaFeatures: heldOut.metaFeatures, configurations: pool)
-        let correlation = spearman(predictions, heldOut.trials.map(\.score))
+        let correlation = Statistics.spearman(predictions, heldOut.trials.map(\.score))
         XCTAssertGreaterThan(correlation, 0.8)
         // The favourites are good configurations of the held-out task.
         let favourites = mapping.favourites(for: heldOut.metaFeatures, knowledge: knowledge.excluding(heldOut.name), count: 3, seed: 0)

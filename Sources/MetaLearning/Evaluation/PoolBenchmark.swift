@@ -40,7 +40,7 @@ public struct PoolBenchmark: Sendable {
     public func run(methods: [String], targets: [PastTask], knowledge: @escaping @Sendable (PastTask) -> KnowledgeBase,
                     threads: Int = 1, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Runs {
         for target in targets {
-            let count = TargetPool(task: target, space: space).count
+            let count = Set(target.trials.map(\.params)).count
             guard count > budget else {
                 throw StudyError.invalidArgument("target \(target.name) has \(count) configurations, fewer than the budget \(budget) + 1")
             }
@@ -87,15 +87,18 @@ public struct PoolBenchmark: Sendable {
         if methods.contains(MetaMethod.mapping.rawValue) {
             let trained = try PerformanceMapping(knowledge: past, space: space)
             let predictions = trained.predict(metaFeatures: target.metaFeatures, configurations: pool.configurations)
-            result.spearman = spearman(predictions, pool.scores)
+            result.spearman = Statistics.spearman(predictions, pool.scores)
             mapping = trained
         }
+        // The same for every seed: worked out once per target.
+        let bandwidth = methods.contains(MetaMethod.auto.rawValue) ? SimilarityRanking.chooseBandwidth(for: past) : nil
         for seed in 0..<seeds {
             result.poolBest.append(pool.best)
             result.poolMedian.append(pool.median)
             for method in methods {
                 let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space,
-                                                           seed: UInt64(seed), mapping: mapping, taskModels: taskModels)
+                                                           seed: UInt64(seed), mapping: mapping, taskModels: taskModels,
+                                                           bandwidth: bandwidth)
                 result.curves[method, default: []].append(pool.pick(with: sampler, budget: budget))
                 finishedOne()
             }
@@ -159,9 +162,9 @@ struct TargetPool {
     private let space: SearchSpace
 
     init(task: PastTask, space: SearchSpace) {
-        var seen = Set<String>()
+        var seen = Set<[String: ParamValue]>()
         var configurations: [[String: ParamValue]] = [], scores: [Double] = []
-        for trial in task.trials where seen.insert("\(trial.params.sorted { $0.key < $1.key })").inserted {
+        for trial in task.trials where seen.insert(trial.params).inserted {
             configurations.append(trial.params)
             scores.append(trial.score)
         }
@@ -223,7 +226,7 @@ public enum MetaBenchMethods {
     public static var all: [String] { coldStart + MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue) }
 
     static func sampler(_ name: String, knowledge: KnowledgeBase, target: PastTask, space: SearchSpace, seed: UInt64,
-                        mapping: PerformanceMapping?, taskModels: TaskModels) throws -> Sampler {
+                        mapping: PerformanceMapping?, taskModels: TaskModels, bandwidth: Double?) throws -> Sampler {
         switch name {
         case "random": return RandomSampler(seed: seed)
         case "tpe": return TPESampler(seed: seed)
@@ -233,33 +236,7 @@ public enum MetaBenchMethods {
                 throw StudyError.invalidArgument("unknown method '\(name)' (expected one of: \(all.joined(separator: ", ")))")
             }
             return try method.sampler(knowledge: knowledge, metaFeatures: target.metaFeatures, space: space, seed: seed,
-                                      mapping: mapping, taskModels: taskModels)
+                                      mapping: mapping, taskModels: taskModels, bandwidth: bandwidth)
         }
     }
-}
-
-/// Spearman's rank correlation of two equally long samples (ties share their mean rank).
-public func spearman(_ a: [Double], _ b: [Double]) -> Double {
-    precondition(a.count == b.count && a.count > 1, "spearman needs two samples of the same size, at least 2")
-    func ranks(_ v: [Double]) -> [Double] {
-        let order = v.indices.sorted { v[$0] < v[$1] }
-        var r = [Double](repeating: 0, count: v.count)
-        var start = 0
-        while start < order.count {
-            var end = start
-            while end + 1 < order.count && v[order[end + 1]] == v[order[start]] { end += 1 }
-            for k in start...end { r[order[k]] = Double(start + end) / 2 }
-            start = end + 1
-        }
-        return r
-    }
-    let ra = ranks(a), rb = ranks(b)
-    let ma = ra.reduce(0, +) / Double(ra.count), mb = rb.reduce(0, +) / Double(rb.count)
-    var covariance = 0.0, va = 0.0, vb = 0.0
-    for i in ra.indices {
-        covariance += (ra[i] - ma) * (rb[i] - mb)
-        va += (ra[i] - ma) * (ra[i] - ma)
-        vb += (rb[i] - mb) * (rb[i] - mb)
-    }
-    return va > 0 && vb > 0 ? covariance / (va * vb).squareRoot() : 0
 }

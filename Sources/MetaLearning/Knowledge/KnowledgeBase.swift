@@ -35,6 +35,15 @@ public struct PastTrial: Sendable, Codable, Equatable {
     }
 }
 
+extension PastTrial {
+    /// What identifies the configuration across tasks: its pool index when it has one, else its
+    /// parameter values.
+    public var configurationKey: String {
+        if let configIndex { return "pool:\(configIndex)" }
+        return params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: ",")
+    }
+}
+
 /// What MetaTune knows from earlier studies: past tasks with meta-features and trials, read from
 /// any storage (every study that recorded its task's meta-features) or from the knowledge base
 /// shipped with MetaTune.
@@ -79,5 +88,18 @@ public struct KnowledgeBase: Sendable, Equatable {
     public func merged(with other: KnowledgeBase) -> KnowledgeBase {
         let names = Set(tasks.map(\.name))
         return KnowledgeBase(tasks: tasks + other.tasks.filter { !names.contains($0.name) })
+    }
+
+    /// The configurations zero-shot methods choose among, by `configurationKey` in sorted order:
+    /// those scored on at least half of the tasks (a collected pool), or every one when none is.
+    func sharedConfigurations() -> [(key: String, params: [String: ParamValue])] {
+        var taskCount: [String: Int] = [:], paramsByKey: [String: [String: ParamValue]] = [:]
+        for task in tasks {
+            for key in Set(task.trials.map(\.configurationKey)) { taskCount[key, default: 0] += 1 }
+            for trial in task.trials { paramsByKey[trial.configurationKey] = trial.params }
+        }
+        var keys = taskCount.filter { 2 * $0.value >= tasks.count }.keys.sorted()
+        if keys.isEmpty { keys = taskCount.keys.sorted() }
+        return keys.map { ($0, paramsByKey[$0]!) }
     }
 }

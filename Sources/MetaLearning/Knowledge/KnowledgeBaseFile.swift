@@ -24,8 +24,7 @@ public enum KnowledgeBaseFile {
 
     /// Writes `knowledge` to `path`.
     public static func write(_ knowledge: KnowledgeBase, to path: String) throws {
-        var pool: [[String: ParamValue]] = []
-        var poolIndex: [Int: Int] = [:]
+        var pool: [[String: ParamValue]] = []  // [:] marks an index not seen yet
         var tasks: [Task] = []
         for task in knowledge.tasks {
             var rows: [[Double]] = []
@@ -33,11 +32,8 @@ public enum KnowledgeBaseFile {
             for trial in task.trials {
                 var index = -1
                 if let configIndex = trial.configIndex {
-                    if poolIndex[configIndex] == nil {
-                        while pool.count <= configIndex { pool.append([:]) }
-                        pool[configIndex] = trial.params
-                        poolIndex[configIndex] = configIndex
-                    }
+                    while pool.count <= configIndex { pool.append([:]) }
+                    if pool[configIndex].isEmpty { pool[configIndex] = trial.params }
                     if pool[configIndex] == trial.params { index = configIndex }
                 }
                 if index < 0 { extra.append(trial.params) }

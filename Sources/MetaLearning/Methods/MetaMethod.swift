@@ -30,10 +30,11 @@ public enum MetaMethod: String, CaseIterable, Sendable {
     /// external command: kNN then falls back to the portfolio).
     ///
     /// `mapping` trains a `PerformanceMapping` unless a trained one is given; `rgpe` fits the past
-    /// tasks' GPs unless `taskModels` already holds them.
+    /// tasks' GPs unless `taskModels` already holds them; `auto` chooses its bandwidth unless
+    /// given one (`SimilarityRanking.chooseBandwidth` of the same knowledge).
     public func sampler(knowledge: KnowledgeBase, metaFeatures: MetaFeatures?, space: SearchSpace, seed: UInt64,
                         warmStartCount: Int = MetaMethod.defaultWarmStartCount, mapping: PerformanceMapping? = nil,
-                        taskModels: TaskModels? = nil) throws -> Sampler {
+                        taskModels: TaskModels? = nil, bandwidth: Double? = nil) throws -> Sampler {
         let initial: [(params: [String: ParamValue], origin: String)]
         var mappingInUse: PerformanceMapping?
         switch self {
@@ -59,8 +60,8 @@ public enum MetaMethod: String, CaseIterable, Sendable {
                 initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
             }
         case .auto:
-            let bandwidth = SimilarityRanking.chooseBandwidth(for: knowledge)
-            initial = SimilarityRanking.build(from: knowledge, metaFeatures: metaFeatures, count: 2 * warmStartCount, bandwidth: bandwidth)
+            initial = SimilarityRanking.build(from: knowledge, metaFeatures: metaFeatures, count: 2 * warmStartCount,
+                                              bandwidth: bandwidth ?? SimilarityRanking.chooseBandwidth(for: knowledge))
         }
         var options = GPSampler.Options()
         options.startupTrials = max(initial.count, 2)

@@ -104,16 +104,7 @@ public final class PerformanceMapping: @unchecked Sendable {
 
     /// Φ⁻¹((rank + ½)/n) of each value (ties share their mean rank).
     static func normalScoresOfRanks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
-        var ranks = [Double](repeating: 0, count: values.count)
-        var start = 0
-        while start < order.count {
-            var end = start
-            while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }
-            for k in start...end { ranks[order[k]] = Double(start + end) / 2 }
-            start = end + 1
-        }
-        return ranks.map { Normal.quantile(($0 + 0.5) / Double(values.count)) }
+        Statistics.averageRanks(values).map { Normal.quantile(($0 + 0.5) / Double(values.count)) }
     }
 
     /// The mapping's favourite configurations for a task: the `count` best predicted among the

@@ -7,16 +7,15 @@ import MetaTune
 /// normalised by rank (`PerformanceMapping.normalScoresOfRanks`), so every task counts alike.
 ///
 /// This blends the portfolio's robustness (a configuration must do well on many tasks) with
-/// kNN's specificity (similar tasks count more). Candidates are the configurations scored on at
-/// least half of the tasks (a collected pool), or every configuration when there is no pool.
+/// kNN's specificity (similar tasks count more). Candidates are
+/// `KnowledgeBase.sharedConfigurations`.
 public enum SimilarityRanking {
     public static func build(from knowledge: KnowledgeBase, metaFeatures: MetaFeatures?, count: Int,
                              bandwidth: Double = 4) -> [(params: [String: ParamValue], origin: String)] {
         guard !knowledge.tasks.isEmpty else { return [] }
         let nearest = NearestTasks(knowledge: knowledge)
         let target = metaFeatures.map { nearest.standardized($0) }
-        var weightedSum: [String: Double] = [:], weightTotal: [String: Double] = [:], taskCount: [String: Int] = [:]
-        var paramsByKey: [String: [String: ParamValue]] = [:]
+        var weightedSum: [String: Double] = [:], weightTotal: [String: Double] = [:]
         for task in knowledge.tasks {
             var weight = 1.0
             if let target {
@@ -27,21 +26,17 @@ public enum SimilarityRanking {
             }
             let normalised = PerformanceMapping.normalScoresOfRanks(task.trials.map(\.score))
             for (trial, score) in zip(task.trials, normalised) {
-                let key = trial.configIndex.map { "pool:\($0)" } ?? "\(trial.params.sorted { $0.key < $1.key })"
-                paramsByKey[key] = trial.params
-                weightedSum[key, default: 0] += weight * score
-                weightTotal[key, default: 0] += weight
-                taskCount[key, default: 0] += 1
+                weightedSum[trial.configurationKey, default: 0] += weight * score
+                weightTotal[trial.configurationKey, default: 0] += weight
             }
         }
-        var candidates = taskCount.filter { 2 * $0.value >= knowledge.tasks.count }.keys.sorted()
-        if candidates.isEmpty { candidates = taskCount.keys.sorted() }
-        let means = candidates.map { key -> Double in
-            let total = weightTotal[key]!
-            return total > 1e-300 ? weightedSum[key]! / total : 0
+        let candidates = knowledge.sharedConfigurations()
+        let means = candidates.map { candidate -> Double in
+            let total = weightTotal[candidate.key]!
+            return total > 1e-300 ? weightedSum[candidate.key]! / total : 0
         }
         return candidates.indices.sorted { means[$0] > means[$1] }.prefix(count).enumerated().map { rank, index in
-            (paramsByKey[candidates[index]]!, String(format: "ranking #%d (mean normalised score %.2f on past tasks, similar ones weighted up)",
+            (candidates[index].params, String(format: "ranking #%d (mean normalised score %.2f on past tasks, similar ones weighted up)",
                                                      rank + 1, means[index]))
         }
     }

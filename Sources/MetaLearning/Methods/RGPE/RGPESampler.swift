@@ -49,7 +49,7 @@ public struct RGPESampler: Sampler {
             inputs.append(x)
             targets.append(sign * value)
         }
-        let standardized = inputs.isEmpty ? [] : TaskModels.standardize(targets)
+        let standardized = Statistics.standardized(targets)
         var generator = SeededGenerator(seeds: [seed, UInt64(trial.number), stableHash("rgpe")])
         let base = knowledge.tasks.compactMap { models.model(for: $0) }
         guard !base.isEmpty else { return [:] }

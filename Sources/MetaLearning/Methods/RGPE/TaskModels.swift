@@ -30,7 +30,7 @@ public final class TaskModels: @unchecked Sendable {
             targets.append(-trial.score)
         }
         guard inputs.count >= 2 else { return nil }
-        let standardized = Self.standardize(targets)
+        let standardized = Statistics.standardized(targets)
         var generator = SeededGenerator(seeds: [stableHash("rgpe-base:" + task.name)])
         let kernel = KernelFit.fit(inputs: inputs, targets: standardized, categorical: features.categoricalMask, using: &generator)
         guard let model = GaussianProcess(inputs: inputs, targets: standardized, kernel: kernel) else { return nil }
@@ -38,13 +38,5 @@ public final class TaskModels: @unchecked Sendable {
         models[task.name] = model
         lock.unlock()
         return model
-    }
-
-    /// Shifted and scaled to mean 0, standard deviation 1.
-    static func standardize(_ values: [Double]) -> [Double] {
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-        let sd = variance > 0 ? variance.squareRoot() : 1
-        return values.map { ($0 - mean) / sd }
     }
 }

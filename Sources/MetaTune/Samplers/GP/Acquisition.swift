@@ -37,8 +37,9 @@ public enum Acquisition: Sendable, Hashable {
     static func logImprovementFactor(_ z: Double) -> (logH: Double, cdfRatio: Double, pdfRatio: Double) {
         let logPdf = Normal.logInverseSqrt2Pi - 0.5 * z * z
         if z > -5 {
-            let h = z * Normal.cdf(z) + exp(logPdf)
-            return (log(h), Normal.cdf(z) / h, exp(logPdf) / h)
+            let cdf = Normal.cdf(z), pdf = exp(logPdf)
+            let h = z * cdf + pdf
+            return (log(h), cdf / h, pdf / h)
         }
         // With t = −z, Φ(z) = φ(z)·R(t), R(t) = 1/(t + c) the Mills ratio as a continued fraction
         // c = 1/(t + 2/(t + 3/(t + …))), so h(z) = φ(z)·(1 − tR(t)) = φ(z)·c/(t + c).

@@ -42,13 +42,8 @@ public struct GPFeatureSpace: Sendable {
     /// The features of a trial, or nil when it lacks one of the parameters (or holds a value
     /// outside the distribution).
     public func features(of trial: FrozenTrial) -> [Double]? {
-        var x = [Double](repeating: 0, count: axes.count)
-        for (j, axis) in axes.enumerated() {
-            guard trial.distributions[axis.name] == axis.distribution,
-                  let raw = trial.internalValue(of: axis.name) else { return nil }
-            x[j] = axis.choiceCount > 0 ? raw.rounded() : axis.distribution.unit(ofInternal: raw)
-        }
-        return x
+        guard axes.allSatisfy({ trial.distributions[$0.name] == $0.distribution }) else { return nil }
+        return features(of: trial.params)
     }
 
     /// The point moved onto the values the parameters can take: grid values of integer and

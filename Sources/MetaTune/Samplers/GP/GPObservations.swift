@@ -38,8 +38,7 @@ struct GPObservations {
 
     /// The targets, optionally warped by log(1 + (y − min)/scale), with the scale the distance
     /// from the minimum to the median (which compresses the bad values and magnifies differences
-    /// among the good ones, more so as the search converges), then shifted and scaled to mean 0 and standard
-    /// deviation 1 (only shifted when they are all equal).
+    /// among the good ones, more so as the search converges), then standardised.
     func standardizedTargets(warped: Bool) -> [Double] {
         var values = targets
         if warped, let low = values.min() {
@@ -48,10 +47,6 @@ struct GPObservations {
             let scale = max(median - low, 1e-9 * range, 1e-300)
             values = values.map { log1p(($0 - low) / scale) }
         }
-        let n = Double(values.count)
-        let mean = values.reduce(0, +) / n
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-        let sd = variance > 0 ? variance.squareRoot() : 1
-        return values.map { ($0 - mean) / sd }
+        return Statistics.standardized(values)
     }
 }
