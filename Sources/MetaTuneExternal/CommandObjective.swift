@@ -51,9 +51,14 @@ public struct CommandObjective: Sendable {
     /// missing or non-finite value (the failure is also recorded in the trial's system
     /// attributes `exit_status` and `stderr_tail`).
     public func evaluate(_ trial: Trial) throws -> Double {
-        let params = trial.params
-        let argv = template.render(params: params, trialNumber: trial.number)
-        let environment = CommandTemplate.environment(params: params, trialNumber: trial.number)
+        try evaluate(trial, params: trial.params)
+    }
+
+    /// Runs the command for `trial` with `params` (population-based training changes them
+    /// during a trial) and the scheduler placeholders `scheduling` (resource, checkpoint, restore).
+    public func evaluate(_ trial: Trial, params: [String: ParamValue], scheduling: [String: String] = [:]) throws -> Double {
+        let argv = template.render(params: params, trialNumber: trial.number, scheduling: scheduling)
+        let environment = CommandTemplate.environment(params: params, trialNumber: trial.number, scheduling: scheduling)
         let outcome = try blocking { try await run(argv: argv, environment: environment, trial: trial) }
         if let step = outcome.prunedAt {
             throw TrialPruned("pruned at step \(step)")

@@ -9,8 +9,10 @@ public struct CommandError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The command line of an external objective, with `{name}` placeholders for parameter values
-/// and `{trial_number}` for the trial number.
+/// The command line of an external objective, with `{name}` placeholders for parameter values,
+/// `{trial_number}` for the trial number and, under a scheduler, `{resource}` (the resource to
+/// train up to), `{checkpoint}` (where to save the run's state at the end) and `{restore}` (the
+/// state to resume from; empty when the run starts afresh).
 ///
 /// Placeholders are replaced inside each argument; the arguments are passed to the program as
 /// they are, never through a shell, so a value containing spaces, quotes, `$(...)` or `;` reaches
@@ -21,7 +23,7 @@ public struct CommandTemplate: Sendable, Equatable {
     public let arguments: [String]
 
     /// The names that may appear as `{name}` besides the parameters.
-    public static let builtinPlaceholders: Set<String> = ["trial_number"]
+    public static let builtinPlaceholders: Set<String> = ["trial_number", "resource", "checkpoint", "restore"]
 
     /// Checks the template: it needs a program, and every placeholder must name a parameter of
     /// `parameterNames` or a built-in one.
@@ -38,12 +40,19 @@ public struct CommandTemplate: Sendable, Equatable {
         self.arguments = arguments
     }
 
+    /// Whether some argument holds the placeholder `{name}`.
+    public func uses(_ name: String) -> Bool {
+        arguments.contains { Self.placeholders(in: $0).contains(name) }
+    }
+
     /// The command line for one trial. Placeholders of parameters the trial does not have
-    /// (inactive conditional parameters) become empty strings.
-    public func render(params: [String: ParamValue], trialNumber: Int) -> [String] {
+    /// (inactive conditional parameters), and scheduler placeholders not in `scheduling`, become
+    /// empty strings.
+    public func render(params: [String: ParamValue], trialNumber: Int, scheduling: [String: String] = [:]) -> [String] {
         arguments.map { argument in
             Self.replacePlaceholders(in: argument) { name in
                 if name == "trial_number" { return String(trialNumber) }
+                if let value = scheduling[name] { return value }
                 return params[name]?.description ?? ""
             }
         }
@@ -51,8 +60,10 @@ public struct CommandTemplate: Sendable, Equatable {
 
     /// Environment variables for one trial: `METATUNE_PARAM_<NAME>` per parameter (upper case,
     /// other characters than letters and digits as `_`) and `METATUNE_TRIAL`.
-    public static func environment(params: [String: ParamValue], trialNumber: Int) -> [String: String] {
+    /// Under a scheduler also `METATUNE_RESOURCE`, `METATUNE_CHECKPOINT` and `METATUNE_RESTORE`.
+    public static func environment(params: [String: ParamValue], trialNumber: Int, scheduling: [String: String] = [:]) -> [String: String] {
         var environment = ["METATUNE_TRIAL": String(trialNumber)]
+        for (name, value) in scheduling { environment["METATUNE_" + name.uppercased()] = value }
         for (name, value) in params {
             let key = "METATUNE_PARAM_" + String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
             environment[key] = value.description

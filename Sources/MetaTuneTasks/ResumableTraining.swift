@@ -2,9 +2,13 @@ import Foundation
 import MetaTune
 import Neural
 
-/// A built-in task as a `ResumableObjective`: each trial's network trains in a `TrainingSession`
-/// that schedulers advance epoch by epoch (the resource is epochs), reporting the learning curve.
-public struct ResumableTraining: ResumableObjective {
+/// A built-in task as a `PopulationObjective`: each trial's network trains in a `TrainingSession`
+/// that schedulers advance epoch by epoch (the resource is epochs), reporting the learning curve;
+/// population-based training copies a session's weights and optimizer state into another.
+public struct ResumableTraining: PopulationObjective {
+    /// The parameters that can change between epochs without changing the network.
+    public static let mutableParameters: Set<String> = ["learning_rate", "weight_decay", "batch_size"]
+
     public let task: BuiltinTask
     public let space: SearchSpace
 
@@ -22,5 +26,13 @@ public struct ResumableTraining: ResumableObjective {
             try trial.report(task.learningCurveValue(report), step: report.epoch)
         }
         return task.objective(of: session.reports)
+    }
+
+    public func isMutable(_ name: String) -> Bool { Self.mutableParameters.contains(name) }
+
+    public func exploit(_ donor: TrainingSession, for trial: Trial, params: [String: ParamValue]) throws -> TrainingSession {
+        let session = try task.makeSession(params, seed: UInt64(trial.number))
+        try session.adopt(donor)
+        return session
     }
 }

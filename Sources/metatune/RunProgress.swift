@@ -1,8 +1,9 @@
 import Foundation
 import MetaTune
 
-/// Progress of `metatune run`: a live line (trial i/N of the study, best so far, elapsed, ETA),
-/// or with `--json` one JSON line per finished trial.
+/// Progress of `metatune run`: a live line (trial i/N of the study, best so far, elapsed, ETA;
+/// under a scheduler also the resource used against the full-budget equivalent), or with
+/// `--json` one JSON line per finished trial.
 final class RunProgress: @unchecked Sendable {
     private let study: Study
     private let total: Int
@@ -10,6 +11,7 @@ final class RunProgress: @unchecked Sendable {
     private let line: ProgressLine
     private let best: BestTracker
     private let lock = NSLock()
+    private var resourceMeter: ResourceMeter?
 
     init(study: Study, total: Int, showProgress: Bool, json: Bool) {
         self.study = study
@@ -17,6 +19,13 @@ final class RunProgress: @unchecked Sendable {
         self.json = json
         line = ProgressLine(enabled: showProgress, total: total, label: "trial")
         best = BestTracker(direction: study.direction)
+    }
+
+    /// Under a scheduler: count the resource (one unit per learning-curve step) of the trials
+    /// from now on against `maxResource` per trial.
+    func meterResource(maxResource: Int, unit: String) {
+        let firstTrial = (try? study.history().trials.count) ?? 0
+        lock.withLock { resourceMeter = ResourceMeter(firstTrial: firstTrial, maxResource: maxResource, unit: unit) }
     }
 
     func start() {
@@ -28,14 +37,15 @@ final class RunProgress: @unchecked Sendable {
     }
 
     func finished(_ trial: FrozenTrial) {
-        let done = (try? study.history().trials.filter { $0.state.isFinished }.count) ?? 0
+        let trials = (try? study.history().trials) ?? []
+        let done = trials.filter { $0.state.isFinished }.count
         lock.withLock {
             if trial.state == .complete { _ = best.offer(trial.value!) }
             if json {
                 print(TrialReport.json(trial))
                 fflush(nil)
             }
-            line.update(done: done, best: best.best)
+            line.update(done: done, best: best.best, detail: resourceMeter?.describe(trials))
         }
     }
 
@@ -54,5 +64,20 @@ final class RunProgress: @unchecked Sendable {
             print("best value \(bestTrial.value!) at trial \(bestTrial.number):")
             TrialReport.printParams(bestTrial.params)
         }
+    }
+}
+
+/// The resource a scheduled run has used so far: one unit per learning-curve step of its trials,
+/// against the maximum resource for every trial it started.
+struct ResourceMeter {
+    let firstTrial: Int
+    let maxResource: Int
+    let unit: String
+
+    func describe(_ trials: [FrozenTrial]) -> String {
+        let mine = trials.filter { $0.number >= firstTrial }
+        let used = mine.reduce(0) { $0 + $1.intermediateValues.count }
+        let full = mine.count * maxResource
+        return "\(unit) \(used)/\(full) at full budget"
     }
 }

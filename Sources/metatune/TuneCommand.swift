@@ -39,10 +39,8 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
-    @Option(help: "Multi-fidelity scheduler: none, sha (successive halving), hyperband or bohb (Hyperband with BOHB's model, replacing --sampler); the resource is epochs (--epochs is the maximum). Replaces the pruner.")
-    var scheduler: String = "none"
-    @Option(help: "The smallest resource (epochs) a scheduler gives a trial.") var minResource: Int = 1
-    @Option(help: "A scheduler keeps 1/η of the trials at each rung and gives them η times the resource.") var reductionFactor: Double = 3
+    @OptionGroup var schedule: SchedulerOptions
+    @Option(help: "Trials to train at once (threads; plain runs, asha and pbt).") var concurrency: Int = 1
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
     var meta: String = "none"
     @Option(help: "What --meta learns from: 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
@@ -64,14 +62,10 @@ struct TuneCommand: ParsableCommand {
         guard SamplerCatalog.names.contains(sampler) else {
             usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
-        guard ["none", "sha", "hyperband", "bohb"].contains(scheduler) else {
-            usageError("unknown scheduler '\(scheduler)' (expected one of: none, sha, hyperband, bohb)")
-        }
-        if scheduler != "none" {
-            guard minResource >= 1, minResource <= epochs else { usageError("--min-resource must be between 1 and --epochs (\(epochs))") }
-            guard reductionFactor >= 2 else { usageError("--reduction-factor must be at least 2") }
-        }
-        if scheduler == "bohb" && meta != "none" { usageError("--scheduler bohb brings its own model: use --meta with none, sha or hyperband") }
+        guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
+        schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
+        if schedule.scheduler == "bohb" && meta != "none" { usageError("--scheduler bohb brings its own model: use --meta with another scheduler") }
+        if schedule.scheduler == "pbt" && trials < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
         guard MetaMethod(rawValue: meta) != nil else {
             usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -88,10 +82,7 @@ struct TuneCommand: ParsableCommand {
         let task: BuiltinTask
         let searchSpace: SearchSpace
         let study: Study
-        let plan: HyperbandPlan?
         do {
-            plan = scheduler == "none" ? nil
-                : try HyperbandPlan(minResource: Double(minResource), maxResource: Double(epochs), reductionFactor: reductionFactor)
             let (name, dataSet) = try loadData()
             task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric, seed: seed)
             searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
@@ -99,9 +90,8 @@ struct TuneCommand: ParsableCommand {
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
             let chosenSampler: Sampler
             let method = MetaMethod(rawValue: meta)!
-            if scheduler == "bohb", let plan {
-                let resources = plan.brackets.flatMap { $0.rungs.map { Int($0.resource.rounded()) } }
-                chosenSampler = BudgetModelSampler(resources: resources, seed: seed)
+            if schedule.scheduler == "bohb" {
+                chosenSampler = BudgetModelSampler(resources: try schedule.rungResources(maxResource: epochs), seed: seed)
             } else if method == .none {
                 chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: searchSpace)
             } else {
@@ -110,7 +100,7 @@ struct TuneCommand: ParsableCommand {
                 if !quiet { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
             }
             study = try StudyOpener.open(store, name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
-                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(scheduler == "none" ? pruner : "none"))
+                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
             if let metaFeatures {
                 try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, studyID: study.id, storage: store)
             }
@@ -123,15 +113,19 @@ struct TuneCommand: ParsableCommand {
         }
         let stopped = StopFlag()
         InterruptHandler.install { stopped.raise() }
-        if let plan {
-            runScheduled(study: study, task: task, space: searchSpace, plan: plan, stopped: stopped)
+        if schedule.isEnabled {
+            let scheduled = ScheduledRun(options: schedule, maxResource: epochs, unit: "epochs", concurrency: concurrency,
+                                         seed: seed, quiet: quiet, json: json)
+            if scheduled.execute(study: study, objective: ResumableTraining(task: task, space: searchSpace), trials: trials, stopped: stopped) {
+                Foundation.exit(130)
+            }
             return
         }
         let total = ((try? study.trials.count) ?? 0) + trials
         let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
         progress.start()
         do {
-            try study.optimize(trials: trials, stopWhen: { stopped.isRaised },
+            try study.optimize(trials: trials, concurrency: concurrency, stopWhen: { stopped.isRaised },
                                onTrialFinished: { progress.finished($0) }) { trial in
                 try task.evaluate(trial, space: searchSpace)
             }
@@ -142,36 +136,6 @@ struct TuneCommand: ParsableCommand {
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
         if !json && !quiet { progress.printSummary() }
-    }
-
-    /// `--scheduler sha|hyperband`: whole rounds of brackets until `--trials` trials have started.
-    private func runScheduled(study: Study, task: BuiltinTask, space: SearchSpace, plan: HyperbandPlan, stopped: StopFlag) {
-        let hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: scheduler == "sha")  // bohb: Hyperband brackets
-        let rounds = (trials + hyperband.trialsPerRound - 1) / hyperband.trialsPerRound
-        let total = ((try? study.trials.count) ?? 0) + rounds * hyperband.trialsPerRound
-        if !quiet && !json {
-            let brackets = hyperband.brackets.map { bracket in bracket.rungs.map { "\($0.configurations)×\(Int($0.resource.rounded()))" }.joined(separator: " → ") }
-            FileHandle.standardError.write(Data("\(scheduler): \(rounds) round\(rounds == 1 ? "" : "s") of \(brackets.count) bracket\(brackets.count == 1 ? "" : "s") (trials × epochs): \(brackets.joined(separator: "; "))\n".utf8))
-        }
-        let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
-        progress.start()
-        let usage: SynchronousHyperband.Usage
-        do {
-            usage = try hyperband.run(study: study, objective: ResumableTraining(task: task, space: space),
-                                      trials: rounds * hyperband.trialsPerRound, stop: { stopped.isRaised },
-                                      onTrialFinished: { progress.finished($0) })
-        } catch {
-            progress.end()
-            failClearly(error)
-        }
-        progress.end()
-        if stopped.isRaised { Foundation.exit(130) }
-        if !json && !quiet {
-            let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
-            FileHandle.standardError.write(Data(String(format: "resource: %d epochs for %d trials; at the full %d epochs each they would take %d (%.0f %%)\n",
-                                                       usage.resource, usage.trialsStarted, epochs, usage.fullBudgetEquivalent, share).utf8))
-            progress.printSummary()
-        }
     }
 
     private func loadData() throws -> (String, Dataset) {

@@ -31,7 +31,7 @@ final class SynchronousHyperbandTests: XCTestCase {
         XCTAssertEqual(scheduler.trialsPerRound, 9 + 5 + 3)
         let study = try Study.create(name: "hb", direction: .maximize, sampler: RandomSampler(seed: 2))
         var finishedOrder: [Int] = []
-        let usage = try scheduler.run(study: study, objective: ToyObjective(), trials: 1,
+        let usage = try scheduler.run(study: study, objective: ToyObjective(), trials: 15,
                                       onTrialFinished: { finishedOrder.append($0.number) })
         let trials = try study.trials
         XCTAssertEqual(trials.count, 17)
@@ -48,7 +48,7 @@ final class SynchronousHyperbandTests: XCTestCase {
         let quality = { (t: FrozenTrial) in 1 - abs(t.params["x"]!.doubleValue! - 0.7) }
         XCTAssertEqual(quality(winner), first.map(quality).max()!, accuracy: 1e-12)
         // Resource: 9·1 + 3·2 + 1·6 (bracket 2) + 5·3 + 1·6 (bracket 1) + 3·9 (bracket 0).
-        XCTAssertEqual(usage, SynchronousHyperband.Usage(resource: 69, fullBudgetEquivalent: 17 * 9, trialsStarted: 17))
+        XCTAssertEqual(usage, SchedulerUsage(resource: 69, fullBudgetEquivalent: 17 * 9, trialsStarted: 17))
     }
 
     func testSuccessiveHalvingAloneAndAStopBetweenRungs() throws {

@@ -10,6 +10,16 @@ public protocol ResumableObjective {
     /// Continues `run` until it has used `resource` in all; returns the trial's objective value
     /// at that point.
     func advance(_ run: Run, of trial: Trial, to resource: Int) throws -> Double
+    /// Whether a run resumes where it paused (true) or trains again from the start each time it
+    /// is advanced, so that the whole resource counts again.
+    var resumes: Bool { get }
+}
+
+extension ResumableObjective {
+    public var resumes: Bool { true }
+
+    /// The resource that advancing a run from `used` to `resource` spends.
+    func cost(from used: Int, to resource: Int) -> Int { resumes ? resource - used : resource }
 }
 
 /// Synchronous successive halving and Hyperband (Li et al. 2018) over a `HyperbandPlan`: each
@@ -33,25 +43,16 @@ public struct SynchronousHyperband {
     /// How many trials one round starts.
     public var trialsPerRound: Int { brackets.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) } }
 
-    /// What a run spent.
-    public struct Usage: Sendable, Equatable {
-        /// The resource spent, counting each resumed trial's earlier resource once.
-        public var resource = 0
-        /// What the same trials would have cost at the maximum resource each.
-        public var fullBudgetEquivalent = 0
-        public var trialsStarted = 0
-    }
-
-    /// Runs whole rounds (every bracket) until at least `trials` trials have started, or `stop`
-    /// says so between rungs. `onTrialFinished` sees every trial as it finishes.
+    /// Runs whole brackets, in turn from the most aggressive and round again, until at least
+    /// `trials` trials have started, or `stop` says so between rungs. `onTrialFinished` sees every trial as it finishes.
     public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int,
                                                    stop: () -> Bool = { false },
-                                                   onTrialFinished: (FrozenTrial) -> Void = { _ in }) throws -> Usage {
-        var usage = Usage()
+                                                   onTrialFinished: (FrozenTrial) -> Void = { _ in }) throws -> SchedulerUsage {
+        var usage = SchedulerUsage()
         let maxResource = Int(plan.maxResource.rounded())
         outer: while usage.trialsStarted < trials {
             for bracket in brackets {
-                if stop() { break outer }
+                if stop() || usage.trialsStarted >= trials { break outer }
                 var alive: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
                 for _ in 0..<(bracket.rungs.first?.configurations ?? 0) {
                     let trial = try study.ask()
@@ -69,10 +70,10 @@ public struct SynchronousHyperband {
                     for member in alive {
                         do {
                             let value = try objective.advance(member.run, of: member.trial, to: resource)
-                            usage.resource += resource - member.used
+                            usage.resource += objective.cost(from: member.used, to: resource)
                             advanced.append((member.trial, member.run, resource, value))
                         } catch {
-                            usage.resource += resource - member.used
+                            usage.resource += objective.cost(from: member.used, to: resource)
                             try finish(member.trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
                         }
                     }

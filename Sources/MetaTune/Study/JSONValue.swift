@@ -43,4 +43,16 @@ public enum JSONValue: Hashable, Sendable, Codable {
         if case .string(let value) = self { return value }
         return nil
     }
+
+    /// The payload of a number, else nil.
+    public var doubleValue: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+
+    /// The member `key` of an object, else nil.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
 }

@@ -31,4 +31,13 @@ public final class BatchNorm: Layer {
     }
 
     public var parameters: [Tensor] { [gamma, beta] }
+
+    /// Takes over the running statistics of `other` (same number of features).
+    func copyRunningStatistics(from other: BatchNorm) throws {
+        guard other.runningMean.count == runningMean.count else {
+            throw StateMismatch(description: "cannot copy batch-norm statistics between layers of \(other.runningMean.count) and \(runningMean.count) features")
+        }
+        runningMean = other.runningMean
+        runningVariance = other.runningVariance
+    }
 }

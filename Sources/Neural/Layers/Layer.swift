@@ -35,6 +35,24 @@ public final class Sequential: Layer {
     }
 
     public var parameters: [Tensor] { layers.flatMap(\.parameters) }
+
+    /// Takes over the weights and batch-norm statistics of `other`, a network of the same
+    /// architecture (population-based training copies a better member this way).
+    public func copyState(from other: Sequential) throws {
+        let (mine, theirs) = (parameters, other.parameters)
+        guard layers.count == other.layers.count, mine.count == theirs.count,
+              zip(mine, theirs).allSatisfy({ $0.shape == $1.shape }) else {
+            throw StateMismatch(description: "cannot copy weights between networks of different architectures")
+        }
+        for (target, source) in zip(mine, theirs) { target.data = source.data }
+        for (target, source) in zip(layers, other.layers) {
+            if let target = target as? BatchNorm, let source = source as? BatchNorm {
+                try target.copyRunningStatistics(from: source)
+            } else if let target = target as? Sequential, let source = source as? Sequential {
+                try target.copyState(from: source)
+            }
+        }
+    }
 }
 
 /// An element-wise activation function.

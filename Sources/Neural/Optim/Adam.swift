@@ -27,6 +27,15 @@ public final class Adam: Optimizer {
         v = m
     }
 
+    public func copyState(from other: Optimizer) throws {
+        guard let other = other as? Adam, other.decoupledWeightDecay == decoupledWeightDecay else {
+            throw StateMismatch(description: "cannot copy an optimizer's state into Adam from another kind")
+        }
+        try copyBuffers(other.m, into: &m, what: "Adam's first moments")
+        try copyBuffers(other.v, into: &v, what: "Adam's second moments")
+        t = other.t
+    }
+
     public func step() {
         t += 1
         let stepSize = learningRate / (1 - Foundation.pow(beta1, Float(t)))

@@ -8,6 +8,22 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Applies one update from the parameters' current gradients.
     func step()
+    /// Takes over the running state (moments, velocities, step count) of `other`, an optimizer
+    /// of the same kind over parameters of the same shapes.
+    func copyState(from other: Optimizer) throws
+}
+
+/// Why an optimizer's or a model's state cannot be copied.
+public struct StateMismatch: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Copies `source` into `target` after checking that the buffers match in number and sizes.
+func copyBuffers(_ source: [[Float]], into target: inout [[Float]], what: String) throws {
+    guard source.count == target.count, zip(source, target).allSatisfy({ $0.count == $1.count }) else {
+        throw StateMismatch(description: "cannot copy \(what): the parameters differ in number or shape")
+    }
+    target = source
 }
 
 extension Optimizer {

@@ -21,6 +21,12 @@ public final class RMSProp: Optimizer {
         buffer = square
     }
 
+    public func copyState(from other: Optimizer) throws {
+        guard let other = other as? RMSProp else { throw StateMismatch(description: "cannot copy an optimizer's state into RMSProp from another kind") }
+        try copyBuffers(other.square, into: &square, what: "RMSProp's square averages")
+        try copyBuffers(other.buffer, into: &buffer, what: "RMSProp's momentum buffers")
+    }
+
     public func step() {
         let (lr, rho, eps, mu, wd) = (learningRate, decay, epsilon, momentum, weightDecay)
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {

@@ -16,6 +16,11 @@ public final class SGD: Optimizer {
         velocity = parameters.map { [Float](repeating: 0, count: $0.count) }
     }
 
+    public func copyState(from other: Optimizer) throws {
+        guard let other = other as? SGD else { throw StateMismatch(description: "cannot copy an optimizer's state into SGD from another kind") }
+        try copyBuffers(other.velocity, into: &velocity, what: "SGD's velocities")
+    }
+
     public func step() {
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
             let (lr, mu, wd, nesterov) = (learningRate, momentum, weightDecay, self.nesterov)

@@ -32,6 +32,19 @@ public final class TrainingSession {
         context = ForwardContext(training: true, seed: configuration.seed &+ 17)
     }
 
+    /// Continues from where `donor` is instead: takes over its weights, batch-norm statistics,
+    /// optimizer state and reports (the history of those weights). Both sessions must train the
+    /// same architecture with the same kind of optimizer; this session keeps its own batch order,
+    /// dropout stream and hyperparameters.
+    public func adopt(_ donor: TrainingSession) throws {
+        try model.copyState(from: donor.model)
+        try optimizer.copyState(from: donor.optimizer)
+        reports = donor.reports
+        stoppedEarly = donor.stoppedEarly
+        bestValidationLoss = donor.bestValidationLoss
+        epochsWithoutImprovement = donor.epochsWithoutImprovement
+    }
+
     /// The epochs trained so far.
     public var epochsDone: Int { reports.count }
 

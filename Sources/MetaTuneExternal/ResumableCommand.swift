@@ -1,0 +1,85 @@
+import Foundation
+import MetaTune
+
+/// An external command as an objective that schedulers stop, resume and copy: each call trains
+/// the trial up to a resource given as `{resource}` (the command reports its learning curve as
+/// `{"step": k, "value": v}` lines, one step per unit of resource).
+///
+/// With `{checkpoint}` and `{restore}` in the command, each call saves the run's state at
+/// `{checkpoint}` and the next call of the same trial resumes from it (`{restore}`; empty on the
+/// first call); population-based training copies a better member's checkpoint. Without them a
+/// promoted trial trains again from the start, and the resource it spends counts in full.
+public struct ResumableCommand: PopulationObjective {
+    /// A trial's training run: its current parameters and latest checkpoint.
+    public final class Run {
+        public fileprivate(set) var params: [String: ParamValue]
+        public fileprivate(set) var checkpoint: String?
+        fileprivate var calls = 0
+
+        fileprivate init(params: [String: ParamValue], checkpoint: String?) {
+            self.params = params
+            self.checkpoint = checkpoint
+        }
+    }
+
+    public let command: CommandObjective
+    public let space: SearchSpace
+    /// Where checkpoints are written: `trial-N-K` for the K-th call of trial N.
+    public let checkpointDirectory: URL
+
+    public init(command: CommandObjective, space: SearchSpace, checkpointDirectory: URL) throws {
+        guard command.template.uses("resource") else {
+            throw CommandError("a scheduler needs {resource} in the command: the resource (e.g. epochs) to train up to")
+        }
+        if command.template.uses("checkpoint") != command.template.uses("restore") {
+            throw CommandError("give both {checkpoint} and {restore} (the state to save, and the state to resume from), or neither")
+        }
+        self.command = command
+        self.space = space
+        self.checkpointDirectory = checkpointDirectory
+    }
+
+    /// Whether the command saves and restores its state.
+    public var resumes: Bool { command.template.uses("checkpoint") }
+
+    public func start(_ trial: Trial) throws -> Run {
+        Run(params: try trial.suggest(space: space), checkpoint: nil)
+    }
+
+    public func advance(_ run: Run, of trial: Trial, to resource: Int) throws -> Double {
+        var scheduling = ["resource": String(resource)]
+        var target: URL?
+        if resumes {
+            try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
+            run.calls += 1
+            let path = checkpointDirectory.appendingPathComponent("trial-\(trial.number)-\(run.calls)")
+            scheduling["checkpoint"] = path.path
+            scheduling["restore"] = run.checkpoint ?? ""
+            target = path
+        }
+        let value = try command.evaluate(trial, params: run.params, scheduling: scheduling)
+        if let target {
+            guard FileManager.default.fileExists(atPath: target.path) else {
+                throw CommandError("the command wrote no checkpoint at \(target.path) (the path given as {checkpoint})")
+            }
+            if let previous = run.checkpoint { try? FileManager.default.removeItem(atPath: previous) }
+            run.checkpoint = target.path
+        }
+        return value
+    }
+
+    /// Floats may change mid-run; integers and choices (often the model's shape) are copied.
+    public func isMutable(_ name: String) -> Bool {
+        if case .float? = space[name]?.distribution { return true }
+        return false
+    }
+
+    public func exploit(_ donor: Run, for trial: Trial, params: [String: ParamValue]) throws -> Run {
+        guard resumes, let source = donor.checkpoint else {
+            throw CommandError("population-based training needs {checkpoint} and {restore} in the command, to copy a better trial's state")
+        }
+        let copy = checkpointDirectory.appendingPathComponent("trial-\(trial.number)-copy-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.copyItem(atPath: source, toPath: copy.path)
+        return Run(params: params, checkpoint: copy.path)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import MetaTune
+
+/// Runs the trials of `tune` or `run` under `--scheduler`, with progress (trials, best value,
+/// resource used against the full-budget equivalent) and a closing summary of the resource spent.
+struct ScheduledRun {
+    let options: SchedulerOptions
+    let maxResource: Int
+    /// What the resource counts: "epochs" or "steps".
+    let unit: String
+    let concurrency: Int
+    let seed: UInt64
+    let quiet: Bool
+    let json: Bool
+
+    private var talks: Bool { !quiet && !json }
+
+    /// Runs `trials` new trials (sha, hyperband, bohb: rounded up to whole brackets; pbt: the
+    /// population) and returns whether the run was interrupted. Errors end the process.
+    func execute<Objective: PopulationObjective>(study: Study, objective: Objective, trials: Int, stopped: StopFlag) -> Bool {
+        let maxResource = self.maxResource
+        let started = (try? study.trials.count) ?? 0
+        let usage: SchedulerUsage
+        var progress: RunProgress?
+        do {
+            let (planned, run) = try prepare(objective: objective, trials: trials, stopped: stopped)
+            let meter = RunProgress(study: study, total: started + planned, showProgress: talks, json: json)
+            meter.meterResource(maxResource: maxResource, unit: unit)
+            meter.start()
+            progress = meter
+            usage = try run(study) { meter.finished($0) }
+        } catch {
+            progress?.end()
+            failClearly(error)
+        }
+        progress?.end()
+        if talks {
+            let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
+            say(String(format: "resource: %d %@ for %d trials; at the full %d %@ each they would take %d (%.0f %%)",
+                       usage.resource, unit, usage.trialsStarted, maxResource, unit, usage.fullBudgetEquivalent, share))
+            if !stopped.isRaised { progress?.printSummary() }
+        }
+        return stopped.isRaised
+    }
+
+    /// The number of trials the scheduler will start, and the run itself.
+    private func prepare<Objective: PopulationObjective>(objective: Objective, trials: Int, stopped: StopFlag) throws
+        -> (Int, (Study, @escaping (FrozenTrial) -> Void) throws -> SchedulerUsage) {
+        let stop: @Sendable () -> Bool = { stopped.isRaised }
+        switch options.scheduler {
+        case "sha", "hyperband", "bohb":
+            let plan = try HyperbandPlan(minResource: Double(options.minResource), maxResource: Double(maxResource),
+                                         reductionFactor: options.reductionFactor)
+            let hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: options.scheduler == "sha")
+            let sizes = hyperband.brackets.map { $0.rungs.first?.configurations ?? 0 }
+            var planned = 0, bracketsRun = 0
+            while planned < trials {
+                planned += sizes[bracketsRun % sizes.count]
+                bracketsRun += 1
+            }
+            let shapes = hyperband.brackets.map { $0.rungs.map { "\($0.configurations)×\(Int($0.resource.rounded()))" }.joined(separator: " → ") }
+            say("\(options.scheduler): brackets (trials × \(unit)): \(shapes.joined(separator: "; ")); running \(bracketsRun) bracket\(bracketsRun == 1 ? "" : "s"), \(planned) trials")
+            if concurrency > 1 { say("note: \(options.scheduler) advances one trial at a time; --scheduler asha uses --concurrency") }
+            return (planned, { study, finished in
+                try hyperband.run(study: study, objective: objective, trials: planned, stop: stop, onTrialFinished: finished)
+            })
+        case "asha":
+            let promotion = try AsynchronousPromotion(minResource: Double(options.minResource), maxResource: Double(maxResource),
+                                                      reductionFactor: options.reductionFactor)
+            let rungs = (0...promotion.topRung).map { String(Int(promotion.resource(ofRung: $0).rounded())) }
+            say("asha: rungs at \(rungs.joined(separator: ", ")) \(unit); \(trials) new trials, \(concurrency) at a time")
+            let asha = AsynchronousHyperband(promotion: promotion)
+            return (trials, { study, finished in
+                try asha.run(study: study, objective: objective, trials: trials, concurrency: concurrency, stop: stop, onTrialFinished: finished)
+            })
+        case "pbt":
+            var pbtOptions = PopulationBasedTraining.Options(interval: options.interval(maxResource: maxResource), maxResource: maxResource)
+            pbtOptions.seed = seed
+            let pbt = try PopulationBasedTraining(options: pbtOptions)
+            say("pbt: a population of \(trials), ranked every \(pbtOptions.interval) \(unit) up to \(maxResource); the bottom quarter copies the top quarter and perturbs its mutable parameters")
+            return (trials, { study, finished in
+                try pbt.run(study: study, objective: objective, population: trials, concurrency: concurrency, stop: stop, onTrialFinished: finished)
+            })
+        default:
+            throw StudyError.invalidArgument("unknown scheduler '\(options.scheduler)'")
+        }
+    }
+
+    private func say(_ text: String) {
+        if talks { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    }
+}

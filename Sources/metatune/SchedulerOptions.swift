@@ -1,0 +1,42 @@
+import ArgumentParser
+import MetaTune
+
+/// The multi-fidelity and population-based scheduling options `tune` and `run` share.
+struct SchedulerOptions: ParsableArguments {
+    static let names = ["none", "sha", "hyperband", "asha", "bohb", "pbt"]
+
+    @Option(help: "Scheduler: none, sha (successive halving), hyperband, asha (asynchronous successive halving), bohb (Hyperband with BOHB's model, replacing --sampler) or pbt (population-based training of --trials members). Replaces the pruner.")
+    var scheduler: String = "none"
+    @Option(help: "The smallest resource a scheduler gives a trial (sha, hyperband, asha, bohb).") var minResource: Int = 1
+    @Option(help: "sha, hyperband, asha and bohb keep 1/η of the trials at each rung and give them η times the resource.")
+    var reductionFactor: Double = 3
+    @Option(help: "pbt: resource between two exploit-and-explore steps (default: a tenth of the maximum resource, at least 1).")
+    var pbtInterval: Int?
+
+    var isEnabled: Bool { scheduler != "none" }
+
+    /// Checks the options against the maximum resource; `maxResourceOption` names the option that sets it.
+    func validate(maxResource: Int, maxResourceOption: String) {
+        guard Self.names.contains(scheduler) else {
+            usageError("unknown scheduler '\(scheduler)' (expected one of: \(Self.names.joined(separator: ", ")))")
+        }
+        guard isEnabled else { return }
+        guard maxResource >= 1 else { usageError("\(maxResourceOption) must be at least 1") }
+        guard minResource >= 1, minResource <= maxResource else {
+            usageError("--min-resource must be between 1 and \(maxResourceOption) (\(maxResource))")
+        }
+        guard reductionFactor >= 2 else { usageError("--reduction-factor must be at least 2") }
+        if let pbtInterval, pbtInterval < 1 || pbtInterval > maxResource {
+            usageError("--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource))")
+        }
+    }
+
+    /// The resources of the Hyperband rungs, for BOHB's sampler.
+    func rungResources(maxResource: Int) throws -> [Int] {
+        try HyperbandPlan(minResource: Double(minResource), maxResource: Double(maxResource), reductionFactor: reductionFactor)
+            .brackets.flatMap { $0.rungs.map { Int($0.resource.rounded()) } }
+    }
+
+    /// The exploit-and-explore interval of PBT.
+    func interval(maxResource: Int) -> Int { pbtInterval ?? max(1, maxResource / 10) }
+}
