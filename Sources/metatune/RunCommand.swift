@@ -17,6 +17,14 @@ struct RunCommand: ParsableCommand {
         --trials is the study's total: runners started on the same study (here or on other machines) stop once
         it holds that many trials, and running the same command again resumes.
         Example: metatune run --study lr --space space.yaml --trials 30 -- python3 train.py --lr {lr}
+
+        With --scheduler (sha, hyperband, asha, bohb, pbt) the resource is the command's reported steps: {resource}
+        is the number of steps to train up to (steps 0 … resource−1), and --trials is the number of new trials this
+        runner starts (pbt: the population). Give {checkpoint} (a path to save the run's state to) and {restore}
+        (the state to resume from, empty on a fresh start) so that promoted trials resume and pbt can copy a
+        better trial; pbt perturbs the float parameters. Example:
+        metatune run --study s --space space.yaml --trials 27 --scheduler asha --max-resource 27 -- \
+            python3 train.py --lr {lr} --epochs {resource} --save {checkpoint} --load {restore}
         """
     )
 
@@ -29,6 +37,9 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var storage: StorageOption
     @Option(help: "Random seed of the sampler.") var seed: UInt64 = 0
     @Option(help: "Trials to run at once in this process.") var concurrency: Int = 1
+    @OptionGroup var schedule: SchedulerOptions
+    @Option(help: "With --scheduler: the most steps a trial trains for (the maximum resource).") var maxResource: Int?
+    @Option(help: "With --scheduler: where checkpoints go (default: metatune-checkpoints/STUDY).") var checkpointDir: String?
     @Option(name: .customLong("trial-timeout"), help: "Seconds a trial may run before it is stopped and failed.")
     var trialTimeout: Double?
     @Option(name: .customLong("heartbeat-grace"), help: "Seconds without a heartbeat after which another host's running trial counts as dead.")
@@ -60,6 +71,14 @@ struct RunCommand: ParsableCommand {
             usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard !command.isEmpty else { usageError("no command given: put the objective's command after '--'") }
+        if schedule.isEnabled {
+            guard let maxResource else { usageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
+            schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
+            if schedule.scheduler == "bohb" && meta != "none" { usageError("--scheduler bohb brings its own model: use --meta with another scheduler") }
+            if schedule.scheduler == "pbt" && trials < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
+        } else {
+            schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
+        }
     }
 
     func run() throws {
@@ -75,7 +94,9 @@ struct RunCommand: ParsableCommand {
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
             let method = MetaMethod(rawValue: meta)!
             let chosenSampler: Sampler
-            if method == .none {
+            if schedule.scheduler == "bohb", let maxResource {
+                chosenSampler = BudgetModelSampler(resources: try schedule.rungResources(maxResource: maxResource), seed: seed)
+            } else if method == .none {
                 chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: space)
             } else {
                 let past = try MetaSetup.knowledge(knowledge, storage: store, space: space, model: .mlp).excluding(self.study)
@@ -83,7 +104,7 @@ struct RunCommand: ParsableCommand {
                 if !quiet { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
             }
             study = try StudyOpener.open(store, name: self.study, direction: direction,
-                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(pruner))
+                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
             if let metaFeatures {
                 try TaskAttributes.record(task: self.study, model: "external", metaFeatures: metaFeatures, studyID: study.id, storage: store)
             }
@@ -92,6 +113,10 @@ struct RunCommand: ParsableCommand {
             failClearly(error)
         }
         InterruptHandler.install { stop.raise() }
+        if schedule.isEnabled, let maxResource {
+            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, stop: stop)
+            return
+        }
 
         let grace = heartbeatGrace
         let total = trials
@@ -124,6 +149,37 @@ struct RunCommand: ParsableCommand {
             Foundation.exit(130)
         }
         if !json && !quiet { progress.printSummary() }
+    }
+
+    /// `--scheduler`: `--trials` new trials of the command under the scheduler, steps as resource.
+    private func runScheduled(study: Study, objective: CommandObjective, space: SearchSpace, maxResource: Int, stop: StopFlag) {
+        let resumable: ResumableCommand
+        do {
+            let directory = URL(fileURLWithPath: checkpointDir ?? "metatune-checkpoints/\(study.name)")
+            resumable = try ResumableCommand(command: objective, space: space, checkpointDirectory: directory)
+            if schedule.scheduler == "pbt" && !resumable.resumes {
+                throw CommandError("--scheduler pbt needs {checkpoint} and {restore} in the command, to copy a better trial's state")
+            }
+        } catch {
+            failClearly(error)
+        }
+        if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
+        do {
+            for orphan in try study.failOrphanedTrials(heartbeatGrace: heartbeatGrace) {
+                note("trial \(orphan.number) was left running by a dead worker: marked failed (\(Study.heartbeatLostReason))")
+            }
+        } catch {
+            failClearly(error)
+        }
+        // Paused trials stay running between rungs: keep them from looking orphaned to other hosts.
+        let heartbeat = study.keepOwnedTrialsAlive(interval: min(max(heartbeatGrace / 4, 0.5), 15))
+        defer { heartbeat.stop() }
+        let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
+                                     seed: seed, quiet: quiet, json: json)
+        if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {
+            note("interrupted: paused trials were recorded as pruned, running ones as failed")
+            Foundation.exit(130)
+        }
     }
 
     private func note(_ text: String) {

@@ -38,9 +38,29 @@ struct ScheduledRun {
             let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
             say(String(format: "resource: %d %@ for %d trials; at the full %d %@ each they would take %d (%.0f %%)",
                        usage.resource, unit, usage.trialsStarted, maxResource, unit, usage.fullBudgetEquivalent, share))
-            if !stopped.isRaised { progress?.printSummary() }
+            if !stopped.isRaised {
+                progress?.printSummary()
+                printFinalHyperparameters(of: try? study.bestTrial)
+            }
         }
         return stopped.isRaised
+    }
+
+    /// Under PBT the best trial's parameters are where it started; shows where it ended.
+    private func printFinalHyperparameters(of trial: FrozenTrial?) {
+        guard let trial, case .array(let events)? = trial.userAttributes[PopulationBasedTraining.historyKey],
+              let last = events.last, case .object(let params)? = last["params"] else { return }
+        let steps = events.compactMap { $0["resource"]?.doubleValue }.map { String(Int($0)) }
+        print("its hyperparameters changed during training (copied and perturbed at \(unit) \(steps.joined(separator: ", "))); at the end:")
+        var values: [String: ParamValue] = [:]
+        for (name, json) in params {
+            switch trial.distributions[name] {
+            case .categorical(let choices)?: values[name] = choices.choices.first { $0.jsonValue == json }
+            case let distribution?: values[name] = json.doubleValue.map(distribution.externalValue)
+            case nil: continue
+            }
+        }
+        TrialReport.printParams(values)
     }
 
     /// The number of trials the scheduler will start, and the run itself.

@@ -55,7 +55,30 @@ final class SchedulerCommandTests: XCTestCase {
         let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "30", "--epochs", "9",
                                   "--scheduler", "bohb", "--storage", "memory:"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("bohb: 2 rounds of 3 brackets"), result.stderr)
-        XCTAssertTrue(result.stdout.contains("34 trials (10 complete, 24 pruned)"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("bohb: brackets (trials × epochs): 9×1 → 3×3 → 1×9; 5×3 → 1×9; 3×9; running 5 brackets, 31 trials"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("31 trials (7 complete, 24 pruned)"), result.stdout)
+    }
+
+    func testASHAWithConcurrentTrainingLosesNoTrial() throws {
+        let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "15", "--epochs", "9",
+                                  "--scheduler", "asha", "--concurrency", "3", "--storage", "sqlite:s.sqlite", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        XCTAssertEqual(lines.compactMap { $0["number"] as? Int }.sorted(), Array(0..<15))
+        XCTAssertTrue(lines.allSatisfy { ["complete", "pruned"].contains($0["state"] as? String) })
+        XCTAssertGreaterThan(lines.filter { $0["state"] as? String == "complete" }.count, 0)
+    }
+
+    func testPBTTrainsAPopulationAndShowsTheWinnersFinalHyperparameters() throws {
+        let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "4", "--epochs", "6",
+                                  "--scheduler", "pbt", "--pbt-interval", "2", "--storage", "memory:"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("pbt: a population of 4, ranked every 2 epochs up to 6"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("resource: 24 epochs for 4 trials"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("4 trials (4 complete)"), result.stdout)
+        let refused = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1", "--epochs", "6",
+                                   "--scheduler", "pbt", "--storage", "memory:"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("population"), refused.stderr)
     }
 }

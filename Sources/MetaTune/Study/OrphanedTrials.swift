@@ -41,18 +41,37 @@ extension Study {
     }
 }
 
-/// Refreshes a running trial's heartbeat from a background thread until stopped.
-final class HeartbeatPump: @unchecked Sendable {
+extension Study {
+    /// Refreshes, every `interval` seconds until stopped, the heartbeat of each running trial of
+    /// this study that this process owns — for schedulers, whose paused trials stay running
+    /// between rungs and must not look like orphans to runners on other hosts.
+    public func keepOwnedTrialsAlive(interval: TimeInterval) -> HeartbeatPump {
+        HeartbeatPump(interval: interval) { [self] in
+            guard let trials = try? history().trials else { return }
+            for trial in trials where trial.state == .running && trial.owner == .current {
+                try? storage.recordHeartbeat(trialID: trial.id)
+            }
+        }
+    }
+}
+
+/// Calls a heartbeat from a background thread every interval until stopped.
+public final class HeartbeatPump: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopped = false
 
-    init(storage: Storage, trialID: Int, interval: TimeInterval) {
+    /// Refreshes one running trial's heartbeat.
+    convenience init(storage: Storage, trialID: Int, interval: TimeInterval) {
+        self.init(interval: interval) { try? storage.recordHeartbeat(trialID: trialID) }
+    }
+
+    init(interval: TimeInterval, beat: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
             condition.lock()
             while !stopped {
                 if !condition.wait(until: Date().addingTimeInterval(interval)) && !stopped {
                     condition.unlock()
-                    try? storage.recordHeartbeat(trialID: trialID)
+                    beat()
                     condition.lock()
                 }
             }
@@ -61,7 +80,8 @@ final class HeartbeatPump: @unchecked Sendable {
         thread.start()
     }
 
-    func stop() {
+    /// Stops the heartbeats.
+    public func stop() {
         condition.lock()
         stopped = true
         condition.signal()

@@ -1,0 +1,120 @@
+import Foundation
+import XCTest
+import TestSupport
+import MetaTune
+import MetaTuneSQLite
+
+/// `metatune run --scheduler …` with a real training script that saves and restores its state.
+final class RunSchedulerTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var cli: CLI!
+
+    /// Trains up to $1 steps from the state in $3 (if any), saving the state to $2; each step adds
+    /// 1 − (x − 0.3)²; every call is logged as "trial start resource".
+    private static let script = """
+    #!/bin/sh
+    start=0; score=0
+    if [ -n "$3" ]; then read start score < "$3"; fi
+    echo "$METATUNE_TRIAL $start $1" >> calls.log
+    i=$start
+    while [ "$i" -lt "$1" ]; do
+      score=$(awk "BEGIN { print $score + 1 - ($4 - 0.3) ^ 2 }")
+      echo "{\\"step\\": $i, \\"value\\": $score}"
+      i=$((i + 1))
+    done
+    if [ -n "$2" ]; then echo "$i $score" > "$2"; fi
+    echo "{\\"value\\": $score}"
+    """
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory("metatune-run-scheduler")
+        cli = CLI(workingDirectory: temporary.url)
+        try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
+        try temporary.write("train.sh", Self.script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary.url.appendingPathComponent("train.sh").path)
+    }
+
+    override func tearDownWithError() throws {
+        temporary = nil
+    }
+
+    private func trials(_ study: String) throws -> [FrozenTrial] {
+        let storage = try SQLiteStorage(path: temporary.url.appendingPathComponent("metatune.sqlite").path)
+        guard let record = try storage.study(named: study) else { throw StorageError.noSuchStudy(study) }
+        return try storage.allTrials(studyID: record.id)
+    }
+
+    /// (trial, start, resource) of every call of the script.
+    private func calls() throws -> [(trial: Int, start: Int, resource: Int)] {
+        try String(contentsOf: temporary.url.appendingPathComponent("calls.log"), encoding: .utf8)
+            .split(separator: "\n").map { line in
+                let fields = line.split(separator: " ").compactMap { Int($0) }
+                return (fields[0], fields[1], fields[2])
+            }
+    }
+
+    func testASHAResumesPromotedTrialsFromTheirCheckpoints() throws {
+        let result = try cli.run(["run", "--study", "a", "--space", "space.yaml", "--trials", "12", "--scheduler", "asha",
+                                  "--max-resource", "9", "--concurrency", "2", "--",
+                                  "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("asha: rungs at 1, 3, 9 steps"), result.stderr)
+        let stored = try trials("a")
+        XCTAssertEqual(stored.count, 12)
+        XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned })
+        XCTAssertGreaterThan(stored.filter { $0.state == .complete }.count, 0)
+        // Each call resumes where the trial's previous call ended: no step is trained twice.
+        var reached: [Int: Int] = [:]
+        for call in try calls() {
+            XCTAssertEqual(call.start, reached[call.trial] ?? 0, "trial \(call.trial)")
+            reached[call.trial] = call.resource
+        }
+        for trial in stored {
+            XCTAssertEqual(trial.intermediateValues.keys.sorted(), Array(0..<reached[trial.number]!))
+        }
+        let used = stored.reduce(0) { $0 + $1.intermediateValues.count }
+        XCTAssertTrue(result.stderr.contains("resource: \(used) steps for 12 trials; at the full 9 steps each they would take 108"), result.stderr)
+        // Only the last checkpoint of each trial is kept.
+        let files = try FileManager.default.contentsOfDirectory(atPath: temporary.url.appendingPathComponent("metatune-checkpoints/a").path)
+        XCTAssertEqual(files.count, 12)
+    }
+
+    func testWithoutCheckpointsPromotedTrialsTrainAgainAndTheResourceCountsInFull() throws {
+        let result = try cli.run(["run", "--study", "h", "--space", "space.yaml", "--trials", "9", "--scheduler", "sha",
+                                  "--max-resource", "9", "--", "./train.sh", "{resource}", "", "", "{x}"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("promoted trials train again from the start"), result.stderr)
+        XCTAssertTrue(try calls().allSatisfy { $0.start == 0 })
+        // 9 × 1 + 3 × 3 + 1 × 9 steps, nothing resumed.
+        XCTAssertTrue(result.stderr.contains("resource: 27 steps for 9 trials"), result.stderr)
+    }
+
+    func testPBTCopiesCheckpointsOfBetterTrials() throws {
+        let result = try cli.run(["run", "--study", "p", "--space", "space.yaml", "--trials", "4", "--scheduler", "pbt",
+                                  "--max-resource", "6", "--pbt-interval", "2", "--json", "--",
+                                  "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let stored = try trials("p")
+        XCTAssertEqual(stored.count, 4)
+        XCTAssertTrue(stored.allSatisfy { $0.state == .complete && $0.intermediateValues.count == 6 })
+        let exploited = stored.filter { $0.userAttributes[PopulationBasedTraining.historyKey] != nil }
+        XCTAssertEqual(exploited.count, 2, "one member of four is replaced at each of steps 2 and 4")
+        // A call after an exploit starts from the donor's state: at the step it was copied, never from 0.
+        let log = try calls()
+        XCTAssertEqual(log.filter { $0.start == 0 }.count, 4)
+        XCTAssertEqual(log.count, 12)
+    }
+
+    func testSchedulerSettingsTheCommandCannotMeetAreRefused() throws {
+        for (arguments, message) in [
+            (["--scheduler", "asha", "--", "./train.sh", "{resource}", "", "", "{x}"], "needs --max-resource"),
+            (["--scheduler", "asha", "--max-resource", "9", "--", "./train.sh", "9", "", "", "{x}"], "needs {resource}"),
+            (["--scheduler", "pbt", "--max-resource", "9", "--", "./train.sh", "{resource}", "", "", "{x}"], "needs {checkpoint} and {restore}"),
+            (["--scheduler", "asha", "--max-resource", "9", "--", "./train.sh", "{resource}", "{checkpoint}", "", "{x}"], "give both"),
+        ] {
+            let result = try cli.run(["run", "--study", "bad", "--space", "space.yaml", "--trials", "4"] + arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+}
