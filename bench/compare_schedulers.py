@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Multi-fidelity and population-based schedulers against full-budget random search (issue 7).
+
+For each task and seed (the seed also fixes the train/validation split, so every method of a
+seed sees the same data), runs the release `metatune tune` with:
+
+  random-30   --sampler random --trials 30, every trial trained the full --epochs (the anchor);
+  hyperband   --scheduler hyperband --trials 45 (brackets s = 3, 2, 1 of R = 27, η = 3);
+  bohb        --scheduler bohb --trials 45 (the same brackets, BOHB's model);
+  asha        --scheduler asha --trials 64;
+  pbt-fixed   --scheduler pbt --trials 8 --pbt-interval 27 (the population, never exploiting);
+  pbt         --scheduler pbt --trials 8 --pbt-interval 3 (the same population, exploiting).
+
+Each run writes its own SQLite file; the epochs a run spent are the learning-curve points its
+trials stored (one per epoch trained), and its result is the best validation accuracy of a trial
+trained to the full budget (complete trials; metric: accuracy after the last epoch).
+
+  python3 bench/compare_schedulers.py run --out bench/results/schedulers-5seeds.jsonl
+  python3 bench/compare_schedulers.py summarize bench/results/schedulers-5seeds.jsonl
+"""
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TASKS = {
+    "digits": ["--dataset", "digits"],
+    "cardata_chile": ["--data", os.path.join(ROOT, "..", "shared", "data", "tasks", "cardata_chile.csv")],
+    "ecdat_fishing": ["--data", os.path.join(ROOT, "..", "shared", "data", "tasks", "ecdat_fishing.csv")],
+    "modeldata_hpc_data": ["--data", os.path.join(ROOT, "..", "shared", "data", "tasks", "modeldata_hpc_data.csv")],
+}
+EPOCHS = 27
+METHODS = {
+    "random-30": ["--sampler", "random", "--pruner", "none", "--trials", "30"],
+    "hyperband": ["--scheduler", "hyperband", "--trials", "45"],
+    "bohb": ["--scheduler", "bohb", "--trials", "45"],
+    "asha": ["--scheduler", "asha", "--trials", "64"],
+    "pbt-fixed": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", str(EPOCHS)],
+    "pbt": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", "3"],
+}
+
+
+def run_one(binary, directory, task, method, seed):
+    database = os.path.join(directory, f"{task}-{method}-{seed}.sqlite")
+    arguments = [binary, "tune", *TASKS[task], "--model", "mlp", "--epochs", str(EPOCHS), "--metric", "accuracy",
+                 "--seed", str(seed), "--storage", f"sqlite:{database}", "--quiet", *METHODS[method]]
+    started = time.monotonic()
+    subprocess.run(arguments, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("select id, state, value from trials").fetchall()
+        epochs = connection.execute("select count(*) from intermediate_values").fetchone()[0]
+    complete = [value for _, state, value in rows if state == "complete"]
+    return {"task": task, "method": method, "seed": seed, "trials": len(rows), "complete": len(complete),
+            "epochs": epochs, "best": max(complete) if complete else None, "seconds": round(seconds, 2)}
+
+
+def run(args):
+    binary = os.path.join(ROOT, ".build", "release", "metatune")
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"build the release binary first: swift build -c release ({binary})")
+    jobs = [(task, method, seed) for seed in range(args.seeds) for task in TASKS for method in METHODS]
+    with tempfile.TemporaryDirectory() as directory, open(args.out, "w") as out, \
+            ThreadPoolExecutor(max_workers=args.parallel) as pool:
+        futures = [pool.submit(run_one, binary, directory, *job) for job in jobs]
+        for done, future in enumerate(futures, 1):
+            result = future.result()
+            out.write(json.dumps(result) + "\n")
+            out.flush()
+            print(f"[{done}/{len(jobs)}] {result}", file=sys.stderr)
+
+
+def summarize(args):
+    results = [json.loads(line) for line in open(args.results)]
+    by = {}
+    for r in results:
+        by.setdefault((r["task"], r["method"]), []).append(r)
+    tasks = list(dict.fromkeys(r["task"] for r in results))
+    print(f"Medians over seeds ({len({r['seed'] for r in results})}); best = best validation accuracy of a trial trained "
+          f"the full {EPOCHS} epochs; epochs = all epochs trained.\n")
+    print("| task | method | best (median) | epochs (median) | epochs / random-30 | seeds reaching random-30 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    verdicts = []
+    for task in tasks:
+        anchor = {r["seed"]: r for r in by[(task, "random-30")]}
+        anchor_best = statistics.median(r["best"] for r in anchor.values())
+        anchor_epochs = statistics.median(r["epochs"] for r in anchor.values())
+        for method in METHODS:
+            rows = by.get((task, method), [])
+            if not rows:
+                continue
+            best = statistics.median(r["best"] for r in rows)
+            epochs = statistics.median(r["epochs"] for r in rows)
+            reached = sum(1 for r in rows if r["best"] >= anchor[r["seed"]]["best"])
+            print(f"| {task} | {method} | {best:.4f} | {epochs:.0f} | {epochs / anchor_epochs:.2f} | {reached}/{len(rows)} |")
+            if method in ("hyperband", "bohb", "asha"):
+                verdicts.append((task, method, best >= anchor_best and epochs <= anchor_epochs / 3, best, anchor_best,
+                                 epochs / anchor_epochs))
+        fixed = statistics.median(r["best"] for r in by[(task, "pbt-fixed")])
+        pbt = statistics.median(r["best"] for r in by[(task, "pbt")])
+        wins = sum(1 for p, f in zip(sorted(by[(task, "pbt")], key=lambda r: r["seed"]),
+                                     sorted(by[(task, "pbt-fixed")], key=lambda r: r["seed"])) if p["best"] > f["best"])
+        verdicts.append((task, "pbt", pbt > fixed, pbt, fixed, wins))
+    print("\nVerdicts:")
+    for task, method, ok, value, reference, extra in verdicts:
+        if method == "pbt":
+            print(f"- {task} pbt {value:.4f} vs best fixed member {reference:.4f} (PBT ahead on {extra} seeds): "
+                  f"{'beats' if ok else 'does not beat'} the fixed population")
+        else:
+            print(f"- {task} {method} {value:.4f} vs random-30 {reference:.4f} with {extra:.2f} of its epochs: "
+                  f"{'reached within a third' if ok else 'NOT reached within a third'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run")
+    run_parser.add_argument("--out", required=True)
+    run_parser.add_argument("--seeds", type=int, default=5)
+    run_parser.add_argument("--parallel", type=int, default=2)
+    summarize_parser = commands.add_parser("summarize")
+    summarize_parser.add_argument("results")
+    args = parser.parse_args()
+    run(args) if args.command == "run" else summarize(args)
+
+
+if __name__ == "__main__":
+    main()
