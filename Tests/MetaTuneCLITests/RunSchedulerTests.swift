@@ -117,4 +117,50 @@ final class RunSchedulerTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
+
+    /// Two ASHA runners on one SQLite file rank together and lose no trial.
+    func testTwoASHARunnersShareOneStudy() throws {
+        let command = ["run", "--study", "two", "--space", "space.yaml", "--trials", "10", "--scheduler", "asha",
+                       "--max-resource", "9", "--quiet", "--", "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"]
+        let runners = try (0..<2).map { _ in try cli.start(command) }
+        let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
+        for (runner, collector) in zip(runners, collectors) {
+            runner.0.waitUntilExit()
+            XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1)
+        }
+        let stored = try trials("two")
+        XCTAssertEqual(stored.map(\.number), Array(0..<20))
+        XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned })
+        XCTAssertEqual(Set(stored.compactMap(\.owner).map(\.pid)).count, 2, "both runners worked")
+        var reached: [Int: Int] = [:]
+        for call in try calls() {
+            XCTAssertEqual(call.start, reached[call.trial] ?? 0, "trial \(call.trial) resumes where it paused")
+            reached[call.trial] = call.resource
+        }
+        for trial in stored {
+            XCTAssertEqual(trial.intermediateValues.keys.sorted(), Array(0..<reached[trial.number]!))
+        }
+    }
+
+    /// Ctrl-C under a scheduler: exit 130, nothing left running, paused trials pruned as interrupted.
+    func testInterruptLeavesNoTrialRunning() throws {
+        try temporary.write("slow.sh", "#!/bin/sh\nsleep 0.2\nexec ./train.sh \"$@\"\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary.url.appendingPathComponent("slow.sh").path)
+        let (process, out, err) = try cli.start(["run", "--study", "int", "--space", "space.yaml", "--trials", "40", "--scheduler", "asha",
+                                                 "--max-resource", "9", "--", "./slow.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"])
+        let collector = OutputCollector(out: out, err: err)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, ((try? trials("int"))?.filter { $0.state == .running }.count ?? 0) < 3 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let (_, stderr) = collector.finish()
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        let stored = try trials("int")
+        XCTAssertLessThan(stored.count, 40)
+        XCTAssertFalse(stored.contains { $0.state == .running })
+        XCTAssertTrue(stored.filter { $0.state == .pruned }.allSatisfy { $0.failReason?.hasPrefix("run interrupted at resource") == true })
+        XCTAssertGreaterThan(stored.filter { $0.state == .pruned }.count, 0, "paused trials are pruned as interrupted")
+    }
 }
