@@ -80,6 +80,16 @@ public struct ResumableCommand: PopulationObjective {
         }
         let copy = checkpointDirectory.appendingPathComponent("trial-\(trial.number)-copy-\(UUID().uuidString.prefix(8))")
         try FileManager.default.copyItem(atPath: source, toPath: copy.path)
+        removeCheckpoints(ofTrial: trial.number, except: copy.lastPathComponent)
         return Run(params: params, checkpoint: copy.path)
+    }
+
+    /// Deletes the checkpoints a trial's replaced run left behind.
+    private func removeCheckpoints(ofTrial number: Int, except kept: String) {
+        let prefix = "trial-\(number)-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory.path)) ?? []
+        for name in names where name.hasPrefix(prefix) && name != kept {
+            try? FileManager.default.removeItem(at: checkpointDirectory.appendingPathComponent(name))
+        }
     }
 }

@@ -103,6 +103,9 @@ final class RunSchedulerTests: XCTestCase {
         let log = try calls()
         XCTAssertEqual(log.filter { $0.start == 0 }.count, 4)
         XCTAssertEqual(log.count, 12)
+        // One checkpoint per member is left: a replaced run's files are removed.
+        let files = try FileManager.default.contentsOfDirectory(atPath: temporary.url.appendingPathComponent("metatune-checkpoints/p").path)
+        XCTAssertEqual(files.count, 4, "\(files)")
     }
 
     func testSchedulerSettingsTheCommandCannotMeetAreRefused() throws {
