@@ -7,7 +7,7 @@ seed sees the same data), runs the release `metatune tune` with:
   random-30   --sampler random --trials 30, every trial trained the full --epochs (the anchor);
   hyperband   --scheduler hyperband --trials 45 (brackets s = 3, 2, 1 of R = 27, η = 3);
   bohb        --scheduler bohb --trials 45 (the same brackets, BOHB's model);
-  asha        --scheduler asha --trials 64;
+  asha        --scheduler asha --trials 72;
   pbt-fixed   --scheduler pbt --trials 8 --pbt-interval 27 (the population, never exploiting);
   pbt         --scheduler pbt --trials 8 --pbt-interval 3 (the same population, exploiting).
 
@@ -43,9 +43,13 @@ METHODS = {
     "random-30": ["--sampler", "random", "--pruner", "none", "--trials", "30"],
     "hyperband": ["--scheduler", "hyperband", "--trials", "45"],
     "bohb": ["--scheduler", "bohb", "--trials", "45"],
-    "asha": ["--scheduler", "asha", "--trials", "64"],
+    "asha": ["--scheduler", "asha", "--trials", "72"],
     "pbt-fixed": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", str(EPOCHS)],
     "pbt": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", "3"],
+    # The same schedulers whose first rung is 3 epochs rather than 1, sized to 270 epochs at most.
+    "hyperband-r3": ["--scheduler", "hyperband", "--min-resource", "3", "--trials", "26"],
+    "bohb-r3": ["--scheduler", "bohb", "--min-resource", "3", "--trials", "26"],
+    "asha-r3": ["--scheduler", "asha", "--min-resource", "3", "--trials", "36"],
 }
 
 
@@ -70,7 +74,9 @@ def run(args):
     binary = os.path.join(ROOT, ".build", "release", "metatune")
     if not os.access(binary, os.X_OK):
         sys.exit(f"build the release binary first: swift build -c release ({binary})")
-    jobs = [(task, method, seed) for seed in range(args.seeds) for task in TASKS for method in METHODS]
+    methods = args.methods.split(",") if args.methods else list(METHODS)
+    jobs = [(task, method, seed) for seed in range(args.first_seed, args.first_seed + args.seeds)
+            for task in TASKS for method in methods]
     with tempfile.TemporaryDirectory() as directory, open(args.out, "w") as out, \
             ThreadPoolExecutor(max_workers=args.parallel) as pool:
         futures = [pool.submit(run_one, binary, directory, *job) for job in jobs]
@@ -108,11 +114,13 @@ def summarize(args):
             reached_any = sum(1 for r in rows if r["best_any"] >= anchor[r["seed"]]["best_any"])
             print(f"| {task} | {method} | {best:.4f} | {best_any:.4f} | {epochs:.0f} | {epochs / anchor_epochs:.2f} | "
                   f"{reached}/{len(rows)} / {reached_any}/{len(rows)} |")
-            if method in ("hyperband", "bohb", "asha"):
+            if method not in ("random-30", "pbt", "pbt-fixed"):
                 within = epochs <= anchor_epochs / 3
                 verdicts.append((task, method, best >= anchor_best and within, best, anchor_best, epochs / anchor_epochs))
                 verdicts.append((task, method + " (best_any)", best_any >= anchor_any and within, best_any, anchor_any,
                                  epochs / anchor_epochs))
+        if (task, "pbt") not in by:
+            continue
         fixed = statistics.median(r["best"] for r in by[(task, "pbt-fixed")])
         pbt = statistics.median(r["best"] for r in by[(task, "pbt")])
         wins = sum(1 for p, f in zip(sorted(by[(task, "pbt")], key=lambda r: r["seed"]),
@@ -134,6 +142,8 @@ def main():
     run_parser = commands.add_parser("run")
     run_parser.add_argument("--out", required=True)
     run_parser.add_argument("--seeds", type=int, default=5)
+    run_parser.add_argument("--first-seed", type=int, default=0)
+    run_parser.add_argument("--methods", help="comma-separated subset of: " + ", ".join(METHODS))
     run_parser.add_argument("--parallel", type=int, default=2)
     summarize_parser = commands.add_parser("summarize")
     summarize_parser.add_argument("results")
