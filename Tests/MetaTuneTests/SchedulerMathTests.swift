@@ -37,15 +37,16 @@ final class SchedulerMathTests: XCTestCase {
         let later = try AsynchronousPromotion(minResource: 1, maxResource: 81, reductionFactor: 3, minEarlyStoppingRate: 1)
         XCTAssertEqual(later.resource(ofRung: 0), 3)
         XCTAssertEqual(later.topRung, 3)
-        // Nine results: the top ⌊9/3⌋ = 3 may go on, each once.
+        // Nine results: the top ⌊9/3⌋ = 3 may go on.
         let scores = [0.1, 0.9, 0.5, 0.7, 0.3, 0.8, 0.2, 0.4, 0.6]
-        let eligible = scores.indices.filter { asha.canPromote($0, scores: scores, alreadyPromoted: []) }
+        let eligible = scores.indices.filter { asha.canPromote($0, scores: scores) }
         XCTAssertEqual(eligible, [1, 3, 5])
-        XCTAssertFalse(asha.canPromote(1, scores: scores, alreadyPromoted: [1]))
-        XCTAssertTrue(asha.canPromote(5, scores: scores, alreadyPromoted: [1]))
+        // A tenth, better result pushes the third out of the top ⌊10/3⌋ = 3.
+        XCTAssertFalse(asha.canPromote(3, scores: scores + [0.95]))
+        XCTAssertTrue(asha.canPromote(9, scores: scores + [0.95]))
         // Fewer results than η: nobody yet.
-        XCTAssertFalse(asha.canPromote(0, scores: [0.9, 0.1], alreadyPromoted: []))
+        XCTAssertFalse(asha.canPromote(0, scores: [0.9, 0.1]))
         // Ties: the earlier result ranks first.
-        XCTAssertEqual([0.5, 0.5, 0.5].indices.filter { asha.canPromote($0, scores: [0.5, 0.5, 0.5], alreadyPromoted: []) }, [0])
+        XCTAssertEqual([0.5, 0.5, 0.5].indices.filter { asha.canPromote($0, scores: [0.5, 0.5, 0.5]) }, [0])
     }
 }

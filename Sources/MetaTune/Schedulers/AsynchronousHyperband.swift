@@ -121,7 +121,7 @@ public struct AsynchronousHyperband: Sendable {
             // The best-ranked paused trial that ranks in the top ⌊n/η⌋, as the paper's top_k.
             let qualifying = candidates.compactMap { candidate -> (candidate: Int, score: Double)? in
                 guard let index = indexOfTrial[paused[candidate].trial.number],
-                      promotion.canPromote(index, scores: scores, alreadyPromoted: []) else { return nil }
+                      promotion.canPromote(index, scores: scores) else { return nil }
                 return (candidate, scores[index])
             }
             if let best = qualifying.max(by: { $0.score < $1.score || ($0.score == $1.score && paused[$0.candidate].trial.number > paused[$1.candidate].trial.number) }) {

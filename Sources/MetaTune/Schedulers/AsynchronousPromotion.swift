@@ -39,9 +39,10 @@ public struct AsynchronousPromotion: Sendable, Equatable {
     }
 
     /// Whether the configuration `candidate` (an index into `scores`, which hold every result of
-    /// rung k, larger is better) may be promoted, given the indices already promoted from rung k.
-    public func canPromote(_ candidate: Int, scores: [Double], alreadyPromoted: Set<Int>) -> Bool {
-        guard !alreadyPromoted.contains(candidate), scores.indices.contains(candidate) else { return false }
+    /// rung k, larger is better) ranks in the top ⌊n/η⌋ of its rung. Whether it was promoted
+    /// already is the caller's to know (`AsynchronousHyperband` asks only about paused trials).
+    public func canPromote(_ candidate: Int, scores: [Double]) -> Bool {
+        guard scores.indices.contains(candidate) else { return false }
         let slots = Int((Double(scores.count) / reductionFactor + 1e-9).rounded(.down))
         guard slots > 0 else { return false }
         // Ties rank by index (earlier first), so the order is total.
