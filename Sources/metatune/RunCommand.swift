@@ -171,11 +171,8 @@ struct RunCommand: ParsableCommand {
         } catch {
             failClearly(error)
         }
-        // Paused trials stay running between rungs: keep them from looking orphaned to other hosts.
-        let heartbeat = study.keepOwnedTrialsAlive(interval: min(max(heartbeatGrace / 4, 0.5), 15))
-        defer { heartbeat.stop() }
         let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
-                                     seed: seed, quiet: quiet, json: json)
+                                     seed: seed, quiet: quiet, json: json, heartbeatInterval: min(max(heartbeatGrace / 4, 0.5), 15))
         if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {
             note("interrupted: paused trials were recorded as pruned, running ones as failed")
             Foundation.exit(130)

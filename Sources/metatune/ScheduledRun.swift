@@ -12,6 +12,8 @@ struct ScheduledRun {
     let seed: UInt64
     let quiet: Bool
     let json: Bool
+    /// Seconds between heartbeats of this process's running (and paused) trials.
+    var heartbeatInterval: TimeInterval = 15
 
     private var talks: Bool { !quiet && !json }
 
@@ -22,6 +24,9 @@ struct ScheduledRun {
         let started = (try? study.trials.count) ?? 0
         let usage: SchedulerUsage
         var progress: RunProgress?
+        // Paused trials stay running between rungs: keep them from looking orphaned to other hosts.
+        let heartbeat = study.keepOwnedTrialsAlive(interval: heartbeatInterval)
+        defer { heartbeat.stop() }
         do {
             let (planned, run) = try prepare(objective: objective, trials: trials, stopped: stopped)
             let meter = RunProgress(study: study, total: started + planned, showProgress: talks, json: json)

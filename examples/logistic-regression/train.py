@@ -6,6 +6,10 @@ prints the validation error after every epoch as {"step": epoch, "value": error}
 MetaTune prunes on) and finally {"value": error}.
 
     python3 train.py --lr 0.1 --l2 1e-4 --batch-size 32 --epochs 10
+
+With --save PATH it writes its weights and epoch count at the end, and --load PATH (ignored when
+empty) resumes from such a file: what `metatune run --scheduler` passes as {checkpoint} and
+{restore}, so that promoted trials go on where they paused and PBT can copy a better trial.
 """
 import argparse
 import csv
@@ -20,6 +24,8 @@ parser.add_argument("--l2", type=float, default=0.0, help="L2 weight decay")
 parser.add_argument("--batch-size", type=int, default=32)
 parser.add_argument("--epochs", type=int, default=10)
 parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--save", default="", help="write the weights here at the end")
+parser.add_argument("--load", default="", help="resume from weights written by --save")
 parser.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.csv"))
 args = parser.parse_args()
 
@@ -33,7 +39,11 @@ Xtr, ytr, Xva, yva = X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 d, k = len(features), 10
 W = [[0.0] * d for _ in range(k)]
 b = [0.0] * k
-rng = random.Random(args.seed)
+first_epoch = 0
+if args.load:
+    with open(args.load) as f:
+        state = json.load(f)
+    W, b, first_epoch = state["W"], state["b"], state["epochs"]
 
 
 def scores(x):
@@ -50,8 +60,9 @@ def error_rate(Xs, ys):
 
 
 order = list(range(n_train))
-for epoch in range(args.epochs):
-    rng.shuffle(order)
+err = error_rate(Xva, yva) if first_epoch >= args.epochs else None
+for epoch in range(first_epoch, args.epochs):
+    random.Random(args.seed * 100003 + epoch).shuffle(order)  # each epoch's order, also when resumed
     for start in range(0, n_train, args.batch_size):
         batch = order[start:start + args.batch_size]
         gW = [[0.0] * d for _ in range(k)]
@@ -77,4 +88,7 @@ for epoch in range(args.epochs):
         raise SystemExit("training diverged")
     print(json.dumps({"step": epoch, "value": err}), flush=True)
 
+if args.save:
+    with open(args.save, "w") as f:
+        json.dump({"W": W, "b": b, "epochs": max(first_epoch, args.epochs)}, f)
 print(json.dumps({"value": err}))
