@@ -85,9 +85,9 @@ struct ScheduledRun {
             }
             let shapes = hyperband.brackets.map { $0.rungs.map { "\($0.configurations)×\(Int($0.resource.rounded()))" }.joined(separator: " → ") }
             say("\(options.scheduler): brackets (trials × \(unit)): \(shapes.joined(separator: "; ")); running \(bracketsRun) bracket\(bracketsRun == 1 ? "" : "s"), \(planned) trials")
-            if concurrency > 1 { say("note: \(options.scheduler) advances one trial at a time; --scheduler asha uses --concurrency") }
             return (planned, { study, finished in
-                try hyperband.run(study: study, objective: objective, trials: planned, stop: stop, onTrialFinished: finished)
+                try hyperband.run(study: study, objective: objective, trials: planned, concurrency: concurrency, stop: stop,
+                                  onTrialFinished: finished)
             })
         case "asha":
             let promotion = try AsynchronousPromotion(minResource: Double(options.minResource), maxResource: Double(maxResource),

@@ -40,7 +40,7 @@ struct TuneCommand: ParsableCommand {
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var schedule: SchedulerOptions
-    @Option(help: "Trials to train at once (threads; plain runs, asha and pbt).") var concurrency: Int = 1
+    @Option(help: "Trials to train at once (threads).") var concurrency: Int = 1
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
     var meta: String = "none"
     @Option(help: "What --meta learns from: 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")

@@ -65,4 +65,19 @@ final class SynchronousHyperbandTests: XCTestCase {
         XCTAssertFalse(try stopped.trials.contains { $0.state == .running })
         XCTAssertEqual(try stopped.trials.filter { $0.failReason?.contains("interrupted") == true }.count, 3)
     }
+
+    /// Training a rung's trials on several threads changes nothing but the time it takes.
+    func testConcurrentRungsGiveTheSameOutcome() throws {
+        let plan = try HyperbandPlan(minResource: 1, maxResource: 9, reductionFactor: 3)
+        var outcomes: [[TrialState]] = []
+        var usages: [SchedulerUsage] = []
+        for concurrency in [1, 3] {
+            let study = try Study.create(name: "c\(concurrency)", direction: .maximize, sampler: RandomSampler(seed: 4))
+            usages.append(try SynchronousHyperband(plan: plan).run(study: study, objective: ToyObjective(), trials: 17, concurrency: concurrency))
+            outcomes.append(try study.trials.map(\.state))
+        }
+        XCTAssertEqual(outcomes[0], outcomes[1])
+        XCTAssertEqual(usages[0], usages[1])
+        XCTAssertEqual(outcomes[0].count, 17)
+    }
 }

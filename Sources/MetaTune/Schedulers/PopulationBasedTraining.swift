@@ -94,7 +94,7 @@ public struct PopulationBasedTraining {
                 }
                 return usage
             }
-            let outcomes = advanceAll(members, objective: objective, to: resource, concurrency: concurrency)
+            let outcomes = advanceAll(members.map { ($0.trial, $0.run) }, objective: objective, to: resource, concurrency: concurrency)
             usage.resource += members.count * (resource - used)
             used = resource
             var alive: [PopulationMember<Objective.Run>] = []
@@ -184,17 +184,6 @@ public struct PopulationBasedTraining {
         return explored
     }
 
-    /// Advances every member to `resource`, `concurrency` at a time; the outcome of each, in order.
-    private func advanceAll<Objective: PopulationObjective>(_ members: [PopulationMember<Objective.Run>], objective: Objective,
-                                                            to resource: Int, concurrency: Int) -> [Result<Double, Error>] {
-        let results = ResultSlots(count: members.count)
-        let work = UncheckedBox { (index: Int) in
-            results.set(index, Result { try objective.advance(members[index].run, of: members[index].trial, to: resource) })
-        }
-        runInParallel(count: members.count, concurrency: concurrency) { work.value($0) }
-        return results.values
-    }
-
     private func finish(_ trial: Trial, state: TrialState, value: Double?, reason: String?, study: Study,
                         _ onTrialFinished: (FrozenTrial) -> Void) throws {
         try study.tell(trial, state: state, value: value, reason: reason)
@@ -217,18 +206,4 @@ struct PopulationMember<Run> {
         self.params = params
         self.distributions = distributions
     }
-}
-
-/// One result slot per index, written from several threads.
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Double, Error>]
-
-    init(count: Int) {
-        slots = Array(repeating: .failure(StudyError.invalidArgument("not run")), count: count)
-    }
-
-    func set(_ index: Int, _ result: Result<Double, Error>) { lock.withLock { slots[index] = result } }
-
-    var values: [Result<Double, Error>] { lock.withLock { slots } }
 }

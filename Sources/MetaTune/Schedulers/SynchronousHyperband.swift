@@ -44,8 +44,9 @@ public struct SynchronousHyperband {
     public var trialsPerRound: Int { brackets.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) } }
 
     /// Runs whole brackets, in turn from the most aggressive and round again, until at least
-    /// `trials` trials have started, or `stop` says so between rungs. `onTrialFinished` sees every trial as it finishes.
-    public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int,
+    /// `trials` trials have started, or `stop` says so between rungs; each rung trains
+    /// `concurrency` trials at a time. `onTrialFinished` sees every trial as it finishes.
+    public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int, concurrency: Int = 1,
                                                    stop: () -> Bool = { false },
                                                    onTrialFinished: (FrozenTrial) -> Void = { _ in }) throws -> SchedulerUsage {
         var usage = SchedulerUsage()
@@ -67,13 +68,13 @@ public struct SynchronousHyperband {
                 for (index, rung) in bracket.rungs.enumerated() {
                     let resource = max(1, Int(rung.resource.rounded()))
                     var advanced: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
-                    for member in alive {
-                        do {
-                            let value = try objective.advance(member.run, of: member.trial, to: resource)
-                            usage.resource += objective.cost(from: member.used, to: resource)
+                    let outcomes = advanceAll(alive.map { ($0.trial, $0.run) }, objective: objective, to: resource, concurrency: concurrency)
+                    for (member, outcome) in zip(alive, outcomes) {
+                        usage.resource += objective.cost(from: member.used, to: resource)
+                        switch outcome {
+                        case .success(let value):
                             advanced.append((member.trial, member.run, resource, value))
-                        } catch {
-                            usage.resource += objective.cost(from: member.used, to: resource)
+                        case .failure(let error):
                             try finish(member.trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
                         }
                     }
