@@ -1,17 +1,6 @@
 import Foundation
 import Numerics
 
-/// A resumable objective whose runs can also continue from another run's state with new
-/// hyperparameters — what population-based training needs.
-public protocol PopulationObjective: ResumableObjective {
-    /// Whether explore may change parameter `name` in the middle of a run (a learning rate can
-    /// change between epochs; a network's width cannot). Others are copied, never perturbed.
-    func isMutable(_ name: String) -> Bool
-    /// A run for `trial` that continues from a copy of `donor`'s state (weights, optimizer,
-    /// progress) with `params` as its hyperparameters from now on.
-    func exploit(_ donor: Run, for trial: Trial, params: [String: ParamValue]) throws -> Run
-}
-
 /// Population-based training (Jaderberg et al. 2017), synchronous variant: a population of
 /// trials trains side by side; every `interval` units of resource the members are ranked, and
 /// each member of the bottom `truncation` share is replaced (exploit) by a copy of a random

@@ -1,27 +1,5 @@
 import Foundation
 
-/// An objective whose trials a scheduler can pause and resume: a trial starts at resource 0 and
-/// is advanced, step by step, to more resource (e.g. training epochs), reporting its learning
-/// curve to its trial as it goes.
-public protocol ResumableObjective {
-    associatedtype Run
-    /// Starts `trial` (suggesting its parameters) without spending any resource.
-    func start(_ trial: Trial) throws -> Run
-    /// Continues `run` until it has used `resource` in all; returns the trial's objective value
-    /// at that point.
-    func advance(_ run: Run, of trial: Trial, to resource: Int) throws -> Double
-    /// Whether a run resumes where it paused (true) or trains again from the start each time it
-    /// is advanced, so that the whole resource counts again.
-    var resumes: Bool { get }
-}
-
-extension ResumableObjective {
-    public var resumes: Bool { true }
-
-    /// The resource that advancing a run from `used` to `resource` spends.
-    func cost(from used: Int, to resource: Int) -> Int { resumes ? resource - used : resource }
-}
-
 /// Synchronous successive halving and Hyperband (Li et al. 2018) over a `HyperbandPlan`: each
 /// bracket starts its configurations together, advances them rung by rung, and at every rung
 /// stops all but the best 1/η, which resume from where they paused. A stopped trial is recorded

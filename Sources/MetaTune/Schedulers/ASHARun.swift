@@ -1,0 +1,116 @@
+import Foundation
+
+/// A trial this runner started and has paused (or is advancing): its training run and its rung.
+struct ASHAMember<Run>: @unchecked Sendable {
+    let trial: Trial
+    let run: Run
+    var rung: Int
+    var used: Int
+    var rungValues: [String: JSONValue] = [:]
+
+    init(trial: Trial, run: Run, rung: Int, used: Int) {
+        self.trial = trial
+        self.run = run
+        self.rung = rung
+        self.used = used
+    }
+}
+
+/// What an idle ASHA worker does next.
+enum ASHAJob<Run> {
+    case promote(ASHAMember<Run>)
+    case start
+}
+
+/// The state the workers of one ASHA run share, behind one lock.
+final class ASHARun<Run>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let trials: Int
+    private var paused: [ASHAMember<Run>] = []
+    private var busy = 0
+    private var startedCount = 0
+    private(set) var firstError: Error?
+    private var stopped = false
+    private var counters = SchedulerUsage()
+
+    init(trials: Int) {
+        self.trials = trials
+    }
+
+    var usage: SchedulerUsage { condition.withLock { counters } }
+
+    /// The next job, or nil when the run is over: a promotion if `promotable` finds one, else a
+    /// new trial while the budget lasts, else waits for a busy worker (whose result may make a
+    /// promotion possible) — and ends once nobody is busy.
+    func nextJob(stop: () -> Bool, promotable: ([ASHAMember<Run>]) throws -> Int?) throws -> ASHAJob<Run>? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if firstError != nil { return nil }
+            if stop() { stopped = true }
+            if stopped {
+                condition.broadcast()
+                return nil
+            }
+            if let index = try promotable(paused) {
+                busy += 1
+                return .promote(paused.remove(at: index))
+            }
+            if startedCount < trials {
+                startedCount += 1
+                busy += 1
+                return .start
+            }
+            if busy == 0 {
+                condition.broadcast()
+                return nil
+            }
+            condition.wait()
+        }
+    }
+
+    func started(fullBudget: Int) {
+        condition.withLock {
+            counters.trialsStarted += 1
+            counters.fullBudgetEquivalent += fullBudget
+        }
+    }
+
+    func spent(_ resource: Int) {
+        condition.withLock { counters.resource += resource }
+    }
+
+    /// A worker's trial reached a rung below the top and waits for promotion.
+    func pause(_ member: ASHAMember<Run>) {
+        condition.withLock {
+            paused.append(member)
+            busy -= 1
+            condition.broadcast()
+        }
+    }
+
+    /// A worker's trial finished (complete, failed); `report` runs under the lock.
+    func finished(_ report: () -> Void) {
+        condition.withLock {
+            busy -= 1
+            report()
+            condition.broadcast()
+        }
+    }
+
+    func fail(_ error: Error) {
+        condition.withLock {
+            if firstError == nil { firstError = error }
+            busy -= 1
+            condition.broadcast()
+        }
+    }
+
+    /// Takes every paused trial (once all workers are done).
+    func drainPaused() -> [ASHAMember<Run>] {
+        condition.withLock {
+            defer { paused = [] }
+            return paused
+        }
+    }
+}
