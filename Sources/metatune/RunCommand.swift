@@ -113,20 +113,21 @@ struct RunCommand: ParsableCommand {
             failClearly(error)
         }
         InterruptHandler.install { stop.raise() }
-        if schedule.isEnabled, let maxResource {
-            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, stop: stop)
-            return
-        }
 
         let grace = heartbeatGrace
         let total = trials
         let retry = retryFailed
         do {
-            for orphan in try study.failOrphanedTrials(heartbeatGrace: grace, retry: retry, limit: total) {
+            // Under a scheduler --trials counts new trials, not the study's total.
+            for orphan in try study.failOrphanedTrials(heartbeatGrace: grace, retry: retry, limit: schedule.isEnabled ? nil : total) {
                 note("trial \(orphan.number) was left running by a dead worker: marked failed (\(Study.heartbeatLostReason))")
             }
         } catch {
             failClearly(error)
+        }
+        if schedule.isEnabled, let maxResource {
+            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, stop: stop)
+            return
         }
         let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
         progress.start()
@@ -164,13 +165,6 @@ struct RunCommand: ParsableCommand {
             failClearly(error)
         }
         if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
-        do {
-            for orphan in try study.failOrphanedTrials(heartbeatGrace: heartbeatGrace) {
-                note("trial \(orphan.number) was left running by a dead worker: marked failed (\(Study.heartbeatLostReason))")
-            }
-        } catch {
-            failClearly(error)
-        }
         let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
                                      seed: seed, quiet: quiet, json: json, heartbeatInterval: min(max(heartbeatGrace / 4, 0.5), 15))
         if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {

@@ -22,9 +22,8 @@ final class RunProgress: @unchecked Sendable {
     }
 
     /// Under a scheduler: count the resource (one unit per learning-curve step) of the trials
-    /// from now on against `maxResource` per trial.
-    func meterResource(maxResource: Int, unit: String) {
-        let firstTrial = (try? study.history().trials.count) ?? 0
+    /// numbered from `firstTrial` on against `maxResource` per trial.
+    func meterResource(firstTrial: Int, maxResource: Int, unit: String) {
         lock.withLock { resourceMeter = ResourceMeter(firstTrial: firstTrial, maxResource: maxResource, unit: unit) }
     }
 

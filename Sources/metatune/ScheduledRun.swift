@@ -20,7 +20,6 @@ struct ScheduledRun {
     /// Runs `trials` new trials (sha, hyperband, bohb: rounded up to whole brackets; pbt: the
     /// population) and returns whether the run was interrupted. Errors end the process.
     func execute<Objective: PopulationObjective>(study: Study, objective: Objective, trials: Int, stopped: StopFlag) -> Bool {
-        let maxResource = self.maxResource
         let started = (try? study.trials.count) ?? 0
         let usage: SchedulerUsage
         var progress: RunProgress?
@@ -30,7 +29,7 @@ struct ScheduledRun {
         do {
             let (planned, run) = try prepare(objective: objective, trials: trials, stopped: stopped)
             let meter = RunProgress(study: study, total: started + planned, showProgress: talks, json: json)
-            meter.meterResource(maxResource: maxResource, unit: unit)
+            meter.meterResource(firstTrial: started, maxResource: maxResource, unit: unit)
             meter.start()
             progress = meter
             usage = try run(study) { meter.finished($0) }
@@ -57,15 +56,11 @@ struct ScheduledRun {
               let last = events.last, case .object(let params)? = last["params"] else { return }
         let steps = events.compactMap { $0["resource"]?.doubleValue }.map { String(Int($0)) }
         print("its hyperparameters changed during training (copied and perturbed at \(unit) \(steps.joined(separator: ", "))); at the end:")
-        var values: [String: ParamValue] = [:]
-        for (name, json) in params {
-            switch trial.distributions[name] {
-            case .categorical(let choices)?: values[name] = choices.choices.first { $0.jsonValue == json }
-            case let distribution?: values[name] = json.doubleValue.map(distribution.externalValue)
-            case nil: continue
-            }
+        let values = params.compactMapValues(ParamValue.init(json:)).compactMap { name, value -> (String, ParamValue)? in
+            guard let distribution = trial.distributions[name], let raw = distribution.internalValue(of: value) else { return nil }
+            return (name, distribution.externalValue(raw))
         }
-        TrialReport.printParams(values)
+        TrialReport.printParams(Dictionary(uniqueKeysWithValues: values))
     }
 
     /// The number of trials the scheduler will start, and the run itself.

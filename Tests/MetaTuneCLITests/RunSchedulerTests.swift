@@ -53,6 +53,19 @@ final class RunSchedulerTests: XCTestCase {
             }
     }
 
+    /// Each call of the script resumes where the trial's previous call ended (no step is trained
+    /// twice), and each stored learning curve runs without gaps up to where the trial got.
+    private func assertEveryCallResumes(_ stored: [FrozenTrial], file: StaticString = #filePath, line: UInt = #line) throws {
+        var reached: [Int: Int] = [:]
+        for call in try calls() {
+            XCTAssertEqual(call.start, reached[call.trial] ?? 0, "trial \(call.trial) resumes where it paused", file: file, line: line)
+            reached[call.trial] = call.resource
+        }
+        for trial in stored {
+            XCTAssertEqual(trial.intermediateValues.keys.sorted(), Array(0..<(reached[trial.number] ?? 0)), file: file, line: line)
+        }
+    }
+
     func testASHAResumesPromotedTrialsFromTheirCheckpoints() throws {
         let result = try cli.run(["run", "--study", "a", "--space", "space.yaml", "--trials", "12", "--scheduler", "asha",
                                   "--max-resource", "9", "--concurrency", "2", "--",
@@ -63,15 +76,7 @@ final class RunSchedulerTests: XCTestCase {
         XCTAssertEqual(stored.count, 12)
         XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned })
         XCTAssertGreaterThan(stored.filter { $0.state == .complete }.count, 0)
-        // Each call resumes where the trial's previous call ended: no step is trained twice.
-        var reached: [Int: Int] = [:]
-        for call in try calls() {
-            XCTAssertEqual(call.start, reached[call.trial] ?? 0, "trial \(call.trial)")
-            reached[call.trial] = call.resource
-        }
-        for trial in stored {
-            XCTAssertEqual(trial.intermediateValues.keys.sorted(), Array(0..<reached[trial.number]!))
-        }
+        try assertEveryCallResumes(stored)
         let used = stored.reduce(0) { $0 + $1.intermediateValues.count }
         XCTAssertTrue(result.stderr.contains("resource: \(used) steps for 12 trials; at the full 9 steps each they would take 108"), result.stderr)
         // Only the last checkpoint of each trial is kept.
@@ -135,14 +140,7 @@ final class RunSchedulerTests: XCTestCase {
         XCTAssertEqual(stored.map(\.number), Array(0..<20))
         XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned })
         XCTAssertEqual(Set(stored.compactMap(\.owner).map(\.pid)).count, 2, "both runners worked")
-        var reached: [Int: Int] = [:]
-        for call in try calls() {
-            XCTAssertEqual(call.start, reached[call.trial] ?? 0, "trial \(call.trial) resumes where it paused")
-            reached[call.trial] = call.resource
-        }
-        for trial in stored {
-            XCTAssertEqual(trial.intermediateValues.keys.sorted(), Array(0..<reached[trial.number]!))
-        }
+        try assertEveryCallResumes(stored)
     }
 
     /// Ctrl-C under a scheduler: exit 130, nothing left running, paused trials pruned as interrupted.

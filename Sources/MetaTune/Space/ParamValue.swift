@@ -38,6 +38,17 @@ public enum ParamValue: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The value a JSON scalar holds (numbers as floats; a distribution's `internalValue(of:)`
+    /// and `externalValue` turn them into its ints), or nil for null, arrays and objects.
+    public init?(json: JSONValue) {
+        switch json {
+        case .number(let number): self = .float(number)
+        case .string(let string): self = .string(string)
+        case .bool(let bool): self = .bool(bool)
+        case .null, .array, .object: return nil
+        }
+    }
+
     /// The value as JSON.
     public var jsonValue: JSONValue {
         switch self {

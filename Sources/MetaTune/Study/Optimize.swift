@@ -56,21 +56,7 @@ extension Study {
                 }
             }
         }
-        if concurrency == 1 {
-            worker()
-        } else {
-            // Real threads rather than a pool sized to the cores: objectives often wait on I/O
-            // (a training process, a remote job), and `concurrency` trials must run at once.
-            let finished = DispatchGroup()
-            for _ in 0..<concurrency {
-                finished.enter()
-                Thread.detachNewThread {
-                    worker()
-                    finished.leave()
-                }
-            }
-            finished.wait()
-        }
+        runInParallel(count: concurrency, concurrency: concurrency) { _ in worker() }
         if let error = run.firstError { throw error }
     }
 

@@ -128,12 +128,10 @@ public final class Trial: @unchecked Sendable {
     }
 
     private static func paramValue(_ json: JSONValue, name: String) throws -> ParamValue {
-        switch json {
-        case .number(let number): return .float(number)
-        case .string(let string): return .string(string)
-        case .bool(let bool): return .bool(bool)
-        default: throw StudyError.invalidArgument("enqueued value of '\(name)' must be a number, string or bool")
+        guard let value = ParamValue(json: json) else {
+            throw StudyError.invalidArgument("enqueued value of '\(name)' must be a number, string or bool")
         }
+        return value
     }
 
     // MARK: - Learning curve and pruning
