@@ -50,6 +50,9 @@ METHODS = {
     "hyperband-r3": ["--scheduler", "hyperband", "--min-resource", "3", "--trials", "26"],
     "bohb-r3": ["--scheduler", "bohb", "--min-resource", "3", "--trials", "26"],
     "asha-r3": ["--scheduler", "asha", "--min-resource", "3", "--trials", "36"],
+    # Classic Hyperband and ASHA: random configurations instead of the default TPE sampler.
+    "hyperband-random": ["--scheduler", "hyperband", "--sampler", "random", "--trials", "45"],
+    "asha-random": ["--scheduler", "asha", "--sampler", "random", "--trials", "72"],
 }
 
 

@@ -44,6 +44,30 @@ final class TPESamplerTests: XCTestCase {
         XCTAssertEqual(try tpe.trials.map(\.params), try random.trials.map(\.params))
     }
 
+    /// ASHA keeps trials running while they wait for promotion; TPE must learn from their rung
+    /// results (as from pruned trials), or under ASHA it would never leave its random start-up.
+    func testTrialsPausedByASchedulerAreObservations() throws {
+        var options = TPESampler.Options()
+        options.startupTrials = 5
+        func pausedRun(marked: Bool, sampler: Sampler) throws -> [Double] {
+            let study = try Study.create(name: "p", direction: .minimize, sampler: sampler)
+            return try (0..<40).map { _ in
+                let trial = try study.ask()
+                let x = try trial.suggestFloat("x", in: 0...1)
+                try trial.report((x - 0.8) * (x - 0.8), step: 0)
+                if marked { try trial.setSystemAttribute(AsynchronousHyperband.rungValuesKey, .object(["1": .number(0)])) }
+                return x
+            }
+        }
+        let random = try pausedRun(marked: false, sampler: RandomSampler(seed: 3))
+        // Unmarked running trials are not observations: TPE stays at its random start-up.
+        XCTAssertEqual(try pausedRun(marked: false, sampler: TPESampler(seed: 3, options: options)), random)
+        let paused = try pausedRun(marked: true, sampler: TPESampler(seed: 3, options: options))
+        func lateDistance(_ xs: [Double]) -> Double { xs.suffix(20).map { abs($0 - 0.8) }.sorted()[10] }
+        XCTAssertLessThan(lateDistance(paused), 0.1, "TPE should model the paused trials and suggest near 0.8")
+        XCTAssertLessThan(lateDistance(paused), lateDistance(random) / 2)
+    }
+
     func testTPEConcentratesNearTheOptimum() throws {
         let study = try Study.create(name: "q", sampler: TPESampler(seed: 2))
         try study.optimize(trials: 100) { trial in

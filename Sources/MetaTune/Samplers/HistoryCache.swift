@@ -10,14 +10,24 @@ final class HistoryCache: @unchecked Sendable {
     private var intersectionSeen = Set<Int>()
     private var intersection: [String: Distribution]?
     private var pointsBySpace: [[SpaceAxis]: PointTable] = [:]
+    /// Whether pruned trials and trials a scheduler paused count towards the intersection search
+    /// space too (for samplers that model them, as TPE does), not only complete ones.
+    private let intersectionIncludesPartial: Bool
 
-    /// The parameters (with identical distributions) shared by every complete trial.
+    init(intersectionIncludesPartial: Bool = false) {
+        self.intersectionIncludesPartial = intersectionIncludesPartial
+    }
+
+    /// The parameters (with identical distributions) shared by every complete trial (and, with
+    /// `intersectionIncludesPartial`, every pruned or paused one).
     func intersectionSearchSpace(of history: StudyHistory) -> [String: Distribution] {
         lock.lock()
         defer { lock.unlock() }
         reset(for: history)
-        for index in history.trials.indices
-        where history.trials[index].state == .complete && !intersectionSeen.contains(index) {
+        for index in history.trials.indices where !intersectionSeen.contains(index) {
+            let state = history.trials[index].state
+            guard state == .complete
+                || (intersectionIncludesPartial && (state == .pruned || history.trials[index].isPausedByScheduler)) else { continue }
             let trial = history.trials[index]
             intersectionSeen.insert(trial.number)
             if var current = intersection {

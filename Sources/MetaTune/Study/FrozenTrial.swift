@@ -57,6 +57,13 @@ public struct FrozenTrial: Sendable, Codable, Hashable {
         return (step, intermediateValues[step]!)
     }
 
+    /// Whether a scheduler holds this running trial between rungs: it reached at least one rung
+    /// (ASHA records its results in the system attribute `rung_values`) and waits for promotion
+    /// or is being resumed. Samplers treat it like a trial pruned at its last reported step.
+    public var isPausedByScheduler: Bool {
+        state == .running && systemAttributes[AsynchronousHyperband.rungValuesKey] != nil
+    }
+
     /// The internal (sampler) representation of parameter `name`, if the trial has it.
     public func internalValue(of name: String) -> Double? {
         guard let value = params[name], let distribution = distributions[name] else { return nil }

@@ -9,9 +9,10 @@ import Numerics
 /// the one with the largest l(x)/g(x) is suggested. Until `startupTrials` trials have finished,
 /// parameters are drawn at random.
 ///
-/// In multivariate mode the parameters shared by every complete trial are modelled jointly; the
-/// others (e.g. conditional ones) fall back to independent, per-parameter TPE, which only uses
-/// trials in which that parameter exists, so inactive parameters are never suggested.
+/// In multivariate mode the parameters shared by every observed trial (complete, pruned, or paused
+/// by a scheduler) are modelled jointly; the others (e.g. conditional ones) fall back to
+/// independent, per-parameter TPE, which only uses trials in which that parameter exists, so
+/// inactive parameters are never suggested.
 public struct TPESampler: Sampler {
     public struct Options: Sendable {
         /// Trials drawn at random before the model is used.
@@ -44,7 +45,7 @@ public struct TPESampler: Sampler {
     public let seed: UInt64
     public let options: Options
     private let settings: ParzenSettings
-    private let cache = HistoryCache()
+    private let cache = HistoryCache(intersectionIncludesPartial: true)
 
     public init(seed: UInt64 = 0, options: Options = Options()) {
         self.seed = seed
@@ -107,7 +108,8 @@ public struct TPESampler: Sampler {
 
     private func finishedCount(_ history: StudyHistory) -> Int {
         var count = 0
-        for index in history.trials.indices where history.trials[index].state == .complete || history.trials[index].state == .pruned {
+        for index in history.trials.indices where history.trials[index].state == .complete || history.trials[index].state == .pruned
+            || history.trials[index].isPausedByScheduler {
             count += 1
         }
         return count

@@ -1,9 +1,9 @@
 /// The observations of a TPE step, split into the better group ("below") and the rest ("above"),
 /// each in trial-number order, as points in the estimators' space.
 ///
-/// Ranking: complete trials by loss; then pruned trials, further-trained first and, at the same
-/// step, by their last intermediate value; then (with the constant liar) running trials, which
-/// never join the better group. A trial is used only if it has every axis with the same
+/// Ranking: complete trials by loss; then pruned trials (and trials a scheduler paused between
+/// rungs), further-trained first and, at the same step, by their last intermediate value; then
+/// (with the constant liar) other running trials, which never join the better group. A trial is used only if it has every axis with the same
 /// distribution.
 struct TPESplit {
     private(set) var below: [[Double]] = []
@@ -36,7 +36,8 @@ struct TPESplit {
         for index in trials.indices where trials[index].number != current {
             let number = trials[index].number
             let rank: Rank
-            switch trials[index].state {
+            // A trial a scheduler paused between rungs ranks as if pruned where it stands.
+            switch trials[index].isPausedByScheduler ? .pruned : trials[index].state {
             case .complete:
                 rank = Rank(tier: 0, key1: direction.loss(trials[index].value!), key2: 0, number: number)
             case .pruned:
