@@ -41,9 +41,11 @@ TASKS = {
 EPOCHS = 27
 METHODS = {
     "random-30": ["--sampler", "random", "--pruner", "none", "--trials", "30"],
-    "hyperband": ["--scheduler", "hyperband", "--trials", "45"],
-    "bohb": ["--scheduler", "bohb", "--trials", "45"],
-    "asha": ["--scheduler", "asha", "--trials", "72"],
+    # A third of random-30's 810 epochs; --trials only caps. Hyperband's brackets s = 3, 2, 1 fit
+    # (249 epochs, 45 trials); ASHA hands out promotions and new trials while they fit.
+    "hyperband": ["--scheduler", "hyperband", "--trials", "1000", "--budget", "270"],
+    "bohb": ["--scheduler", "bohb", "--trials", "1000", "--budget", "270"],
+    "asha": ["--scheduler", "asha", "--trials", "1000", "--budget", "270"],
     "pbt-fixed": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", str(EPOCHS)],
     "pbt": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", "3"],
     # The same schedulers whose first rung is 3 epochs rather than 1, sized to 270 epochs at most.
@@ -51,8 +53,8 @@ METHODS = {
     "bohb-r3": ["--scheduler", "bohb", "--min-resource", "3", "--trials", "26"],
     "asha-r3": ["--scheduler", "asha", "--min-resource", "3", "--trials", "36"],
     # Classic Hyperband and ASHA: random configurations instead of the default TPE sampler.
-    "hyperband-random": ["--scheduler", "hyperband", "--sampler", "random", "--trials", "45"],
-    "asha-random": ["--scheduler", "asha", "--sampler", "random", "--trials", "72"],
+    "hyperband-random": ["--scheduler", "hyperband", "--sampler", "random", "--trials", "1000", "--budget", "270"],
+    "asha-random": ["--scheduler", "asha", "--sampler", "random", "--trials", "1000", "--budget", "270"],
 }
 
 

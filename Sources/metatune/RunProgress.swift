@@ -23,8 +23,8 @@ final class RunProgress: @unchecked Sendable {
 
     /// Under a scheduler: count the resource (one unit per learning-curve step) of the trials
     /// numbered from `firstTrial` on against `maxResource` per trial.
-    func meterResource(firstTrial: Int, maxResource: Int, unit: String) {
-        lock.withLock { resourceMeter = ResourceMeter(firstTrial: firstTrial, maxResource: maxResource, unit: unit) }
+    func meterResource(firstTrial: Int, maxResource: Int, unit: String, budget: Int? = nil) {
+        lock.withLock { resourceMeter = ResourceMeter(firstTrial: firstTrial, maxResource: maxResource, unit: unit, budget: budget) }
     }
 
     func start() {
@@ -67,16 +67,17 @@ final class RunProgress: @unchecked Sendable {
 }
 
 /// The resource a scheduled run has used so far: one unit per learning-curve step of its trials,
-/// against the maximum resource for every trial it started.
+/// against the maximum resource for every trial it started (and the run's budget, if any).
 struct ResourceMeter {
     let firstTrial: Int
     let maxResource: Int
     let unit: String
+    let budget: Int?
 
     func describe(_ trials: [FrozenTrial]) -> String {
         let mine = trials.filter { $0.number >= firstTrial }
         let used = mine.reduce(0) { $0 + $1.intermediateValues.count }
         let full = mine.count * maxResource
-        return "\(unit) \(used)/\(full) at full budget"
+        return "\(unit) \(used)/\(full) at full budget" + (budget.map { " (budget \($0))" } ?? "")
     }
 }

@@ -29,7 +29,7 @@ struct ScheduledRun {
         do {
             let (planned, run) = try prepare(objective: objective, trials: trials, stopped: stopped)
             let meter = RunProgress(study: study, total: started + planned, showProgress: talks, json: json)
-            meter.meterResource(firstTrial: started, maxResource: maxResource, unit: unit)
+            meter.meterResource(firstTrial: started, maxResource: maxResource, unit: unit, budget: options.budget)
             meter.start()
             progress = meter
             usage = try run(study) { meter.finished($0) }
@@ -72,26 +72,36 @@ struct ScheduledRun {
             let plan = try HyperbandPlan(minResource: Double(options.minResource), maxResource: Double(maxResource),
                                          reductionFactor: options.reductionFactor)
             let hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: options.scheduler == "sha")
-            let sizes = hyperband.brackets.map { $0.rungs.first?.configurations ?? 0 }
-            var planned = 0, bracketsRun = 0
+            var planned = 0, bracketsRun = 0, plannedResource = 0
             while planned < trials {
-                planned += sizes[bracketsRun % sizes.count]
+                let bracket = hyperband.brackets[bracketsRun % hyperband.brackets.count]
+                let cost = hyperband.cost(of: bracket, objective: objective)
+                if let budget = options.budget, plannedResource + cost > budget {
+                    if bracketsRun == 0 {
+                        throw StudyError.invalidArgument("--budget \(budget) is less than the first bracket's \(cost) \(unit)")
+                    }
+                    break
+                }
+                planned += bracket.rungs.first?.configurations ?? 0
+                plannedResource += cost
                 bracketsRun += 1
             }
             let shapes = hyperband.brackets.map { $0.rungs.map { "\($0.configurations)×\(Int($0.resource.rounded()))" }.joined(separator: " → ") }
-            say("\(options.scheduler): brackets (trials × \(unit)): \(shapes.joined(separator: "; ")); running \(bracketsRun) bracket\(bracketsRun == 1 ? "" : "s"), \(planned) trials")
+            say("\(options.scheduler): brackets (trials × \(unit)): \(shapes.joined(separator: "; ")); running \(bracketsRun) bracket\(bracketsRun == 1 ? "" : "s"), \(planned) trials, \(plannedResource) \(unit)")
             return (planned, { study, finished in
-                try hyperband.run(study: study, objective: objective, trials: planned, concurrency: concurrency, stop: stop,
-                                  onTrialFinished: finished)
+                try hyperband.run(study: study, objective: objective, trials: planned, budget: options.budget,
+                                  concurrency: concurrency, stop: stop, onTrialFinished: finished)
             })
         case "asha":
             let promotion = try AsynchronousPromotion(minResource: Double(options.minResource), maxResource: Double(maxResource),
                                                       reductionFactor: options.reductionFactor)
             let rungs = (0...promotion.topRung).map { String(Int(promotion.resource(ofRung: $0).rounded())) }
-            say("asha: rungs at \(rungs.joined(separator: ", ")) \(unit); \(trials) new trials, \(concurrency) at a time")
+            let budget = options.budget.map { ", within a budget of \($0) \(unit)" } ?? ""
+            say("asha: rungs at \(rungs.joined(separator: ", ")) \(unit); \(trials) new trials at most\(budget), \(concurrency) at a time")
             let asha = AsynchronousHyperband(promotion: promotion)
             return (trials, { study, finished in
-                try asha.run(study: study, objective: objective, trials: trials, concurrency: concurrency, stop: stop, onTrialFinished: finished)
+                try asha.run(study: study, objective: objective, trials: trials, budget: options.budget, concurrency: concurrency,
+                             stop: stop, onTrialFinished: finished)
             })
         case "pbt":
             var pbtOptions = PopulationBasedTraining.Options(interval: options.interval(maxResource: maxResource), maxResource: maxResource)

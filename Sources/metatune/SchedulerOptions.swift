@@ -12,6 +12,8 @@ struct SchedulerOptions: ParsableArguments {
     var reductionFactor: Double = 3
     @Option(help: "pbt: resource between two exploit-and-explore steps (default: a tenth of the maximum resource, at least 1).")
     var pbtInterval: Int?
+    @Option(help: "sha, hyperband, asha and bohb: the total resource the run may spend; it stops before going past it (--trials still caps the number of trials).")
+    var budget: Int?
 
     var isEnabled: Bool { scheduler != "none" }
 
@@ -28,6 +30,10 @@ struct SchedulerOptions: ParsableArguments {
         guard reductionFactor >= 2 else { usageError("--reduction-factor must be at least 2") }
         if let pbtInterval, pbtInterval < 1 || pbtInterval > maxResource {
             usageError("--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource))")
+        }
+        if let budget {
+            if scheduler == "pbt" { usageError("--budget does not apply to pbt: its population trains the full \(maxResourceOption) each") }
+            guard budget >= minResource else { usageError("--budget must be at least --min-resource (\(minResource)), got \(budget)") }
         }
     }
 

@@ -43,12 +43,29 @@ final class SchedulerCommandTests: XCTestCase {
         for (arguments, message) in [(["--scheduler", "magic"], "unknown scheduler"),
                                      (["--scheduler", "hyperband", "--min-resource", "20"], "--min-resource"),
                                      (["--scheduler", "hyperband", "--reduction-factor", "1"], "--reduction-factor"),
-                                     (["--scheduler", "bohb", "--meta", "auto"], "brings its own model")] {
+                                     (["--scheduler", "bohb", "--meta", "auto"], "brings its own model"),
+                                     (["--scheduler", "pbt", "--budget", "30"], "--budget does not apply to pbt"),
+                                     (["--scheduler", "asha", "--budget", "0"], "--budget must be at least --min-resource"),
+                                     (["--scheduler", "hyperband", "--budget", "20"], "--budget 20 is less than the first bracket's 21 epochs")] {
             let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "3", "--epochs", "9",
                                       "--storage", "memory:"] + arguments)
             XCTAssertEqual(result.status, 1, "\(arguments)")
             XCTAssertTrue(result.stderr.contains(message), result.stderr)
         }
+    }
+
+    func testABudgetCapsTheResourceSpent() throws {
+        let asha = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1000", "--epochs", "9",
+                                "--scheduler", "asha", "--budget", "25", "--storage", "memory:"])
+        XCTAssertEqual(asha.status, 0, asha.stderr)
+        XCTAssertTrue(asha.stderr.contains("1000 new trials at most, within a budget of 25 epochs"), asha.stderr)
+        XCTAssertTrue(asha.stderr.contains("resource: 25 epochs for "), asha.stderr)
+        let hyperband = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1000", "--epochs", "9",
+                                     "--scheduler", "hyperband", "--budget", "50", "--storage", "memory:"])
+        XCTAssertEqual(hyperband.status, 0, hyperband.stderr)
+        // Brackets cost 21, 21 and 27 epochs: two fit in 50.
+        XCTAssertTrue(hyperband.stderr.contains("running 2 brackets, 14 trials, 42 epochs"), hyperband.stderr)
+        XCTAssertTrue(hyperband.stderr.contains("resource: 42 epochs for 14 trials"), hyperband.stderr)
     }
 
     func testBOHBRunsHyperbandBracketsWithItsModel() throws {

@@ -104,6 +104,32 @@ final class AsynchronousHyperbandTests: XCTestCase {
         XCTAssertEqual(usages.total.trialsStarted, 60)
     }
 
+    /// A budget caps the resource of concurrent workers exactly: a job is handed out only if it
+    /// fits, and a trial that fails to start gives its resource back.
+    func testABudgetIsNeverExceededByConcurrentWorkers() throws {
+        struct FailsToStart: ResumableObjective {
+            func start(_ trial: Trial) throws -> Toy.Run {
+                if trial.number % 5 == 3 { throw StudyError.invalidArgument("cannot start") }
+                return try Toy().start(trial)
+            }
+            func advance(_ run: Toy.Run, of trial: Trial, to resource: Int) throws -> Double {
+                try Toy().advance(run, of: trial, to: resource)
+            }
+        }
+        for budget in [0, 1, 40, 101] {
+            let study = try Study.create(name: "budget", direction: .maximize, sampler: RandomSampler(seed: 5))
+            let usage = try asha().run(study: study, objective: FailsToStart(), trials: 1000, budget: budget, concurrency: 4)
+            let trials = try study.trials
+            let spent = trials.reduce(0) { $0 + $1.intermediateValues.count }
+            XCTAssertEqual(usage.resource, spent, "budget \(budget)")
+            // Under a budget the run ends once nothing fits, so it uses all of a budget this small.
+            XCTAssertEqual(spent, budget, "budget \(budget)")
+            XCTAssertFalse(trials.contains { $0.state == .running })
+            XCTAssertLessThan(trials.count, 1000)
+        }
+        XCTAssertThrowsError(try asha().run(study: try Study.create(name: "negative"), objective: Toy(), trials: 5, budget: -1))
+    }
+
     func testAStopPausesEveryTrialAsInterrupted() throws {
         let study = try Study.create(name: "stop", direction: .maximize, sampler: RandomSampler(seed: 1))
         let calls = UsageBox()

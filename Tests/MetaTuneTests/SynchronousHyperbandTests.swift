@@ -51,6 +51,20 @@ final class SynchronousHyperbandTests: XCTestCase {
         XCTAssertEqual(usage, SchedulerUsage(resource: 69, fullBudgetEquivalent: 17 * 9, trialsStarted: 17))
     }
 
+    /// With a budget, a bracket starts only if all of it fits in what is left.
+    func testABudgetStopsBeforeABracketThatDoesNotFit() throws {
+        let plan = try HyperbandPlan(minResource: 1, maxResource: 9, reductionFactor: 3)
+        let scheduler = SynchronousHyperband(plan: plan)
+        XCTAssertEqual(scheduler.brackets.map { scheduler.cost(of: $0, objective: ToyObjective()) }, [21, 21, 27])
+        for (budget, trials, resource) in [(20, 0, 0), (21, 9, 21), (68, 14, 42), (69, 17, 69), (90, 26, 90)] {
+            let study = try Study.create(name: "b", direction: .maximize, sampler: RandomSampler(seed: 2))
+            let usage = try scheduler.run(study: study, objective: ToyObjective(), trials: 1000, budget: budget)
+            XCTAssertEqual(usage.trialsStarted, trials, "budget \(budget)")
+            XCTAssertEqual(usage.resource, resource, "budget \(budget)")
+            XCTAssertEqual(try study.trials.reduce(0) { $0 + $1.intermediateValues.count }, resource)
+        }
+    }
+
     func testSuccessiveHalvingAloneAndAStopBetweenRungs() throws {
         let plan = try HyperbandPlan(minResource: 1, maxResource: 9, reductionFactor: 3)
         let study = try Study.create(name: "sha", direction: .maximize, sampler: RandomSampler(seed: 3))

@@ -22,10 +22,15 @@ enum ASHAJob<Run> {
     case start
 }
 
-/// The state the workers of one ASHA run share, behind one lock.
+/// The state the workers of one ASHA run share, behind one lock. A job's resource is counted
+/// when it is handed out (it is spent even if the trial then fails), so that concurrent workers
+/// never overrun the budget together.
 final class ASHARun<Run>: @unchecked Sendable {
     private let condition = NSCondition()
     private let trials: Int
+    private let budget: Int?
+    /// The resource that advancing a trial to `rung` from `used` spends.
+    private let cost: (_ rung: Int, _ used: Int) -> Int
     private var paused: [ASHAMember<Run>] = []
     private var busy = 0
     private var startedCount = 0
@@ -33,15 +38,23 @@ final class ASHARun<Run>: @unchecked Sendable {
     private var stopped = false
     private var counters = SchedulerUsage()
 
-    init(trials: Int) {
+    init(trials: Int, budget: Int?, cost: @escaping (_ rung: Int, _ used: Int) -> Int) {
         self.trials = trials
+        self.budget = budget
+        self.cost = cost
+    }
+
+    /// Whether `resource` more fits in the budget (call under the lock).
+    private func fits(_ resource: Int) -> Bool {
+        budget.map { counters.resource + resource <= $0 } ?? true
     }
 
     var usage: SchedulerUsage { condition.withLock { counters } }
 
-    /// The next job, or nil when the run is over: a promotion if `promotable` finds one, else a
-    /// new trial while the budget lasts, else waits for a busy worker (whose result may make a
-    /// promotion possible) — and ends once nobody is busy.
+    /// The next job, or nil when the run is over: a promotion if `promotable` finds one whose
+    /// resource fits in the budget, else a new trial while the trial count and the budget last,
+    /// else waits for a busy worker (whose result may make a promotion possible) — and ends once
+    /// nobody is busy.
     func nextJob(stop: () -> Bool, promotable: ([ASHAMember<Run>]) throws -> Int?) throws -> ASHAJob<Run>? {
         condition.lock()
         defer { condition.unlock() }
@@ -53,12 +66,17 @@ final class ASHARun<Run>: @unchecked Sendable {
                 return nil
             }
             if let index = try promotable(paused) {
-                busy += 1
-                return .promote(paused.remove(at: index))
+                let price = cost(paused[index].rung + 1, paused[index].used)
+                if fits(price) {
+                    busy += 1
+                    counters.resource += price
+                    return .promote(paused.remove(at: index))
+                }
             }
-            if startedCount < trials {
+            if startedCount < trials, fits(cost(0, 0)) {
                 startedCount += 1
                 busy += 1
+                counters.resource += cost(0, 0)
                 return .start
             }
             if busy == 0 {
@@ -76,8 +94,9 @@ final class ASHARun<Run>: @unchecked Sendable {
         }
     }
 
-    func spent(_ resource: Int) {
-        condition.withLock { counters.resource += resource }
+    /// A new trial failed to start and spent nothing of the resource its job counted.
+    func refund(rung: Int, used: Int) {
+        condition.withLock { counters.resource -= cost(rung, used) }
     }
 
     /// A worker's trial reached a rung below the top and waits for promotion.

@@ -23,14 +23,19 @@ public struct AsynchronousHyperband: Sendable {
 
     /// Runs until `trials` new trials have started and nothing is left to promote, or `stop`
     /// says so (trials then pause where they are and are recorded as interrupted), with
-    /// `concurrency` workers. `onTrialFinished` sees every trial as it finishes (from the worker
-    /// that finished it, under the run's lock).
-    public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int, concurrency: Int = 1,
+    /// `concurrency` workers. With a `budget`, a promotion or a new trial is handed out only
+    /// while its resource fits in what is left of it. `onTrialFinished` sees every trial as it
+    /// finishes (from the worker that finished it, under the run's lock).
+    public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int, budget: Int? = nil,
+                                                   concurrency: Int = 1,
                                                    stop: @escaping @Sendable () -> Bool = { false },
                                                    onTrialFinished: @escaping (FrozenTrial) -> Void = { _ in }) throws -> SchedulerUsage {
         guard trials >= 0 else { throw StudyError.invalidArgument("the number of trials must be non-negative") }
         guard concurrency >= 1 else { throw StudyError.invalidArgument("concurrency must be at least 1") }
-        let state = ASHARun<Objective.Run>(trials: trials)
+        if let budget, budget < 0 { throw StudyError.invalidArgument("the resource budget must be non-negative") }
+        let state = ASHARun<Objective.Run>(trials: trials, budget: budget) { rung, used in
+            objective.cost(from: used, to: max(1, Int(promotion.resource(ofRung: rung).rounded())))
+        }
         let worker = UncheckedBox {
             do {
                 try work(state: state, study: study, objective: objective, stop: stop, onTrialFinished: onTrialFinished)
@@ -68,6 +73,7 @@ public struct AsynchronousHyperband: Sendable {
                 do {
                     member = ASHAMember(trial: trial, run: try objective.start(trial), rung: 0, used: 0)
                 } catch {
+                    state.refund(rung: 0, used: 0)
                     try finish(trial, state: .failed, value: nil, reason: "\(error)", study: study, run: state, onTrialFinished)
                     continue
                 }
@@ -77,11 +83,9 @@ public struct AsynchronousHyperband: Sendable {
             do {
                 value = try objective.advance(member.run, of: member.trial, to: resource)
             } catch {
-                state.spent(objective.cost(from: member.used, to: resource))
                 try finish(member.trial, state: .failed, value: nil, reason: "\(error)", study: study, run: state, onTrialFinished)
                 continue
             }
-            state.spent(objective.cost(from: member.used, to: resource))
             member.used = resource
             guard value.isFinite else {
                 try finish(member.trial, state: .failed, value: nil, reason: "the objective value is not finite (\(value))",

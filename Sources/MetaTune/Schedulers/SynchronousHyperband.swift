@@ -21,17 +21,31 @@ public struct SynchronousHyperband {
     /// How many trials one round starts.
     public var trialsPerRound: Int { brackets.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) } }
 
+    /// The resource a whole bracket spends when none of its trials fails.
+    public func cost<Objective: ResumableObjective>(of bracket: HyperbandPlan.Bracket, objective: Objective) -> Int {
+        var used = 0
+        var total = 0
+        for rung in bracket.rungs {
+            let resource = max(1, Int(rung.resource.rounded()))
+            total += rung.configurations * objective.cost(from: used, to: resource)
+            used = resource
+        }
+        return total
+    }
+
     /// Runs whole brackets, in turn from the most aggressive and round again, until at least
-    /// `trials` trials have started, or `stop` says so between rungs; each rung trains
-    /// `concurrency` trials at a time. `onTrialFinished` sees every trial as it finishes.
-    public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int, concurrency: Int = 1,
-                                                   stop: () -> Bool = { false },
+    /// `trials` trials have started, the next bracket would take the resource spent past
+    /// `budget`, or `stop` says so between rungs; each rung trains `concurrency` trials at a
+    /// time. `onTrialFinished` sees every trial as it finishes.
+    public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int, budget: Int? = nil,
+                                                   concurrency: Int = 1, stop: () -> Bool = { false },
                                                    onTrialFinished: (FrozenTrial) -> Void = { _ in }) throws -> SchedulerUsage {
         var usage = SchedulerUsage()
         let maxResource = Int(plan.maxResource.rounded())
         outer: while usage.trialsStarted < trials {
             for bracket in brackets {
                 if stop() || usage.trialsStarted >= trials { break outer }
+                if let budget, usage.resource + cost(of: bracket, objective: objective) > budget { break outer }
                 var alive: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
                 for _ in 0..<(bracket.rungs.first?.configurations ?? 0) {
                     let trial = try study.ask()
