@@ -48,10 +48,10 @@ METHODS = {
     "asha": ["--scheduler", "asha", "--trials", "1000", "--budget", "270"],
     "pbt-fixed": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", str(EPOCHS)],
     "pbt": ["--scheduler", "pbt", "--trials", "8", "--pbt-interval", "3"],
-    # The same schedulers whose first rung is 3 epochs rather than 1, sized to 270 epochs at most.
-    "hyperband-r3": ["--scheduler", "hyperband", "--min-resource", "3", "--trials", "26"],
-    "bohb-r3": ["--scheduler", "bohb", "--min-resource", "3", "--trials", "26"],
-    "asha-r3": ["--scheduler", "asha", "--min-resource", "3", "--trials", "36"],
+    # The same schedulers whose first rung is 3 epochs rather than 1.
+    "hyperband-r3": ["--scheduler", "hyperband", "--min-resource", "3", "--trials", "1000", "--budget", "270"],
+    "bohb-r3": ["--scheduler", "bohb", "--min-resource", "3", "--trials", "1000", "--budget", "270"],
+    "asha-r3": ["--scheduler", "asha", "--min-resource", "3", "--trials", "1000", "--budget", "270"],
     # Classic Hyperband and ASHA: random configurations instead of the default TPE sampler.
     "hyperband-random": ["--scheduler", "hyperband", "--sampler", "random", "--trials", "1000", "--budget", "270"],
     "asha-random": ["--scheduler", "asha", "--sampler", "random", "--trials", "1000", "--budget", "270"],

@@ -19,7 +19,8 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     /// Shows `done` of the total, the best value and an optional `detail` (e.g. the current task).
-    func update(done: Int, best: Double?, detail: String? = nil) {
+    /// The ETA assumes the run is `fraction` done (default: `done` of the total).
+    func update(done: Int, best: Double?, detail: String? = nil, fraction: Double? = nil) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -27,7 +28,8 @@ final class ProgressLine: @unchecked Sendable {
         guard isTerminal || now.timeIntervalSince(lastPrinted) >= 5 || done == total else { return }
         lastPrinted = now
         let elapsed = now.timeIntervalSince(start)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let share = fraction ?? (total > 0 ? Double(done) / Double(total) : 1)
+        let eta = share > 0 ? elapsed / share * (1 - share) : 0
         var text = "\(label) \(done)/\(total)"
         if let detail { text += "  \(detail)" }
         if let best { text += "  best \(String(format: "%.6g", best))" }

@@ -44,7 +44,8 @@ final class RunProgress: @unchecked Sendable {
                 print(TrialReport.json(trial))
                 fflush(nil)
             }
-            line.update(done: done, best: best.best, detail: resourceMeter?.describe(trials))
+            line.update(done: done, best: best.best, detail: resourceMeter?.describe(trials),
+                        fraction: resourceMeter?.shareOfBudget(trials))
         }
     }
 
@@ -76,8 +77,17 @@ struct ResourceMeter {
 
     func describe(_ trials: [FrozenTrial]) -> String {
         let mine = trials.filter { $0.number >= firstTrial }
-        let used = mine.reduce(0) { $0 + $1.intermediateValues.count }
         let full = mine.count * maxResource
-        return "\(unit) \(used)/\(full) at full budget" + (budget.map { " (budget \($0))" } ?? "")
+        return "\(unit) \(used(trials))/\(full) at full budget" + (budget.map { " (budget \($0))" } ?? "")
+    }
+
+    /// How much of the budget is used (nil without one): what the ETA goes by under a budget.
+    func shareOfBudget(_ trials: [FrozenTrial]) -> Double? {
+        guard let budget, budget > 0 else { return nil }
+        return min(1, Double(used(trials)) / Double(budget))
+    }
+
+    private func used(_ trials: [FrozenTrial]) -> Int {
+        trials.filter { $0.number >= firstTrial }.reduce(0) { $0 + $1.intermediateValues.count }
     }
 }
