@@ -94,9 +94,9 @@ final class ASHARun<Run>: @unchecked Sendable {
         }
     }
 
-    /// A new trial failed to start and spent nothing of the resource its job counted.
-    func refund(rung: Int, used: Int) {
-        condition.withLock { counters.resource -= cost(rung, used) }
+    /// A new trial failed to start: it spent nothing of the resource its job counted.
+    func refundStart() {
+        condition.withLock { counters.resource -= cost(0, 0) }
     }
 
     /// A worker's trial reached a rung below the top and waits for promotion.

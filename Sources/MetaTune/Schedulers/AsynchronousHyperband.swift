@@ -73,7 +73,7 @@ public struct AsynchronousHyperband: Sendable {
                 do {
                     member = ASHAMember(trial: trial, run: try objective.start(trial), rung: 0, used: 0)
                 } catch {
-                    state.refund(rung: 0, used: 0)
+                    state.refundStart()
                     try finish(trial, state: .failed, value: nil, reason: "\(error)", study: study, run: state, onTrialFinished)
                     continue
                 }
