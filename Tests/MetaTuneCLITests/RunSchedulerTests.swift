@@ -94,6 +94,20 @@ final class RunSchedulerTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("resource: 27 steps for 9 trials"), result.stderr)
     }
 
+    /// Without checkpoints a promotion retrains from step 0 and costs its whole resource; the
+    /// budget counts it so, and the run spends exactly the budget (new trials fill what is left).
+    func testABudgetCountsRetrainingInFull() throws {
+        let result = try cli.run(["run", "--study", "b", "--space", "space.yaml", "--trials", "1000", "--scheduler", "asha",
+                                  "--max-resource", "9", "--budget", "30", "--", "./train.sh", "{resource}", "", "", "{x}"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let calls = try calls()
+        XCTAssertTrue(calls.allSatisfy { $0.start == 0 })
+        XCTAssertEqual(calls.reduce(0) { $0 + $1.resource }, 30, "every step the script trained counts against the budget")
+        XCTAssertGreaterThan(calls.filter { $0.resource > 1 }.count, 0, "some trials were promoted")
+        let started = try trials("b").count
+        XCTAssertTrue(result.stderr.contains("resource: 30 steps for \(started) trials"), result.stderr)
+    }
+
     func testPBTCopiesCheckpointsOfBetterTrials() throws {
         let result = try cli.run(["run", "--study", "p", "--space", "space.yaml", "--trials", "4", "--scheduler", "pbt",
                                   "--max-resource", "6", "--pbt-interval", "2", "--json", "--",
