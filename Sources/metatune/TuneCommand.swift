@@ -109,7 +109,9 @@ struct TuneCommand: ParsableCommand {
         }
         if !quiet && !json {
             let kind = task.train.isRegression ? "a regression target" : "\(task.train.classCount) classes"
-            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows, \(task.train.featureCount) features, \(kind); \(trials) trials of up to \(epochs) epochs (study '\(study.name)')\n".utf8))
+            let budget = schedule.isEnabled ? schedule.budget.map { "up to \(trials) trials of up to \(epochs) epochs, \($0) epochs in all" } : nil
+            let plan = budget ?? "\(trials) trials of up to \(epochs) epochs"
+            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows, \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let stopped = StopFlag()
         InterruptHandler.install { stopped.raise() }

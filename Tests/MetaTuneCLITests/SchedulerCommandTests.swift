@@ -58,6 +58,7 @@ final class SchedulerCommandTests: XCTestCase {
         let asha = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1000", "--epochs", "9",
                                 "--scheduler", "asha", "--budget", "25", "--storage", "memory:"])
         XCTAssertEqual(asha.status, 0, asha.stderr)
+        XCTAssertTrue(asha.stderr.contains("up to 1000 trials of up to 9 epochs, 25 epochs in all"), asha.stderr)
         XCTAssertTrue(asha.stderr.contains("1000 new trials at most, within a budget of 25 epochs"), asha.stderr)
         XCTAssertTrue(asha.stderr.contains("resource: 25 epochs for "), asha.stderr)
         let hyperband = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1000", "--epochs", "9",
