@@ -12,10 +12,14 @@ final class ProgressLine: @unchecked Sendable {
     private var lastPrinted = Date.distantPast
     private let lock = NSLock()
 
-    init(enabled: Bool, total: Int, label: String) {
+    /// Whether the line shows "done/total" or only "done" (when the total is a mere cap).
+    private let showsTotal: Bool
+
+    init(enabled: Bool, total: Int, label: String, showsTotal: Bool = true) {
         self.enabled = enabled
         self.total = total
         self.label = label
+        self.showsTotal = showsTotal
     }
 
     /// Shows `done` of the total, the best value and an optional `detail` (e.g. the current task).
@@ -30,7 +34,7 @@ final class ProgressLine: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(start)
         let share = fraction ?? (total > 0 ? Double(done) / Double(total) : 1)
         let eta = share > 0 ? elapsed / share * (1 - share) : 0
-        var text = "\(label) \(done)/\(total)"
+        var text = showsTotal ? "\(label) \(done)/\(total)" : "\(label) \(done)"
         if let detail { text += "  \(detail)" }
         if let best { text += "  best \(String(format: "%.6g", best))" }
         text += "  elapsed \(formatDuration(elapsed))  ETA \(formatDuration(eta))"

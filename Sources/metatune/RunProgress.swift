@@ -13,11 +13,11 @@ final class RunProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var resourceMeter: ResourceMeter?
 
-    init(study: Study, total: Int, showProgress: Bool, json: Bool) {
+    init(study: Study, total: Int, showProgress: Bool, json: Bool, totalIsCap: Bool = false) {
         self.study = study
         self.total = total
         self.json = json
-        line = ProgressLine(enabled: showProgress, total: total, label: "trial")
+        line = ProgressLine(enabled: showProgress, total: total, label: "trial", showsTotal: !totalIsCap)
         best = BestTracker(direction: study.direction)
     }
 

@@ -28,7 +28,9 @@ struct ScheduledRun {
         defer { heartbeat.stop() }
         do {
             let (planned, run) = try prepare(objective: objective, trials: trials, stopped: stopped)
-            let meter = RunProgress(study: study, total: started + planned, showProgress: talks, json: json)
+            // Under ASHA with a budget the budget, not --trials, decides how many trials start.
+            let meter = RunProgress(study: study, total: started + planned, showProgress: talks, json: json,
+                                    totalIsCap: options.scheduler == "asha" && options.budget != nil)
             meter.meterResource(firstTrial: started, maxResource: maxResource, unit: unit, budget: options.budget)
             meter.start()
             progress = meter
