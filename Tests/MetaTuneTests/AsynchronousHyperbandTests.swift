@@ -130,6 +130,23 @@ final class AsynchronousHyperbandTests: XCTestCase {
         XCTAssertThrowsError(try asha().run(study: try Study.create(name: "negative"), objective: Toy(), trials: 5, budget: -1))
     }
 
+    /// The sampler learns from paused trials: under ASHA, TPE's later suggestions move to the
+    /// good region (x near 0.7) instead of staying random.
+    func testTPELearnsFromTrialsASHAHasPaused() throws {
+        var options = TPESampler.Options()
+        options.startupTrials = 5
+        func lateDistance(_ sampler: Sampler) throws -> Double {
+            let study = try Study.create(name: "tpe", direction: .maximize, sampler: sampler)
+            _ = try asha().run(study: study, objective: Toy(), trials: 40)
+            let late = try study.trials.suffix(20).compactMap { $0.params["x"]?.doubleValue }
+            return late.map { abs($0 - 0.7) }.sorted()[10]
+        }
+        let random = try lateDistance(RandomSampler(seed: 6))
+        let tpe = try lateDistance(TPESampler(seed: 6, options: options))
+        XCTAssertLessThan(tpe, 0.1)
+        XCTAssertLessThan(tpe, random / 2, "TPE \(tpe) vs random \(random)")
+    }
+
     func testAStopPausesEveryTrialAsInterrupted() throws {
         let study = try Study.create(name: "stop", direction: .maximize, sampler: RandomSampler(seed: 1))
         let calls = UsageBox()
