@@ -51,18 +51,25 @@ public enum TaskMetric: String, CaseIterable, Sendable {
     public var direction: StudyDirection { self == .logLoss || self == .mse ? .minimize : .maximize }
 }
 
-/// A data set prepared for tuning: a seeded stratified train/validation split, standardised with
-/// statistics of the training part only.
+/// A data set prepared for tuning: a seeded stratified train/validation split (and, if asked, a
+/// held-out test split taken first), standardised with statistics of the training part only.
 public struct BuiltinTask: Sendable {
     public let name: String
     public let model: BuiltinModel
     public let train: Dataset
     public let validation: Dataset
+    /// Rows no trial sees, to score the chosen configuration on after tuning (nil: none held out).
+    public let test: Dataset?
     public let epochs: Int
     public let metric: TaskMetric
 
+    /// `testFraction` (0 ≤ f < 0.5) of the rows are held out first; the rest split into training
+    /// and validation as without a test split.
     public init(name: String, data: Dataset, model: BuiltinModel, epochs: Int, metric: TaskMetric = .accuracy,
-                validationFraction: Double = 0.2, seed: UInt64 = 0) throws {
+                validationFraction: Double = 0.2, testFraction: Double = 0, seed: UInt64 = 0) throws {
+        guard testFraction >= 0, testFraction < 0.5 else {
+            throw StudyError.invalidArgument("the test fraction must be at least 0 and below 0.5, got \(testFraction)")
+        }
         guard epochs >= 1 else { throw StudyError.invalidArgument("--epochs must be at least 1") }
         if model == .cnn && data.imageShape == nil {
             throw StudyError.invalidArgument("\(name): the cnn model needs image-shaped data (the bundled digits, or --image-shape C,H,W)")
@@ -71,15 +78,18 @@ public struct BuiltinTask: Sendable {
             throw StudyError.invalidArgument(data.isRegression ? "\(name): a regression target is tuned with --metric mse"
                                                                : "\(name): --metric mse needs a regression target (--target COLUMN)")
         }
-        guard data.count >= max(2 * data.classCount, 4) else {
+        let minimum = max(2 * data.classCount, 4)
+        guard data.count >= (testFraction > 0 ? 2 * minimum : minimum) else {
             throw StudyError.invalidArgument("\(name): \(data.count) rows are too few for \(data.classCount) classes")
         }
-        let split = data.stratifiedSplit(validationFraction: validationFraction, seed: seed)
+        let heldOut = testFraction > 0 ? data.stratifiedSplit(validationFraction: testFraction, seed: seed ^ 0x7E57_5EED) : nil
+        let split = (heldOut?.train ?? data).stratifiedSplit(validationFraction: validationFraction, seed: seed)
         let standardizer = Standardizer(fitting: split.train)
         self.name = name
         self.model = model
         self.train = standardizer.apply(split.train)
         self.validation = standardizer.apply(split.validation)
+        self.test = heldOut.map { standardizer.apply($0.validation) }
         self.epochs = epochs
         self.metric = metric
     }
@@ -138,6 +148,18 @@ public struct BuiltinTask: Sendable {
     /// MSE, the validation accuracy otherwise.
     public func learningCurveValue(_ report: EpochReport) -> Double {
         metric == .logLoss || metric == .mse ? report.validationLoss : report.validationAccuracy
+    }
+
+    /// Trains the configuration `params` as the trial numbered `trialNumber` did (same seed, the
+    /// task's epochs) and scores the final model on the held-out test split: accuracy, or the
+    /// loss for log-loss and MSE. The run is deterministic, so for a trial that trained the full
+    /// epochs this is the very model it validated.
+    public func testScore(params: [String: ParamValue], trialNumber: Int) throws -> Double {
+        guard let test else { throw StudyError.invalidArgument("\(name): no test split was held out") }
+        let session = try makeSession(params, seed: UInt64(trialNumber))
+        try session.advance(toEpoch: session.configuration.epochs)
+        let score = Trainer.evaluate(session.model, test)
+        return metric == .logLoss || metric == .mse ? score.loss : score.accuracy
     }
 
     /// The objective value of a run's reports (at least one).

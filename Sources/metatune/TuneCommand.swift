@@ -41,6 +41,8 @@ struct TuneCommand: ParsableCommand {
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var schedule: SchedulerOptions
     @Option(help: "Trials to train at once (threads).") var concurrency: Int = 1
+    @Option(help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
+    var testFraction: Double = 0
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
     var meta: String = "none"
     @Option(help: "What --meta learns from: 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
@@ -66,6 +68,10 @@ struct TuneCommand: ParsableCommand {
         schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
         if schedule.scheduler == "bohb" && meta != "none" { usageError("--scheduler bohb brings its own model: use --meta with another scheduler") }
         if schedule.scheduler == "pbt" && trials < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
+        guard testFraction >= 0, testFraction < 0.5 else { usageError("--test-fraction must be at least 0 and below 0.5, got \(testFraction)") }
+        if testFraction > 0 && schedule.scheduler == "pbt" {
+            usageError("--test-fraction cannot retrain a pbt winner: its hyperparameters changed during training")
+        }
         guard MetaMethod(rawValue: meta) != nil else {
             usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -84,7 +90,8 @@ struct TuneCommand: ParsableCommand {
         let study: Study
         do {
             let (name, dataSet) = try loadData()
-            task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric, seed: seed)
+            task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric,
+                                   testFraction: testFraction, seed: seed)
             searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
             let store = try storage.open()
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
@@ -111,7 +118,8 @@ struct TuneCommand: ParsableCommand {
             let kind = task.train.isRegression ? "a regression target" : "\(task.train.classCount) classes"
             let budget = schedule.isEnabled ? schedule.budget.map { "up to \(trials) trials of up to \(epochs) epochs, \($0) epochs in all" } : nil
             let plan = budget ?? "\(trials) trials of up to \(epochs) epochs"
-            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows, \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
+            let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
+            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let stopped = StopFlag()
         InterruptHandler.install { stopped.raise() }
@@ -121,6 +129,7 @@ struct TuneCommand: ParsableCommand {
             if scheduled.execute(study: study, objective: ResumableTraining(task: task, space: searchSpace), trials: trials, stopped: stopped) {
                 Foundation.exit(130)
             }
+            HeldOutTest.report(study: study, task: task, json: json)
             return
         }
         let total = ((try? study.trials.count) ?? 0) + trials
@@ -138,6 +147,7 @@ struct TuneCommand: ParsableCommand {
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
         if !json && !quiet { progress.printSummary() }
+        HeldOutTest.report(study: study, task: task, json: json)
     }
 
     private func loadData() throws -> (String, Dataset) {

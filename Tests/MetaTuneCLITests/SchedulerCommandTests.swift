@@ -46,7 +46,9 @@ final class SchedulerCommandTests: XCTestCase {
                                      (["--scheduler", "bohb", "--meta", "auto"], "brings its own model"),
                                      (["--scheduler", "pbt", "--budget", "30"], "--budget does not apply to pbt"),
                                      (["--scheduler", "asha", "--budget", "0"], "--budget must be at least --min-resource"),
-                                     (["--scheduler", "hyperband", "--budget", "20"], "--budget 20 is less than the first bracket's 21 epochs")] {
+                                     (["--scheduler", "hyperband", "--budget", "20"], "--budget 20 is less than the first bracket's 21 epochs"),
+                                     (["--test-fraction", "0.5"], "--test-fraction must be at least 0 and below 0.5"),
+                                     (["--scheduler", "pbt", "--test-fraction", "0.2"], "cannot retrain a pbt winner")] {
             let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "3", "--epochs", "9",
                                       "--storage", "memory:"] + arguments)
             XCTAssertEqual(result.status, 1, "\(arguments)")
@@ -67,6 +69,25 @@ final class SchedulerCommandTests: XCTestCase {
         // Brackets cost 21, 21 and 27 epochs: two fit in 50.
         XCTAssertTrue(hyperband.stderr.contains("running 2 brackets, 14 trials, 42 epochs"), hyperband.stderr)
         XCTAssertTrue(hyperband.stderr.contains("resource: 42 epochs for 14 trials"), hyperband.stderr)
+    }
+
+    func testTheBestConfigurationIsScoredOnHeldOutRows() throws {
+        let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "9", "--epochs", "9",
+                                  "--scheduler", "sha", "--test-fraction", "0.2", "--storage", "memory:", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let test = try XCTUnwrap(lines.last?["test"] as? [String: Any], result.stdout)
+        let best = try XCTUnwrap(lines.filter { $0["state"] as? String == "complete" }.first)
+        XCTAssertEqual(test["trial"] as? Int, best["number"] as? Int)
+        XCTAssertEqual(test["metric"] as? String, "accuracy")
+        XCTAssertEqual(test["rows"] as? Int, 18)
+        let value = try XCTUnwrap(test["value"] as? Double)
+        XCTAssertTrue((0...1).contains(value))
+        let plain = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "2", "--epochs", "2",
+                                 "--test-fraction", "0.2", "--storage", "memory:"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("18 test rows held out"), plain.stderr)
+        XCTAssertTrue(plain.stdout.contains("held-out test accuracy of trial "), plain.stdout)
     }
 
     func testBOHBRunsHyperbandBracketsWithItsModel() throws {

@@ -18,6 +18,38 @@ final class BuiltinTaskTests: XCTestCase {
         XCTAssertGreaterThan(try study.bestTrial?.value ?? 0, 0.9)
     }
 
+    /// A test split is held out first (stratified); without one the splits are as they always were;
+    /// the test score comes from the model the best trial validated, trained again.
+    func testAHeldOutTestSplitScoresTheChosenConfiguration() throws {
+        let digits = try Dataset.digits()
+        let plain = try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, seed: 4)
+        let noTest = try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, testFraction: 0, seed: 4)
+        XCTAssertNil(plain.test)
+        XCTAssertEqual(noTest.train.features, plain.train.features)
+        XCTAssertEqual(noTest.validation.labels, plain.validation.labels)
+        let task = try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, testFraction: 0.25, seed: 4)
+        let test = try XCTUnwrap(task.test)
+        XCTAssertEqual(task.train.count + task.validation.count + test.count, digits.count)
+        XCTAssertEqual(Double(test.count) / Double(digits.count), 0.25, accuracy: 0.01)
+        for label in 0..<10 {  // stratified: each class keeps its share in the test rows
+            let share = Double(test.labels.filter { $0 == label }.count) / Double(test.count)
+            let overall = Double(digits.labels.filter { $0 == label }.count) / Double(digits.count)
+            XCTAssertEqual(share, overall, accuracy: 0.01)
+        }
+        let study = try Study.create(name: "t", direction: .maximize, sampler: RandomSampler(seed: 2))
+        try study.optimize(trials: 3) { try task.evaluate($0, space: BuiltinModel.mlp.defaultSpace) }
+        let best = try XCTUnwrap(try study.bestTrial)
+        // Training the configuration again with the trial's seed gives the model the trial validated.
+        let again = try task.makeSession(best.params, seed: UInt64(best.number))
+        try again.advance(toEpoch: 3)
+        XCTAssertEqual(again.reports.last?.validationAccuracy, best.value)
+        let score = try task.testScore(params: best.params, trialNumber: best.number)
+        XCTAssertEqual(score, Trainer.evaluate(again.model, test).accuracy)
+        XCTAssertGreaterThan(score, 0.8)
+        XCTAssertThrowsError(try plain.testScore(params: best.params, trialNumber: best.number))
+        XCTAssertThrowsError(try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, testFraction: 0.5))
+    }
+
     func testDivergingTrialFailsInsteadOfProducingGarbage() throws {
         let task = try BuiltinTask(name: "digits", data: try Dataset.digits(), model: .mlp, epochs: 2)
         let space = try SearchSpaceFile.parse("""
