@@ -19,6 +19,11 @@ best model a run that keeps checkpoints would hold, under the same definition fo
 
   python3 bench/compare_schedulers.py run --out bench/results/schedulers-5seeds.jsonl
   python3 bench/compare_schedulers.py summarize bench/results/schedulers-5seeds.jsonl
+
+With --test-fraction F every run holds out F of the rows (`metatune tune --test-fraction`) and also
+records `test`: the held-out accuracy of its best configuration, trained again — a score no method
+could select on, so it shows the chosen configurations' quality without the validation maximum's
+luck.
 """
 import argparse
 import json
@@ -62,13 +67,16 @@ METHODS = {
 }
 
 
-def run_one(binary, directory, task, method, seed):
+def run_one(binary, directory, task, method, seed, test_fraction):
     database = os.path.join(directory, f"{task}-{method}-{seed}.sqlite")
     arguments = [binary, "tune", *TASKS[task], "--model", "mlp", "--epochs", str(EPOCHS), "--metric", "accuracy",
                  "--seed", str(seed), "--storage", f"sqlite:{database}", "--quiet", *METHODS[method]]
+    if test_fraction:
+        arguments += ["--test-fraction", str(test_fraction), "--json"]
     started = time.monotonic()
-    subprocess.run(arguments, check=True, stdout=subprocess.DEVNULL)
+    output = subprocess.run(arguments, check=True, stdout=subprocess.PIPE, text=True).stdout
     seconds = time.monotonic() - started
+    test = [json.loads(line)["test"] for line in output.splitlines() if line.startswith('{"test"')]
     with sqlite3.connect(database) as connection:
         rows = connection.execute("select id, state, value from trials").fetchall()
         epochs = connection.execute("select count(*) from intermediate_values").fetchone()[0]
@@ -76,7 +84,7 @@ def run_one(binary, directory, task, method, seed):
     complete = [value for _, state, value in rows if state == "complete"]
     return {"task": task, "method": method, "seed": seed, "trials": len(rows), "complete": len(complete),
             "epochs": epochs, "best": max(complete) if complete else None, "best_any": best_any,
-            "seconds": round(seconds, 2)}
+            "seconds": round(seconds, 2), **({"test": test[0]["value"]} if test else {})}
 
 
 def run(args):
@@ -88,7 +96,7 @@ def run(args):
             for task in TASKS for method in methods]
     with tempfile.TemporaryDirectory() as directory, open(args.out, "w") as out, \
             ThreadPoolExecutor(max_workers=args.parallel) as pool:
-        futures = [pool.submit(run_one, binary, directory, *job) for job in jobs]
+        futures = [pool.submit(run_one, binary, directory, *job, args.test_fraction) for job in jobs]
         for done, future in enumerate(futures, 1):
             result = future.result()
             out.write(json.dumps(result) + "\n")
@@ -136,6 +144,20 @@ def summarize(args):
         wins = sum(1 for p, f in zip(sorted(by[(task, "pbt")], key=lambda r: r["seed"]),
                                      sorted(by[(task, "pbt-fixed")], key=lambda r: r["seed"])) if p["best"] > f["best"])
         verdicts.append((task, "pbt", pbt > fixed, pbt, fixed, wins))
+    if any("test" in r for r in results):
+        print("\nHeld-out test accuracy of each run's best configuration (median over seeds; won/tied/lost against "
+              "random-30 on the same seed):\n")
+        print("| task | method | test (median) | won / tied / lost |")
+        print("| --- | --- | --- | --- |")
+        for task in tasks:
+            anchor = {r["seed"]: r["test"] for r in by[(task, "random-30")] if "test" in r}
+            for method in METHODS:
+                rows = [r for r in by.get((task, method), []) if "test" in r]
+                if not rows:
+                    continue
+                paired = [(r["test"] > anchor[r["seed"]]) - (r["test"] < anchor[r["seed"]]) for r in rows if r["seed"] in anchor]
+                print(f"| {task} | {method} | {statistics.median(r['test'] for r in rows):.4f} | "
+                      f"{paired.count(1)} / {paired.count(0)} / {paired.count(-1)} |")
     print("\nVerdicts:")
     for task, method, ok, value, reference, extra in verdicts:
         if method == "pbt":
@@ -157,6 +179,9 @@ def main():
     run_parser.add_argument("--first-seed", type=int, default=0)
     run_parser.add_argument("--methods", help="comma-separated subset of: " + ", ".join(METHODS))
     run_parser.add_argument("--parallel", type=int, default=2)
+    run_parser.add_argument("--test-fraction", type=float, default=0,
+                            help="hold out this fraction of each data set; record the held-out test accuracy of each "
+                                 "run's best configuration (trained again) as `test`")
     summarize_parser = commands.add_parser("summarize")
     summarize_parser.add_argument("results")
     args = parser.parse_args()
