@@ -48,7 +48,10 @@ public enum TaskMetric: String, CaseIterable, Sendable {
     /// Validation mean squared error after the final epoch (minimise; regression).
     case mse
 
-    public var direction: StudyDirection { self == .logLoss || self == .mse ? .minimize : .maximize }
+    /// Whether the metric is a validation loss (log-loss, MSE) rather than an accuracy.
+    public var isLoss: Bool { self == .logLoss || self == .mse }
+
+    public var direction: StudyDirection { isLoss ? .minimize : .maximize }
 }
 
 /// A data set prepared for tuning: a seeded stratified train/validation split (and, if asked, a
@@ -147,7 +150,7 @@ public struct BuiltinTask: Sendable {
     /// The value an epoch reports to the learning curve: the validation loss for log-loss and
     /// MSE, the validation accuracy otherwise.
     public func learningCurveValue(_ report: EpochReport) -> Double {
-        metric == .logLoss || metric == .mse ? report.validationLoss : report.validationAccuracy
+        metric.isLoss ? report.validationLoss : report.validationAccuracy
     }
 
     /// Trains the configuration `params` as the trial numbered `trialNumber` did (same seed, the
@@ -159,7 +162,7 @@ public struct BuiltinTask: Sendable {
         let session = try makeSession(params, seed: UInt64(trialNumber))
         try session.advance(toEpoch: session.configuration.epochs)
         let score = Trainer.evaluate(session.model, test)
-        return metric == .logLoss || metric == .mse ? score.loss : score.accuracy
+        return metric.isLoss ? score.loss : score.accuracy
     }
 
     /// The objective value of a run's reports (at least one).

@@ -15,7 +15,7 @@ enum HeldOutTest {
                 return
             }
             let score = try task.testScore(params: best.params, trialNumber: best.number)
-            let metric = task.metric == .logLoss || task.metric == .mse ? task.metric.rawValue : "accuracy"
+            let metric = task.metric.isLoss ? task.metric.rawValue : "accuracy"
             if json {
                 var object = OrderedJSONObject()
                 object.add("trial", best.number)

@@ -44,8 +44,8 @@ final class RunProgress: @unchecked Sendable {
                 print(TrialReport.json(trial))
                 fflush(nil)
             }
-            line.update(done: done, best: best.best, detail: resourceMeter?.describe(trials),
-                        fraction: resourceMeter?.shareOfBudget(trials))
+            let resource = resourceMeter?.measure(trials)
+            line.update(done: done, best: best.best, detail: resource?.detail, fraction: resource?.shareOfBudget)
         }
     }
 
@@ -75,19 +75,12 @@ struct ResourceMeter {
     let unit: String
     let budget: Int?
 
-    func describe(_ trials: [FrozenTrial]) -> String {
+    /// The progress detail ("epochs 46/180 at full budget") and how much of the budget is used
+    /// (nil without one: what the ETA goes by under a budget).
+    func measure(_ trials: [FrozenTrial]) -> (detail: String, shareOfBudget: Double?) {
         let mine = trials.filter { $0.number >= firstTrial }
-        let full = mine.count * maxResource
-        return "\(unit) \(used(trials))/\(full) at full budget" + (budget.map { " (budget \($0))" } ?? "")
-    }
-
-    /// How much of the budget is used (nil without one): what the ETA goes by under a budget.
-    func shareOfBudget(_ trials: [FrozenTrial]) -> Double? {
-        guard let budget, budget > 0 else { return nil }
-        return min(1, Double(used(trials)) / Double(budget))
-    }
-
-    private func used(_ trials: [FrozenTrial]) -> Int {
-        trials.filter { $0.number >= firstTrial }.reduce(0) { $0 + $1.intermediateValues.count }
+        let used = mine.reduce(0) { $0 + $1.intermediateValues.count }
+        let detail = "\(unit) \(used)/\(mine.count * maxResource) at full budget" + (budget.map { " (budget \($0))" } ?? "")
+        return (detail, budget.flatMap { $0 > 0 ? min(1, Double(used) / Double($0)) : nil })
     }
 }

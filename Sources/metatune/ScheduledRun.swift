@@ -74,20 +74,14 @@ struct ScheduledRun {
             let plan = try HyperbandPlan(minResource: Double(options.minResource), maxResource: Double(maxResource),
                                          reductionFactor: options.reductionFactor)
             let hyperband = SynchronousHyperband(plan: plan, successiveHalvingOnly: options.scheduler == "sha")
-            var planned = 0, bracketsRun = 0, plannedResource = 0
-            while planned < trials {
-                let bracket = hyperband.brackets[bracketsRun % hyperband.brackets.count]
-                let cost = hyperband.cost(of: bracket, objective: objective)
-                if let budget = options.budget, plannedResource + cost > budget {
-                    if bracketsRun == 0 {
-                        throw StudyError.invalidArgument("--budget \(budget) is less than the first bracket's \(cost) \(unit)")
-                    }
-                    break
-                }
-                planned += bracket.rungs.first?.configurations ?? 0
-                plannedResource += cost
-                bracketsRun += 1
+            let chosen = hyperband.bracketsToRun(trials: trials, budget: options.budget, objective: objective)
+            if chosen.isEmpty, let budget = options.budget {
+                let first = hyperband.cost(of: hyperband.brackets[0], objective: objective)
+                throw StudyError.invalidArgument("--budget \(budget) is less than the first bracket's \(first) \(unit)")
             }
+            let planned = chosen.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) }
+            let plannedResource = chosen.reduce(0) { $0 + hyperband.cost(of: $1, objective: objective) }
+            let bracketsRun = chosen.count
             let shapes = hyperband.brackets.map { $0.rungs.map { "\($0.configurations)×\(Int($0.resource.rounded()))" }.joined(separator: " → ") }
             say("\(options.scheduler): brackets (trials × \(unit)): \(shapes.joined(separator: "; ")); running \(bracketsRun) bracket\(bracketsRun == 1 ? "" : "s"), \(planned) trials, \(plannedResource) \(unit)")
             return (planned, { study, finished in

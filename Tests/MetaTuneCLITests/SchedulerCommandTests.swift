@@ -22,13 +22,16 @@ final class SchedulerCommandTests: XCTestCase {
         temporary = nil
     }
 
+    /// The JSON objects among the lines of `text` (`--json` output: one per trial, then the test score).
+    private func jsonLines(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
     func testSuccessiveHalvingStopsAllButTheBestAndReportsTheResourceSaved() throws {
         let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "9", "--epochs", "9",
                                   "--scheduler", "sha", "--storage", "sqlite:s.sqlite", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let states = result.stdout.split(separator: "\n").compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["state"] as? String
-        }
+        let states = jsonLines(result.stdout).compactMap { $0["state"] as? String }
         XCTAssertEqual(states.count, 9)
         XCTAssertEqual(states.filter { $0 == "complete" }.count, 1)
         XCTAssertEqual(states.filter { $0 == "pruned" }.count, 8)
@@ -75,7 +78,7 @@ final class SchedulerCommandTests: XCTestCase {
         let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "9", "--epochs", "9",
                                   "--scheduler", "sha", "--test-fraction", "0.2", "--storage", "memory:", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let lines = jsonLines(result.stdout)
         let test = try XCTUnwrap(lines.last?["test"] as? [String: Any], result.stdout)
         let best = try XCTUnwrap(lines.filter { $0["state"] as? String == "complete" }.first)
         XCTAssertEqual(test["trial"] as? Int, best["number"] as? Int)
@@ -102,7 +105,7 @@ final class SchedulerCommandTests: XCTestCase {
         let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "15", "--epochs", "9",
                                   "--scheduler", "asha", "--concurrency", "3", "--storage", "sqlite:s.sqlite", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let lines = jsonLines(result.stdout)
         XCTAssertEqual(lines.compactMap { $0["number"] as? Int }.sorted(), Array(0..<15))
         XCTAssertTrue(lines.allSatisfy { ["complete", "pruned"].contains($0["state"] as? String) })
         XCTAssertGreaterThan(lines.filter { $0["state"] as? String == "complete" }.count, 0)

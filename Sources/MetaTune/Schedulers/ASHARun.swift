@@ -73,10 +73,11 @@ final class ASHARun<Run>: @unchecked Sendable {
                     return .promote(paused.remove(at: index))
                 }
             }
-            if startedCount < trials, fits(cost(0, 0)) {
+            let firstRung = cost(0, 0)
+            if startedCount < trials, fits(firstRung) {
                 startedCount += 1
                 busy += 1
-                counters.resource += cost(0, 0)
+                counters.resource += firstRung
                 return .start
             }
             if busy == 0 {

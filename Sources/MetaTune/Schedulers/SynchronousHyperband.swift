@@ -33,68 +33,83 @@ public struct SynchronousHyperband {
         return total
     }
 
-    /// Runs whole brackets, in turn from the most aggressive and round again, until at least
-    /// `trials` trials have started, the next bracket would take the resource spent past
-    /// `budget`, or `stop` says so between rungs; each rung trains `concurrency` trials at a
-    /// time. `onTrialFinished` sees every trial as it finishes.
+    /// The brackets a run goes through: whole brackets in turn, from the most aggressive and
+    /// round again, until at least `trials` trials have started or the next bracket's cost would
+    /// take the total past `budget` (empty if even the first does not fit).
+    public func bracketsToRun<Objective: ResumableObjective>(trials: Int, budget: Int? = nil,
+                                                             objective: Objective) -> [HyperbandPlan.Bracket] {
+        var chosen: [HyperbandPlan.Bracket] = []
+        var started = 0
+        var spent = 0
+        while started < trials {
+            let bracket = brackets[chosen.count % brackets.count]
+            let price = cost(of: bracket, objective: objective)
+            if let budget, spent + price > budget { break }
+            chosen.append(bracket)
+            started += bracket.rungs.first?.configurations ?? 0
+            spent += price
+        }
+        return chosen
+    }
+
+    /// Runs `bracketsToRun(trials:budget:objective:)`, or fewer if `stop` says so between rungs;
+    /// each rung trains `concurrency` trials at a time. `onTrialFinished` sees every trial as it
+    /// finishes.
     public func run<Objective: ResumableObjective>(study: Study, objective: Objective, trials: Int, budget: Int? = nil,
                                                    concurrency: Int = 1, stop: () -> Bool = { false },
                                                    onTrialFinished: (FrozenTrial) -> Void = { _ in }) throws -> SchedulerUsage {
         var usage = SchedulerUsage()
         let maxResource = Int(plan.maxResource.rounded())
-        outer: while usage.trialsStarted < trials {
-            for bracket in brackets {
-                if stop() || usage.trialsStarted >= trials { break outer }
-                if let budget, usage.resource + cost(of: bracket, objective: objective) > budget { break outer }
-                var alive: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
-                for _ in 0..<(bracket.rungs.first?.configurations ?? 0) {
-                    let trial = try study.ask()
-                    usage.trialsStarted += 1
-                    usage.fullBudgetEquivalent += maxResource
-                    do {
-                        alive.append((trial, try objective.start(trial), 0, .nan))
-                    } catch {
-                        try finish(trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
+        outer: for bracket in bracketsToRun(trials: trials, budget: budget, objective: objective) {
+            if stop() { break outer }
+            var alive: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
+            for _ in 0..<(bracket.rungs.first?.configurations ?? 0) {
+                let trial = try study.ask()
+                usage.trialsStarted += 1
+                usage.fullBudgetEquivalent += maxResource
+                do {
+                    alive.append((trial, try objective.start(trial), 0, .nan))
+                } catch {
+                    try finish(trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
+                }
+            }
+            for (index, rung) in bracket.rungs.enumerated() {
+                let resource = max(1, Int(rung.resource.rounded()))
+                var advanced: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
+                let outcomes = advanceAll(alive.map { ($0.trial, $0.run) }, objective: objective, to: resource, concurrency: concurrency)
+                for (member, outcome) in zip(alive, outcomes) {
+                    usage.resource += objective.cost(from: member.used, to: resource)
+                    switch outcome {
+                    case .success(let value):
+                        advanced.append((member.trial, member.run, resource, value))
+                    case .failure(let error):
+                        try finish(member.trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
                     }
                 }
-                for (index, rung) in bracket.rungs.enumerated() {
-                    let resource = max(1, Int(rung.resource.rounded()))
-                    var advanced: [(trial: Trial, run: Objective.Run, used: Int, value: Double)] = []
-                    let outcomes = advanceAll(alive.map { ($0.trial, $0.run) }, objective: objective, to: resource, concurrency: concurrency)
-                    for (member, outcome) in zip(alive, outcomes) {
-                        usage.resource += objective.cost(from: member.used, to: resource)
-                        switch outcome {
-                        case .success(let value):
-                            advanced.append((member.trial, member.run, resource, value))
-                        case .failure(let error):
-                            try finish(member.trial, state: .failed, value: nil, reason: "\(error)", in: study, onTrialFinished)
-                        }
+                let isLast = index == bracket.rungs.count - 1
+                let keep = isLast ? advanced.count : bracket.rungs[index + 1].configurations
+                let ranked = advanced.sorted { a, b in
+                    guard a.value.isFinite else { return false }
+                    guard b.value.isFinite else { return true }
+                    return study.direction.isBetter(a.value, than: b.value)
+                }
+                for member in ranked.dropFirst(keep) {
+                    try finish(member.trial, state: .pruned, value: nil,
+                               reason: "stopped by successive halving at resource \(resource)", in: study, onTrialFinished)
+                }
+                alive = Array(ranked.prefix(keep))
+                if isLast {
+                    for member in alive {
+                        let state: TrialState = member.value.isFinite ? .complete : .failed
+                        try finish(member.trial, state: state, value: member.value.isFinite ? member.value : nil,
+                                   reason: state == .failed ? "the objective value is not finite" : nil, in: study, onTrialFinished)
                     }
-                    let isLast = index == bracket.rungs.count - 1
-                    let keep = isLast ? advanced.count : bracket.rungs[index + 1].configurations
-                    let ranked = advanced.sorted { a, b in
-                        guard a.value.isFinite else { return false }
-                        guard b.value.isFinite else { return true }
-                        return study.direction.isBetter(a.value, than: b.value)
-                    }
-                    for member in ranked.dropFirst(keep) {
+                } else if stop() {
+                    for member in alive {
                         try finish(member.trial, state: .pruned, value: nil,
-                                   reason: "stopped by successive halving at resource \(resource)", in: study, onTrialFinished)
+                                   reason: "run interrupted at resource \(resource)", in: study, onTrialFinished)
                     }
-                    alive = Array(ranked.prefix(keep))
-                    if isLast {
-                        for member in alive {
-                            let state: TrialState = member.value.isFinite ? .complete : .failed
-                            try finish(member.trial, state: state, value: member.value.isFinite ? member.value : nil,
-                                       reason: state == .failed ? "the objective value is not finite" : nil, in: study, onTrialFinished)
-                        }
-                    } else if stop() {
-                        for member in alive {
-                            try finish(member.trial, state: .pruned, value: nil,
-                                       reason: "run interrupted at resource \(resource)", in: study, onTrialFinished)
-                        }
-                        break outer
-                    }
+                    break outer
                 }
             }
         }
