@@ -36,8 +36,10 @@ struct TPESplit {
         for index in trials.indices where trials[index].number != current {
             let number = trials[index].number
             let rank: Rank
-            // A trial a scheduler paused between rungs ranks as if pruned where it stands.
-            switch trials[index].isPausedByScheduler ? .pruned : trials[index].state {
+            // A trial a scheduler paused between rungs ranks as if pruned where it stands (the state
+            // is checked first: most trials are finished, and this loop runs on every ask).
+            let state = trials[index].state
+            switch state == .running && trials[index].isPausedByScheduler ? .pruned : state {
             case .complete:
                 rank = Rank(tier: 0, key1: direction.loss(trials[index].value!), key2: 0, number: number)
             case .pruned:
