@@ -33,15 +33,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TASKS = {
-    "digits": ["--dataset", "digits"],
-    "cardata_chile": ["--data", os.path.join(ROOT, "..", "shared", "data", "tasks", "cardata_chile.csv")],
-    "ecdat_fishing": ["--data", os.path.join(ROOT, "..", "shared", "data", "tasks", "ecdat_fishing.csv")],
-    "modeldata_hpc_data": ["--data", os.path.join(ROOT, "..", "shared", "data", "tasks", "modeldata_hpc_data.csv")],
+POOL = os.path.join(ROOT, "..", "shared", "data", "tasks")
+TASKS = {"digits": ["--dataset", "digits"]}
+TASKS.update({name: ["--data", os.path.join(POOL, name + ".csv")] for name in (
+    "cardata_chile", "ecdat_fishing", "modeldata_hpc_data",
+    "ggplot2_diamonds", "mosaicdata_tenmilerace", "daag_monica")})
+# `small`: the first choice (validation splits of 237–866 rows). `large`: digits and the three
+# largest tasks of the pool (20,000, 8,636 and 6,367 rows; validation splits of 1,273–4,000).
+TASK_SETS = {
+    "small": ["digits", "cardata_chile", "ecdat_fishing", "modeldata_hpc_data"],
+    "large": ["digits", "ggplot2_diamonds", "mosaicdata_tenmilerace", "daag_monica"],
 }
 EPOCHS = 27
 METHODS = {
@@ -64,13 +70,37 @@ METHODS = {
     # Classic Hyperband and ASHA: random configurations instead of the default TPE sampler.
     "hyperband-random": ["--scheduler", "hyperband", "--sampler", "random", "--trials", "1000", "--budget", "270"],
     "asha-random": ["--scheduler", "asha", "--sampler", "random", "--trials", "1000", "--budget", "270"],
+    # The same schedulers steered by meta-learning (`--meta auto`), learning from the shipped
+    # knowledge base without the task itself (leave-one-task-out; see knowledge_without).
+    "hyperband-meta": ["--scheduler", "hyperband", "--meta", "auto", "--trials", "1000", "--budget", "270"],
+    "bohb-meta": ["--scheduler", "bohb", "--meta", "auto", "--trials", "1000", "--budget", "270"],
+    "asha-meta": ["--scheduler", "asha", "--meta", "auto", "--trials", "1000", "--budget", "270"],
 }
+# The name each benchmark task has in the shipped knowledge base (the bundled digits are sklearn_digits).
+KNOWLEDGE_NAMES = {"digits": "sklearn_digits"}
+SHIPPED_KNOWLEDGE = os.path.join(ROOT, "Sources", "MetaLearning", "Resources", "knowledge-mlp.json")
+KNOWLEDGE_LOCK = threading.Lock()
+
+
+def knowledge_without(directory, task):
+    """Writes (once) the shipped knowledge base minus `task`, so a meta-steered run never learns from its own task."""
+    path = os.path.join(directory, f"knowledge-without-{task}.json")
+    with KNOWLEDGE_LOCK:
+        if not os.path.exists(path):
+            knowledge = json.load(open(SHIPPED_KNOWLEDGE))
+            name = KNOWLEDGE_NAMES.get(task, task)
+            knowledge["tasks"] = [entry for entry in knowledge["tasks"] if entry["name"] != name]
+            with open(path, "w") as out:
+                json.dump(knowledge, out)
+    return path
 
 
 def run_one(binary, directory, task, method, seed, test_fraction):
     database = os.path.join(directory, f"{task}-{method}-{seed}.sqlite")
     arguments = [binary, "tune", *TASKS[task], "--model", "mlp", "--epochs", str(EPOCHS), "--metric", "accuracy",
                  "--seed", str(seed), "--storage", f"sqlite:{database}", "--quiet", *METHODS[method]]
+    if "--meta" in METHODS[method]:
+        arguments += ["--knowledge", knowledge_without(directory, task)]
     if test_fraction:
         arguments += ["--test-fraction", str(test_fraction), "--json"]
     started = time.monotonic()
@@ -93,7 +123,10 @@ def run(args):
         sys.exit(f"build the release binary first: swift build -c release ({binary})")
     methods = args.methods.split(",") if args.methods else list(METHODS)
     jobs = [(task, method, seed) for seed in range(args.first_seed, args.first_seed + args.seeds)
-            for task in TASKS for method in methods]
+            for task in TASK_SETS.get(args.tasks, args.tasks.split(",")) for method in methods]
+    unknown = {task for task, _, _ in jobs} - set(TASKS)
+    if unknown:
+        sys.exit(f"unknown task(s): {', '.join(sorted(unknown))} (known: {', '.join(TASKS)})")
     with tempfile.TemporaryDirectory() as directory, open(args.out, "w") as out, \
             ThreadPoolExecutor(max_workers=args.parallel) as pool:
         futures = [pool.submit(run_one, binary, directory, *job, args.test_fraction) for job in jobs]
@@ -179,6 +212,9 @@ def main():
     run_parser.add_argument("--first-seed", type=int, default=0)
     run_parser.add_argument("--methods", help="comma-separated subset of: " + ", ".join(METHODS))
     run_parser.add_argument("--parallel", type=int, default=2)
+    run_parser.add_argument("--tasks", default="small",
+                            help="a task set or comma-separated task names; the sets: " +
+                                 "; ".join(f"{k}: {', '.join(v)}" for k, v in TASK_SETS.items()))
     run_parser.add_argument("--test-fraction", type=float, default=0,
                             help="hold out this fraction of each data set; record the held-out test accuracy of each "
                                  "run's best configuration (trained again) as `test`")

@@ -15,13 +15,15 @@ enum MetaSetup {
         return own.merged(with: shipped)
     }
 
-    /// Prints, on standard error, where the first trials' configurations come from.
-    static func describe(method: MetaMethod, sampler: Sampler, tasks: Int) {
+    /// Prints, on standard error, where the first trials' configurations come from and what
+    /// takes over after them (`handOver`).
+    static func describe(method: MetaMethod, sampler: Sampler, tasks: Int,
+                         handOver: String = "Gaussian-process BO on this task's trials") {
         var text = "meta \(method.rawValue): learning from \(tasks) past task\(tasks == 1 ? "" : "s")"
         if let warm = sampler as? WarmStartSampler {
             text += "; the first \(warm.initial.count) trials come from:\n"
             for (index, entry) in warm.initial.enumerated() { text += "  trial \(index): \(entry.origin)\n" }
-            text += "  then: Gaussian-process BO on this task's trials"
+            text += "  then: \(handOver)"
         } else if method == .rgpe {
             text += "; every trial: RGPE ensemble of the past tasks' GPs and this task's GP"
         }

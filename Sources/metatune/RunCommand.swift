@@ -48,7 +48,7 @@ struct RunCommand: ParsableCommand {
     var retryFailed = false
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
-    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
+    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
     @Option(help: "What --meta learns from: 'builtin', a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
     var knowledge: String?
@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
         if schedule.isEnabled {
             guard let maxResource else { usageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
             schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
-            if schedule.scheduler == "bohb" && meta != "none" { usageError("--scheduler bohb brings its own model: use --meta with another scheduler") }
+            schedule.validate(meta: meta)
             if schedule.scheduler == "pbt" && trials < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
         } else {
             schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
@@ -92,16 +92,10 @@ struct RunCommand: ParsableCommand {
             try ExecutableLookup.check(command[0])
             let store = try storage.open()
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
-            let method = MetaMethod(rawValue: meta)!
-            let chosenSampler: Sampler
-            if schedule.scheduler == "bohb", let maxResource {
-                chosenSampler = BudgetModelSampler(resources: try schedule.rungResources(maxResource: maxResource), seed: seed)
-            } else if method == .none {
-                chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: space)
-            } else {
-                let past = try MetaSetup.knowledge(knowledge, storage: store, space: space, model: .mlp).excluding(self.study)
-                chosenSampler = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
-                if !quiet { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
+            let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: maxResource ?? 1,
+                                       meta: MetaMethod(rawValue: meta)!, seed: seed)
+            let chosenSampler = try choice.make(space: space, metaFeatures: metaFeatures, quiet: quiet) {
+                try MetaSetup.knowledge(knowledge, storage: store, space: space, model: .mlp).excluding(self.study)
             }
             study = try StudyOpener.open(store, name: self.study, direction: direction,
                                          sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))

@@ -37,6 +37,13 @@ struct SchedulerOptions: ParsableArguments {
         }
     }
 
+    /// Refuses a meta-learning method (`--meta`) that cannot steer the scheduler.
+    func validate(meta: String) {
+        if isEnabled && meta == "rgpe" {
+            usageError("--meta rgpe models complete trials only and cannot steer --scheduler \(scheduler): use knn, portfolio, mapping or auto")
+        }
+    }
+
     /// The resources of the Hyperband rungs, for BOHB's sampler.
     func rungResources(maxResource: Int) throws -> [Int] {
         try HyperbandPlan(minResource: Double(minResource), maxResource: Double(maxResource), reductionFactor: reductionFactor)

@@ -43,7 +43,7 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Trials to train at once (threads).") var concurrency: Int = 1
     @Option(help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
     var testFraction: Double = 0
-    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (base sampler: GP).")
+    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
     @Option(help: "What --meta learns from: 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
     var knowledge: String?
@@ -66,7 +66,7 @@ struct TuneCommand: ParsableCommand {
         }
         guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
         schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
-        if schedule.scheduler == "bohb" && meta != "none" { usageError("--scheduler bohb brings its own model: use --meta with another scheduler") }
+        schedule.validate(meta: meta)
         if schedule.scheduler == "pbt" && trials < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
         guard testFraction >= 0, testFraction < 0.5 else { usageError("--test-fraction must be at least 0 and below 0.5, got \(testFraction)") }
         if testFraction > 0 && schedule.scheduler == "pbt" {
@@ -95,16 +95,10 @@ struct TuneCommand: ParsableCommand {
             searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
             let store = try storage.open()
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
-            let chosenSampler: Sampler
-            let method = MetaMethod(rawValue: meta)!
-            if schedule.scheduler == "bohb" {
-                chosenSampler = BudgetModelSampler(resources: try schedule.rungResources(maxResource: epochs), seed: seed)
-            } else if method == .none {
-                chosenSampler = try SamplerCatalog.make(sampler, seed: seed, space: searchSpace)
-            } else {
-                let past = try MetaSetup.knowledge(knowledge, storage: store, space: searchSpace, model: builtin).excluding(name)
-                chosenSampler = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: searchSpace, seed: seed)
-                if !quiet { MetaSetup.describe(method: method, sampler: chosenSampler, tasks: past.tasks.count) }
+            let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: epochs,
+                                       meta: MetaMethod(rawValue: meta)!, seed: seed)
+            let chosenSampler = try choice.make(space: searchSpace, metaFeatures: metaFeatures, quiet: quiet) {
+                try MetaSetup.knowledge(knowledge, storage: store, space: searchSpace, model: builtin).excluding(name)
             }
             study = try StudyOpener.open(store, name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
                                          sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))

@@ -33,8 +33,8 @@ final class MetaMethodsTests: XCTestCase {
     }
 
     /// Three tasks, three contending pool configurations (A, B, C) and two fillers at the median.
-    func testGreedyPortfolioMinimisesMeanRegretStepByStep() {
-        // scores: task1 A 1.0 B 0.8 C 0.0 (+ filler 0.5, 0.5 for the median)
+    /// scores: t1 and t2 A 1.0 B 0.8 C 0.0, t3 A 0 B 0.8 C 1 (+ fillers 0.5, 0.5 for the median).
+    private func contendingKnowledge() -> KnowledgeBase {
         func task(_ name: String, _ a: Double, _ b: Double, _ c: Double) -> PastTask {
             PastTask(name: name, metaFeatures: features(5, 2), trials: [
                 PastTrial(params: config(0.1), score: a, configIndex: 0),
@@ -44,12 +44,16 @@ final class MetaMethodsTests: XCTestCase {
                 PastTrial(params: config(0.5), score: 0.5, configIndex: 4),
             ])
         }
+        return KnowledgeBase(tasks: [task("t1", 1, 0.8, 0), task("t2", 1, 0.8, 0), task("t3", 0, 0.8, 1)])
+    }
+
+    func testGreedyPortfolioMinimisesMeanRegretStepByStep() {
         // Per task, regret = (best − score)/(best − median) with median 0.5, and an empty portfolio
         // counts as the median (regret 1).
         // t1 and t2 (A 1, B .8, C 0): A 0, B .4, C 2.   t3 (A 0, B .8, C 1): A 2, B .4, C 0.
         // Step 1: A → (0, 0, min(1, 2)) = 1; B → (.4, .4, .4) = 1.2; C → (1, 1, 0) = 2 → A.
         // Step 2: from (0, 0, 1): B → (0, 0, .4) = .4; C → (0, 0, 0) = 0 → C.   Step 3: B.
-        let knowledge = KnowledgeBase(tasks: [task("t1", 1, 0.8, 0), task("t2", 1, 0.8, 0), task("t3", 0, 0.8, 1)])
+        let knowledge = contendingKnowledge()
         let portfolio = GreedyPortfolio.build(from: knowledge, size: 3)
         XCTAssertEqual(portfolio.map(\.params), [config(0.1), config(0.3), config(0.2)])
     }
@@ -88,6 +92,24 @@ final class MetaMethodsTests: XCTestCase {
         XCTAssertFalse([0.1, 0.01].contains(suggested[2]))
         XCTAssertEqual(sampler.origin(ofTrial: 1), "second")
         XCTAssertNil(sampler.origin(ofTrial: 2))
+    }
+
+    /// Under a scheduler the warm start hands over to the scheduler's sampler instead of the GP;
+    /// RGPE, which has no warm start, refuses a base.
+    func testAWarmStartHandsOverToTheBaseSamplerItIsGiven() throws {
+        let space = try SearchSpaceFile.parse("learning_rate: {type: float, low: 0.05, high: 0.6}")
+        let base = RandomSampler(seed: 7)
+        let sampler = try MetaMethod.portfolio.sampler(knowledge: contendingKnowledge(), metaFeatures: nil, space: space,
+                                                       seed: 1, warmStartCount: 2, base: base)
+        let warm = try XCTUnwrap(sampler as? WarmStartSampler)
+        XCTAssertEqual(warm.initial.map(\.params), [config(0.1), config(0.3)])
+        XCTAssertTrue(warm.base is RandomSampler)
+        let plain = try MetaMethod.portfolio.sampler(knowledge: contendingKnowledge(), metaFeatures: nil, space: space, seed: 1)
+        XCTAssertTrue(try XCTUnwrap(plain as? WarmStartSampler).base is GPSampler)
+        XCTAssertTrue(try MetaMethod.none.sampler(knowledge: contendingKnowledge(), metaFeatures: nil, space: space, seed: 1,
+                                                  base: base) is RandomSampler)
+        XCTAssertThrowsError(try MetaMethod.rgpe.sampler(knowledge: contendingKnowledge(), metaFeatures: nil, space: space,
+                                                         seed: 1, base: base))
     }
 
     func testKnowledgeBaseFileRoundTripsAndRejectsGarbage() throws {

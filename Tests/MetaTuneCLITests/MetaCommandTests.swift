@@ -90,6 +90,31 @@ final class MetaCommandTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("unknown meta-learning method 'magic'"), unknown.stderr)
     }
 
+    /// `--meta` under a scheduler: the first trials are the meta-learned configurations (the same
+    /// ones as without a scheduler), then the scheduler's own sampler — here BOHB's model — takes over.
+    func testMetaLearningStartsASchedulerThatThenUsesItsOwnSampler() throws {
+        try writeTask("new.csv", shift: 5)
+        let plain = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "portfolio", "--knowledge", "builtin",
+                                 "--trials", "2", "--epochs", "1", "--storage", "memory:", "--json"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("then: Gaussian-process BO"), plain.stderr)
+        let bohb = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "portfolio", "--knowledge", "builtin",
+                                "--scheduler", "bohb", "--trials", "5", "--epochs", "3", "--storage", "memory:", "--json"])
+        XCTAssertEqual(bohb.status, 0, bohb.stderr)
+        XCTAssertTrue(bohb.stderr.contains("then: BOHB's model on this task's trials"), bohb.stderr)
+        /// Each trial's parameters as canonical JSON, in trial-number order.
+        func params(_ output: String) -> [String] {
+            output.split(separator: "\n").compactMap { line -> (Int, String)? in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let number = object["number"] as? Int, let params = object["params"],
+                      let canonical = try? JSONSerialization.data(withJSONObject: params, options: .sortedKeys) else { return nil }
+                return (number, String(decoding: canonical, as: UTF8.self))
+            }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        XCTAssertEqual(params(plain.stdout).count, 2, plain.stdout)
+        XCTAssertEqual(Array(params(bohb.stdout).prefix(2)), params(plain.stdout))
+    }
+
     /// `run --meta` on an external command whose space shares a parameter with the knowledge base:
     /// its first trials take the portfolio's learning rates.
     func testRunWithMetaPortfolioStartsFromTheShippedKnowledge() throws {

@@ -46,7 +46,7 @@ final class SchedulerCommandTests: XCTestCase {
         for (arguments, message) in [(["--scheduler", "magic"], "unknown scheduler"),
                                      (["--scheduler", "hyperband", "--min-resource", "20"], "--min-resource"),
                                      (["--scheduler", "hyperband", "--reduction-factor", "1"], "--reduction-factor"),
-                                     (["--scheduler", "bohb", "--meta", "auto"], "brings its own model"),
+                                     (["--scheduler", "asha", "--meta", "rgpe"], "--meta rgpe models complete trials only"),
                                      (["--scheduler", "pbt", "--budget", "30"], "--budget does not apply to pbt"),
                                      (["--scheduler", "asha", "--budget", "0"], "--budget must be at least --min-resource"),
                                      (["--scheduler", "hyperband", "--budget", "20"], "--budget 20 is less than the first bracket's 21 epochs"),

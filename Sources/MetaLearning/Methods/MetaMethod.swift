@@ -32,15 +32,20 @@ public enum MetaMethod: String, CaseIterable, Sendable {
     /// `mapping` trains a `PerformanceMapping` unless a trained one is given; `rgpe` fits the past
     /// tasks' GPs unless `taskModels` already holds them; `auto` chooses its bandwidth unless
     /// given one (`SimilarityRanking.chooseBandwidth` of the same knowledge).
+    ///
+    /// `base` replaces the GP the warm start hands over to (`none` returns it alone); a scheduler
+    /// passes its own sampler, because the GP learns from complete trials only and a scheduler
+    /// stops most trials early. `rgpe` has no warm start and takes no base.
     public func sampler(knowledge: KnowledgeBase, metaFeatures: MetaFeatures?, space: SearchSpace, seed: UInt64,
                         warmStartCount: Int = MetaMethod.defaultWarmStartCount, mapping: PerformanceMapping? = nil,
-                        taskModels: TaskModels? = nil, bandwidth: Double? = nil) throws -> Sampler {
+                        taskModels: TaskModels? = nil, bandwidth: Double? = nil, base: Sampler? = nil) throws -> Sampler {
         let initial: [(params: [String: ParamValue], origin: String)]
         var mappingInUse: PerformanceMapping?
         switch self {
         case .none:
-            return GPSampler(seed: seed, space: space)
+            return base ?? GPSampler(seed: seed, space: space)
         case .rgpe:
+            if base != nil { throw StudyError.invalidArgument("--meta rgpe is its own model of complete trials and cannot hand over to another sampler") }
             guard !knowledge.tasks.isEmpty else { return GPSampler(seed: seed, space: space) }
             return RGPESampler(knowledge: knowledge, space: space, seed: seed, models: taskModels)
         case .knn:
@@ -63,6 +68,7 @@ public enum MetaMethod: String, CaseIterable, Sendable {
             initial = SimilarityRanking.build(from: knowledge, metaFeatures: metaFeatures, count: 2 * warmStartCount,
                                               bandwidth: bandwidth ?? SimilarityRanking.chooseBandwidth(for: knowledge))
         }
+        if let base { return WarmStartSampler(initial: initial, base: base, space: space) }
         var options = GPSampler.Options()
         options.startupTrials = max(initial.count, 2)
         if self == .mapping, let metaFeatures, let trained = mappingInUse {

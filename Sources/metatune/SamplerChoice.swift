@@ -1,0 +1,43 @@
+import MetaLearning
+import MetaTune
+
+/// The sampler `tune` and `run` ask, from `--sampler`, `--scheduler` and `--meta`.
+///
+/// Without meta-learning it is `--sampler`, or BOHB's model under `--scheduler bohb`. With
+/// `--meta` the first configurations come from past tasks and then a base sampler takes over:
+/// the GP without a scheduler; under a scheduler that scheduler's own sampler (`--sampler`, or
+/// BOHB's model), because the GP learns from complete trials only and a scheduler stops most
+/// trials early.
+struct SamplerChoice {
+    var sampler: String
+    var schedule: SchedulerOptions
+    /// The scheduler's maximum resource (`--epochs` or `--max-resource`).
+    var maxResource: Int
+    var meta: MetaMethod
+    var seed: UInt64
+
+    /// The sampler; `knowledge` is asked only when meta-learning needs it. Says where the first
+    /// configurations come from on standard error unless `quiet`.
+    func make(space: SearchSpace, metaFeatures: MetaFeatures?, quiet: Bool,
+              knowledge: () throws -> KnowledgeBase) throws -> Sampler {
+        let own: Sampler
+        let ownName: String
+        if schedule.scheduler == "bohb" {
+            own = BudgetModelSampler(resources: try schedule.rungResources(maxResource: maxResource), seed: seed)
+            ownName = "BOHB's model"
+        } else {
+            own = try SamplerCatalog.make(sampler, seed: seed, space: space)
+            ownName = "the \(sampler) sampler"
+        }
+        guard meta != .none else { return own }
+        let past = try knowledge()
+        let chosen = try meta.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed,
+                                      base: schedule.isEnabled ? own : nil)
+        if !quiet {
+            let handOver = schedule.isEnabled ? "\(ownName) on this task's trials (\(schedule.scheduler) learns from stopped trials too)"
+                                              : "Gaussian-process BO on this task's trials"
+            MetaSetup.describe(method: meta, sampler: chosen, tasks: past.tasks.count, handOver: handOver)
+        }
+        return chosen
+    }
+}
