@@ -5,11 +5,15 @@ For each task and seed (the seed also fixes the train/validation split, so every
 seed sees the same data), runs the release `metatune tune` with:
 
   random-30   --sampler random --trials 30, every trial trained the full --epochs (the anchor);
-  hyperband   --scheduler hyperband --trials 45 (brackets s = 3, 2, 1 of R = 27, η = 3);
-  bohb        --scheduler bohb --trials 45 (the same brackets, BOHB's model);
-  asha        --scheduler asha --trials 72;
+  random-10   its first 10 configurations (the same ones), i.e. a third of its epochs without a scheduler;
+  hyperband   --scheduler hyperband --budget 270 (a third of random-30's epochs: brackets s = 3, 2, 1
+              of R = 27, η = 3);
+  bohb        the same with BOHB's model;
+  asha        --scheduler asha --budget 270;
   pbt-fixed   --scheduler pbt --trials 8 --pbt-interval 27 (the population, never exploiting);
-  pbt         --scheduler pbt --trials 8 --pbt-interval 3 (the same population, exploiting).
+  pbt         --scheduler pbt --trials 8 --pbt-interval 3 (the same population, exploiting);
+  and variants (METHODS below): a first rung of 3, half the budget, random sampling, and `-meta`:
+  steered by `--meta auto` with the shipped knowledge base minus the task itself.
 
 Each run writes its own SQLite file; the epochs a run spent are the learning-curve points its
 trials stored (one per epoch trained), and its result is the best validation accuracy of a trial
@@ -19,6 +23,10 @@ best model a run that keeps checkpoints would hold, under the same definition fo
 
   python3 bench/compare_schedulers.py run --out bench/results/schedulers-5seeds.jsonl
   python3 bench/compare_schedulers.py summarize bench/results/schedulers-5seeds.jsonl
+
+With --retrain N each run's best configuration is trained again N times on the same split with
+fresh training seeds, and the mean validation accuracy is recorded as `retrained`: the issue's
+measure without the luck of one training run, which the maximum over 30 runs collects.
 
 With --test-fraction F every run holds out F of the rows (`metatune tune --test-fraction`) and also
 records `test`: the held-out accuracy of its best configuration, trained again — a score no method
@@ -52,6 +60,8 @@ TASK_SETS = {
 EPOCHS = 27
 METHODS = {
     "random-30": ["--sampler", "random", "--pruner", "none", "--trials", "30"],
+    # A third of the anchor's epochs without a scheduler: its first 10 configurations, fully trained.
+    "random-10": ["--sampler", "random", "--pruner", "none", "--trials", "10"],
     # A third of random-30's 810 epochs; --trials only caps. Hyperband's brackets s = 3, 2, 1 fit
     # (249 epochs, 45 trials); ASHA hands out promotions and new trials while they fit.
     "hyperband": ["--scheduler", "hyperband", "--trials", "1000", "--budget", "270"],
@@ -95,26 +105,58 @@ def knowledge_without(directory, task):
     return path
 
 
-def run_one(binary, directory, task, method, seed, test_fraction):
-    database = os.path.join(directory, f"{task}-{method}-{seed}.sqlite")
+def tune(binary, task, seed, test_fraction, storage, extra):
+    """Runs `metatune tune` on `task`; returns its `--json` trial records and the held-out test record (or None)."""
     arguments = [binary, "tune", *TASKS[task], "--model", "mlp", "--epochs", str(EPOCHS), "--metric", "accuracy",
-                 "--seed", str(seed), "--storage", f"sqlite:{database}", "--quiet", *METHODS[method]]
-    if "--meta" in METHODS[method]:
-        arguments += ["--knowledge", knowledge_without(directory, task)]
+                 "--seed", str(seed), "--storage", storage, "--quiet", "--json", *extra]
     if test_fraction:
-        arguments += ["--test-fraction", str(test_fraction), "--json"]
+        arguments += ["--test-fraction", str(test_fraction)]
+    records = [json.loads(line) for line in subprocess.run(arguments, check=True, stdout=subprocess.PIPE, text=True).stdout.splitlines()
+               if line.startswith("{")]
+    test = next((record["test"] for record in records if "test" in record), None)
+    return [record for record in records if "state" in record], test
+
+
+def retrain(binary, directory, task, seed, test_fraction, params, number, count):
+    """The validation accuracies of `params` trained again `count` times on the same split with fresh
+    training seeds (a trial's seed is its number: trials 0 … count, skipping the original `number`)."""
+    space = os.path.join(directory, f"fixed-{task}-{seed}-{number}-{threading.get_ident()}.yaml")
+    with open(space, "w") as out:
+        for name, value in sorted(params.items()):
+            out.write(f"{name}: {{type: categorical, choices: [{json.dumps(value)}]}}\n")
+    trials, _ = tune(binary, task, seed, test_fraction, "memory:",
+                     ["--space", space, "--sampler", "random", "--pruner", "none", "--trials", str(count + 1)])
+    fresh = sorted((trial for trial in trials if trial["number"] != number), key=lambda trial: trial["number"])[:count]
+    return [trial["value"] if trial["state"] == "complete" else None for trial in fresh]
+
+
+def run_one(binary, directory, task, method, seed, test_fraction, retrain_count):
+    database = os.path.join(directory, f"{task}-{method}-{seed}.sqlite")
+    extra = list(METHODS[method])
+    if "--meta" in extra:
+        extra += ["--knowledge", knowledge_without(directory, task)]
     started = time.monotonic()
-    output = subprocess.run(arguments, check=True, stdout=subprocess.PIPE, text=True).stdout
+    trials, test = tune(binary, task, seed, test_fraction, f"sqlite:{database}", extra)
     seconds = time.monotonic() - started
-    test = [json.loads(line)["test"] for line in output.splitlines() if line.startswith('{"test"')]
     with sqlite3.connect(database) as connection:
         rows = connection.execute("select id, state, value from trials").fetchall()
         epochs = connection.execute("select count(*) from intermediate_values").fetchone()[0]
         best_any = connection.execute("select max(value) from intermediate_values").fetchone()[0]
     complete = [value for _, state, value in rows if state == "complete"]
-    return {"task": task, "method": method, "seed": seed, "trials": len(rows), "complete": len(complete),
-            "epochs": epochs, "best": max(complete) if complete else None, "best_any": best_any,
-            "seconds": round(seconds, 2), **({"test": test[0]["value"]} if test else {})}
+    record = {"task": task, "method": method, "seed": seed, "trials": len(rows), "complete": len(complete),
+              "epochs": epochs, "best": max(complete) if complete else None, "best_any": best_any,
+              "seconds": round(seconds, 2), **({"test": test["value"]} if test else {})}
+    finished = sorted((trial for trial in trials if trial["state"] == "complete"), key=lambda trial: trial["number"])
+    if finished:
+        best = max(finished, key=lambda trial: trial["value"])  # the first of equals, as the study's best
+        record["best_trial"] = best["number"]
+        record["best_params"] = best["params"]
+        if retrain_count:
+            values = retrain(binary, directory, task, seed, test_fraction, best["params"], best["number"], retrain_count)
+            record["retrained_values"] = values
+            finite = [value for value in values if value is not None]
+            record["retrained"] = statistics.mean(finite) if finite else None
+    return record
 
 
 def run(args):
@@ -129,7 +171,7 @@ def run(args):
         sys.exit(f"unknown task(s): {', '.join(sorted(unknown))} (known: {', '.join(TASKS)})")
     with tempfile.TemporaryDirectory() as directory, open(args.out, "w") as out, \
             ThreadPoolExecutor(max_workers=args.parallel) as pool:
-        futures = [pool.submit(run_one, binary, directory, *job, args.test_fraction) for job in jobs]
+        futures = [pool.submit(run_one, binary, directory, *job, args.test_fraction, args.retrain) for job in jobs]
         for done, future in enumerate(futures, 1):
             result = future.result()
             out.write(json.dumps(result) + "\n")
@@ -191,6 +233,23 @@ def summarize(args):
                 paired = [(r["test"] > anchor[r["seed"]]) - (r["test"] < anchor[r["seed"]]) for r in rows if r["seed"] in anchor]
                 print(f"| {task} | {method} | {statistics.median(r['test'] for r in rows):.4f} | "
                       f"{paired.count(1)} / {paired.count(0)} / {paired.count(-1)} |")
+    if any("retrained" in r for r in results):
+        print("\nValidation accuracy of each run's best configuration trained again with fresh training seeds "
+              "(mean per run; median over seeds; won/tied/lost against random-30 on the same seed):\n")
+        print("| task | method | retrained (median) | best (median) | won / tied / lost | reached |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for task in tasks:
+            anchor = {r["seed"]: r["retrained"] for r in by[(task, "random-30")] if r.get("retrained") is not None}
+            reference = statistics.median(anchor.values()) if anchor else None
+            for method in METHODS:
+                rows = [r for r in by.get((task, method), []) if r.get("retrained") is not None]
+                if not rows:
+                    continue
+                value = statistics.median(r["retrained"] for r in rows)
+                paired = [(r["retrained"] > anchor[r["seed"]]) - (r["retrained"] < anchor[r["seed"]]) for r in rows if r["seed"] in anchor]
+                reached = "" if method == "random-30" or reference is None else ("✓" if value >= reference else "✗")
+                print(f"| {task} | {method} | {value:.4f} | {statistics.median(r['best'] for r in rows):.4f} | "
+                      f"{paired.count(1)} / {paired.count(0)} / {paired.count(-1)} | {reached} |")
     print("\nVerdicts:")
     for task, method, ok, value, reference, extra in verdicts:
         if method == "pbt":
@@ -218,6 +277,9 @@ def main():
     run_parser.add_argument("--test-fraction", type=float, default=0,
                             help="hold out this fraction of each data set; record the held-out test accuracy of each "
                                  "run's best configuration (trained again) as `test`")
+    run_parser.add_argument("--retrain", type=int, default=0, metavar="N",
+                            help="train each run's best configuration again N times on the same split with fresh "
+                                 "training seeds and record the mean validation accuracy as `retrained`")
     summarize_parser = commands.add_parser("summarize")
     summarize_parser.add_argument("results")
     args = parser.parse_args()
