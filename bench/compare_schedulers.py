@@ -52,7 +52,7 @@ TASKS.update({name: ["--data", os.path.join(POOL, name + ".csv")] for name in (
     "cardata_chile", "ecdat_fishing", "modeldata_hpc_data",
     "ggplot2_diamonds", "mosaicdata_tenmilerace", "daag_monica")})
 # `small`: the first choice (validation splits of 237–866 rows). `large`: digits and the three
-# largest tasks of the pool (20,000, 8,636 and 6,367 rows; validation splits of 1,273–4,000).
+# largest tasks of the pool (20,000, 8,636 and 6,367 rows; validation splits of 1,273–4,000 rows).
 TASK_SETS = {
     "small": ["digits", "cardata_chile", "ecdat_fishing", "modeldata_hpc_data"],
     "large": ["digits", "ggplot2_diamonds", "mosaicdata_tenmilerace", "daag_monica"],
