@@ -73,6 +73,9 @@ METHODS = {
     "hyperband-r3": ["--scheduler", "hyperband", "--min-resource", "3", "--trials", "1000", "--budget", "270"],
     "bohb-r3": ["--scheduler", "bohb", "--min-resource", "3", "--trials", "1000", "--budget", "270"],
     "asha-r3": ["--scheduler", "asha", "--min-resource", "3", "--trials", "1000", "--budget", "270"],
+    # A first rung of 9 epochs: fewer, longer screens (Hyperband cycles brackets s = 1, 0).
+    "hyperband-r9": ["--scheduler", "hyperband", "--min-resource", "9", "--trials", "1000", "--budget", "270"],
+    "asha-r9": ["--scheduler", "asha", "--min-resource", "9", "--trials", "1000", "--budget", "270"],
     # The same with half of random-30's epochs: where do they reach it reliably?
     "hyperband-half": ["--scheduler", "hyperband", "--trials", "1000", "--budget", "405"],
     "bohb-half": ["--scheduler", "bohb", "--trials", "1000", "--budget", "405"],
