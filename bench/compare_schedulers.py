@@ -182,6 +182,59 @@ def run(args):
             print(f"[{done}/{len(jobs)}] {result}", file=sys.stderr)
 
 
+def paired_record(rows, reference, key):
+    """Won, tied and lost seeds of `rows` against the `reference` rows of the same seeds, on `key`."""
+    by_seed = {r["seed"]: r[key] for r in reference if r.get(key) is not None}
+    signs = [(r[key] > by_seed[r["seed"]]) - (r[key] < by_seed[r["seed"]]) for r in rows if r["seed"] in by_seed]
+    return signs.count(1), signs.count(0), signs.count(-1)
+
+
+def scored(by, task, method, key):
+    return [r for r in by.get((task, method), []) if r.get(key) is not None]
+
+
+def print_paired(by, tasks, key, title):
+    """Per task and method: the median of `key` over seeds, its record against random-30, ✓ if the median reaches it."""
+    print(f"\n{title} (median over seeds; won/tied/lost against random-30 on the same seed):\n")
+    print(f"| task | method | {key} (median) | won / tied / lost | reaches random-30 |")
+    print("| --- | --- | --- | --- | --- |")
+    for task in tasks:
+        anchor = scored(by, task, "random-30", key)
+        reference = statistics.median(r[key] for r in anchor) if anchor else None
+        for method in METHODS:
+            rows = scored(by, task, method, key)
+            if not rows:
+                continue
+            value = statistics.median(r[key] for r in rows)
+            reached = "" if method == "random-30" or reference is None else ("✓" if value >= reference else "✗")
+            print(f"| {task} | {method} | {value:.4f} | {' / '.join(map(str, paired_record(rows, anchor, key)))} | {reached} |")
+
+
+def print_totals(by, tasks, keys):
+    """Each method against random-30 and random-10 over all tasks: seed-task pairs won/tied/lost, and the
+    tasks whose median reaches the reference's."""
+    print("\nAll tasks: seed-task pairs won / tied / lost, and tasks whose median reaches the reference's:\n")
+    print("| measure | reference | method | won / tied / lost | tasks reached |")
+    print("| --- | --- | --- | --- | --- |")
+    for key in keys:
+        for reference in ("random-30", "random-10"):
+            for method in METHODS:
+                if method == reference or method in ("pbt", "pbt-fixed"):
+                    continue
+                record, reached, compared = [0, 0, 0], 0, 0
+                for task in tasks:
+                    rows, anchor = scored(by, task, method, key), scored(by, task, reference, key)
+                    if not rows or not anchor:
+                        continue
+                    record = [total + part for total, part in zip(record, paired_record(rows, anchor, key))]
+                    compared += 1
+                    seeds = {r["seed"] for r in rows}
+                    reached += statistics.median(r[key] for r in rows) >= statistics.median(
+                        r[key] for r in anchor if r["seed"] in seeds)
+                if compared:
+                    print(f"| {key} | {reference} | {method} | {' / '.join(map(str, record))} | {reached}/{compared} |")
+
+
 def summarize(args):
     results = [json.loads(line) for line in open(args.results)]
     by = {}
@@ -222,37 +275,12 @@ def summarize(args):
         wins = sum(1 for p, f in zip(sorted(by[(task, "pbt")], key=lambda r: r["seed"]),
                                      sorted(by[(task, "pbt-fixed")], key=lambda r: r["seed"])) if p["best"] > f["best"])
         verdicts.append((task, "pbt", pbt > fixed, pbt, fixed, wins))
-    if any("test" in r for r in results):
-        print("\nHeld-out test accuracy of each run's best configuration (median over seeds; won/tied/lost against "
-              "random-30 on the same seed):\n")
-        print("| task | method | test (median) | won / tied / lost |")
-        print("| --- | --- | --- | --- |")
-        for task in tasks:
-            anchor = {r["seed"]: r["test"] for r in by[(task, "random-30")] if "test" in r}
-            for method in METHODS:
-                rows = [r for r in by.get((task, method), []) if "test" in r]
-                if not rows:
-                    continue
-                paired = [(r["test"] > anchor[r["seed"]]) - (r["test"] < anchor[r["seed"]]) for r in rows if r["seed"] in anchor]
-                print(f"| {task} | {method} | {statistics.median(r['test'] for r in rows):.4f} | "
-                      f"{paired.count(1)} / {paired.count(0)} / {paired.count(-1)} |")
-    if any("retrained" in r for r in results):
-        print("\nValidation accuracy of each run's best configuration trained again with fresh training seeds "
-              "(mean per run; median over seeds; won/tied/lost against random-30 on the same seed):\n")
-        print("| task | method | retrained (median) | best (median) | won / tied / lost | reached |")
-        print("| --- | --- | --- | --- | --- | --- |")
-        for task in tasks:
-            anchor = {r["seed"]: r["retrained"] for r in by[(task, "random-30")] if r.get("retrained") is not None}
-            reference = statistics.median(anchor.values()) if anchor else None
-            for method in METHODS:
-                rows = [r for r in by.get((task, method), []) if r.get("retrained") is not None]
-                if not rows:
-                    continue
-                value = statistics.median(r["retrained"] for r in rows)
-                paired = [(r["retrained"] > anchor[r["seed"]]) - (r["retrained"] < anchor[r["seed"]]) for r in rows if r["seed"] in anchor]
-                reached = "" if method == "random-30" or reference is None else ("✓" if value >= reference else "✗")
-                print(f"| {task} | {method} | {value:.4f} | {statistics.median(r['best'] for r in rows):.4f} | "
-                      f"{paired.count(1)} / {paired.count(0)} / {paired.count(-1)} | {reached} |")
+    for key, title in (("test", "Held-out test accuracy of each run's best configuration"),
+                       ("retrained", "Validation accuracy of each run's best configuration trained again with fresh "
+                                     "training seeds (mean per run)")):
+        if any(r.get(key) is not None for r in results):
+            print_paired(by, tasks, key, title)
+    print_totals(by, tasks, [key for key in ("best", "retrained", "test") if any(r.get(key) is not None for r in results)])
     print("\nVerdicts:")
     for task, method, ok, value, reference, extra in verdicts:
         if method == "pbt":

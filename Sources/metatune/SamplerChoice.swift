@@ -20,24 +20,23 @@ struct SamplerChoice {
     /// configurations come from on standard error unless `quiet`.
     func make(space: SearchSpace, metaFeatures: MetaFeatures?, quiet: Bool,
               knowledge: () throws -> KnowledgeBase) throws -> Sampler {
-        let own: Sampler
-        let ownName: String
-        if schedule.scheduler == "bohb" {
-            own = BudgetModelSampler(resources: try schedule.rungResources(maxResource: maxResource), seed: seed)
-            ownName = "BOHB's model"
-        } else {
-            own = try SamplerCatalog.make(sampler, seed: seed, space: space)
-            ownName = "the \(sampler) sampler"
-        }
-        guard meta != .none else { return own }
+        guard meta != .none else { return try ownSampler(space: space).sampler }
         let past = try knowledge()
-        let chosen = try meta.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed,
-                                      base: schedule.isEnabled ? own : nil)
+        let base = schedule.isEnabled ? try ownSampler(space: space) : nil
+        let chosen = try meta.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed, base: base?.sampler)
         if !quiet {
-            let handOver = schedule.isEnabled ? "\(ownName) on this task's trials (\(schedule.scheduler) learns from stopped trials too)"
-                                              : "Gaussian-process BO on this task's trials"
+            let handOver = base.map { "\($0.name) on this task's trials (\(schedule.scheduler) learns from stopped trials too)" }
+                ?? "Gaussian-process BO on this task's trials"
             MetaSetup.describe(method: meta, sampler: chosen, tasks: past.tasks.count, handOver: handOver)
         }
         return chosen
+    }
+
+    /// The sampler without meta-learning, and how progress output names it.
+    private func ownSampler(space: SearchSpace) throws -> (sampler: Sampler, name: String) {
+        if schedule.scheduler == "bohb" {
+            return (BudgetModelSampler(resources: try schedule.rungResources(maxResource: maxResource), seed: seed), "BOHB's model")
+        }
+        return (try SamplerCatalog.make(sampler, seed: seed, space: space), "the \(sampler) sampler")
     }
 }
