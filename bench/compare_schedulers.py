@@ -13,7 +13,8 @@ seed sees the same data), runs the release `metatune tune` with:
   pbt-fixed   --scheduler pbt --trials 8 --pbt-interval 27 (the population, never exploiting);
   pbt         --scheduler pbt --trials 8 --pbt-interval 3 (the same population, exploiting);
   and variants (METHODS below): a first rung of 3, half the budget, random sampling, and `-meta`:
-  steered by `--meta auto` with the shipped knowledge base minus the task itself.
+  steered by `--meta auto` with the shipped knowledge base minus the task itself; `-meta27` and
+  `meta27-10`: the same with a knowledge base collected at 27 epochs, scored by the last epoch.
 
 Each run writes its own SQLite file; the epochs a run spent are the learning-curve points its
 trials stored (one per epoch trained), and its result is the best validation accuracy of a trial
@@ -88,19 +89,28 @@ METHODS = {
     "hyperband-meta": ["--scheduler", "hyperband", "--meta", "auto", "--trials", "1000", "--budget", "270"],
     "bohb-meta": ["--scheduler", "bohb", "--meta", "auto", "--trials", "1000", "--budget", "270"],
     "asha-meta": ["--scheduler", "asha", "--meta", "auto", "--trials", "1000", "--budget", "270"],
+    # `-meta27`: the same, learning from a knowledge base collected under this benchmark's conditions
+    # (27 epochs, scored by the last epoch; KNOWLEDGE_27 below), again without the task itself.
+    "hyperband-meta27": ["--scheduler", "hyperband", "--meta", "auto", "--trials", "1000", "--budget", "270"],
+    "bohb-meta27": ["--scheduler", "bohb", "--meta", "auto", "--trials", "1000", "--budget", "270"],
+    "asha-meta27": ["--scheduler", "asha", "--meta", "auto", "--trials", "1000", "--budget", "270"],
+    # Ten full-budget configurations chosen by that knowledge, without a scheduler (270 epochs).
+    "meta27-10": ["--sampler", "random", "--meta", "auto", "--pruner", "none", "--trials", "10"],
 }
 # The name each benchmark task has in the shipped knowledge base (the bundled digits are sklearn_digits).
 KNOWLEDGE_NAMES = {"digits": "sklearn_digits"}
 SHIPPED_KNOWLEDGE = os.path.join(ROOT, "Sources", "MetaLearning", "Resources", "knowledge-mlp.json")
+# `meta collect --epochs 27 --metric accuracy` over the 40 pool tasks (commands in BENCHMARKS.md).
+KNOWLEDGE_27 = os.path.join(ROOT, "bench", "results", "knowledge-mlp-27epochs.json")
 KNOWLEDGE_LOCK = threading.Lock()
 
 
-def knowledge_without(directory, task):
-    """Writes (once) the shipped knowledge base minus `task`, so a meta-steered run never learns from its own task."""
-    path = os.path.join(directory, f"knowledge-without-{task}.json")
+def knowledge_without(directory, source, task):
+    """Writes (once) the knowledge base `source` minus `task`, so a meta-steered run never learns from its own task."""
+    path = os.path.join(directory, f"{os.path.basename(source)}-without-{task}.json")
     with KNOWLEDGE_LOCK:
         if not os.path.exists(path):
-            knowledge = json.load(open(SHIPPED_KNOWLEDGE))
+            knowledge = json.load(open(source))
             name = KNOWLEDGE_NAMES.get(task, task)
             knowledge["tasks"] = [entry for entry in knowledge["tasks"] if entry["name"] != name]
             with open(path, "w") as out:
@@ -137,7 +147,8 @@ def run_one(binary, directory, task, method, seed, test_fraction, retrain_count)
     database = os.path.join(directory, f"{task}-{method}-{seed}.sqlite")
     extra = list(METHODS[method])
     if "--meta" in extra:
-        extra += ["--knowledge", knowledge_without(directory, task)]
+        source = KNOWLEDGE_27 if "meta27" in method else SHIPPED_KNOWLEDGE
+        extra += ["--knowledge", knowledge_without(directory, source, task)]
     started = time.monotonic()
     trials, test = tune(binary, task, seed, test_fraction, f"sqlite:{database}", extra)
     seconds = time.monotonic() - started
