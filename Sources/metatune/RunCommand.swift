@@ -30,7 +30,11 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "The study's name (created if it does not exist).") var study: String
     @Option(help: "The search space, a YAML or JSON file.") var space: String
-    @Option(help: "Total number of trials the study should hold.") var trials: Int
+    @Option(help: "Total number of trials the study should hold; under a scheduler, the new trials to run (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
+    var trials: Int?
+
+    /// `--trials`, or what `--budget` decides when it is left out.
+    private var trialCount: Int { schedule.trialCount(trials) }
     @Option(help: "minimize or maximize (for a new study; must match an existing one).") var direction: StudyDirection?
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
     @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "none"
@@ -57,7 +61,6 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
 
     func validate() throws {
-        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
         guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
         if let trialTimeout, !(trialTimeout > 0) { usageError("--trial-timeout must be positive") }
         guard heartbeatGrace > 0 else { usageError("--heartbeat-grace must be positive") }
@@ -75,10 +78,11 @@ struct RunCommand: ParsableCommand {
             guard let maxResource else { usageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
             schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
             schedule.validate(meta: meta)
-            if schedule.scheduler == "pbt" && trials < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
+            if schedule.scheduler == "pbt" && trialCount < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
         } else {
             schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
         }
+        _ = trialCount
     }
 
     func run() throws {
@@ -109,7 +113,7 @@ struct RunCommand: ParsableCommand {
         InterruptHandler.install { stop.raise() }
 
         let grace = heartbeatGrace
-        let total = trials
+        let total = trialCount
         let retry = retryFailed
         do {
             // Under a scheduler --trials counts new trials, not the study's total.
@@ -161,7 +165,7 @@ struct RunCommand: ParsableCommand {
         if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
         let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
                                      seed: seed, quiet: quiet, json: json, heartbeatInterval: min(max(heartbeatGrace / 4, 0.5), 15))
-        if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {
+        if scheduled.execute(study: study, objective: resumable, trials: trialCount, stopped: stop) {
             note("interrupted: paused trials were recorded as pruned, running ones as failed")
             Foundation.exit(130)
         }

@@ -12,7 +12,7 @@ struct SchedulerOptions: ParsableArguments {
     var reductionFactor: Double = 3
     @Option(help: "pbt: resource between two exploit-and-explore steps (default: a tenth of the maximum resource, at least 1).")
     var pbtInterval: Int?
-    @Option(help: "sha, hyperband, asha and bohb: the total resource the run may spend; it stops before going past it (--trials still caps the number of trials).")
+    @Option(help: "sha, hyperband, asha and bohb: the total resource the run may spend; it stops before going past it (--trials still caps the number of trials; hyperband, asha and bohb may leave --trials out).")
     var budget: Int?
 
     var isEnabled: Bool { scheduler != "none" }
@@ -35,6 +35,20 @@ struct SchedulerOptions: ParsableArguments {
             if scheduler == "pbt" { usageError("--budget does not apply to pbt: its population trains the full \(maxResourceOption) each") }
             guard budget >= minResource else { usageError("--budget must be at least --min-resource (\(minResource)), got \(budget)") }
         }
+    }
+
+    /// The number of trials to run: `trials` (`--trials`) when given; left out, as many as a
+    /// `--budget` could start under hyperband, asha or bohb (every trial costs at least
+    /// `--min-resource`), so the budget alone decides. Refuses a missing `--trials` elsewhere.
+    func trialCount(_ trials: Int?) -> Int {
+        if let trials {
+            guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
+            return trials
+        }
+        guard ["hyperband", "asha", "bohb"].contains(scheduler), let budget else {
+            usageError("--trials is required (it may be left out only with --scheduler hyperband, asha or bohb and a --budget)")
+        }
+        return max(1, budget / minResource)
     }
 
     /// Refuses a meta-learning method (`--meta`) that cannot steer the scheduler.

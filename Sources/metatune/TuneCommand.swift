@@ -27,7 +27,11 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
     @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
-    @Option(help: "Number of trials this command adds to the study.") var trials: Int
+    @Option(help: "Number of trials this command adds to the study (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
+    var trials: Int?
+
+    /// `--trials`, or what `--budget` decides when it is left out.
+    private var trialCount: Int { schedule.trialCount(trials) }
     @Option(help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
     @Option(help: "accuracy, best-accuracy or log-loss (classification); mse with --target.") var metric: String?
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
@@ -58,7 +62,6 @@ struct TuneCommand: ParsableCommand {
             usageError("unknown metric '\(metric)' (expected one of: \(TaskMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if target != nil && data == nil { usageError("--target needs --data FILE.csv") }
-        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
         guard epochs >= 1 else { usageError("--epochs must be at least 1, got \(epochs)") }
         guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
         guard SamplerCatalog.names.contains(sampler) else {
@@ -67,7 +70,8 @@ struct TuneCommand: ParsableCommand {
         guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
         schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
         schedule.validate(meta: meta)
-        if schedule.scheduler == "pbt" && trials < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
+        _ = trialCount
+        if schedule.scheduler == "pbt" && trialCount < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
         guard testFraction >= 0, testFraction < 0.5 else { usageError("--test-fraction must be at least 0 and below 0.5, got \(testFraction)") }
         if testFraction > 0 && schedule.scheduler == "pbt" {
             usageError("--test-fraction cannot retrain a pbt winner: its hyperparameters changed during training")
@@ -110,8 +114,8 @@ struct TuneCommand: ParsableCommand {
         }
         if !quiet && !json {
             let kind = task.train.isRegression ? "a regression target" : "\(task.train.classCount) classes"
-            let budget = schedule.isEnabled ? schedule.budget.map { "up to \(trials) trials of up to \(epochs) epochs, \($0) epochs in all" } : nil
-            let plan = budget ?? "\(trials) trials of up to \(epochs) epochs"
+            let budget = schedule.isEnabled ? schedule.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" } : nil
+            let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
             FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
@@ -120,17 +124,17 @@ struct TuneCommand: ParsableCommand {
         if schedule.isEnabled {
             let scheduled = ScheduledRun(options: schedule, maxResource: epochs, unit: "epochs", concurrency: concurrency,
                                          seed: seed, quiet: quiet, json: json)
-            if scheduled.execute(study: study, objective: ResumableTraining(task: task, space: searchSpace), trials: trials, stopped: stopped) {
+            if scheduled.execute(study: study, objective: ResumableTraining(task: task, space: searchSpace), trials: trialCount, stopped: stopped) {
                 Foundation.exit(130)
             }
             HeldOutTest.report(study: study, task: task, json: json)
             return
         }
-        let total = ((try? study.trials.count) ?? 0) + trials
+        let total = ((try? study.trials.count) ?? 0) + trialCount
         let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
         progress.start()
         do {
-            try study.optimize(trials: trials, concurrency: concurrency, stopWhen: { stopped.isRaised },
+            try study.optimize(trials: trialCount, concurrency: concurrency, stopWhen: { stopped.isRaised },
                                onTrialFinished: { progress.finished($0) }) { trial in
                 try task.evaluate(trial, space: searchSpace)
             }

@@ -60,18 +60,35 @@ final class SchedulerCommandTests: XCTestCase {
     }
 
     func testABudgetCapsTheResourceSpent() throws {
-        let asha = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1000", "--epochs", "9",
-                                "--scheduler", "asha", "--budget", "25", "--storage", "memory:"])
-        XCTAssertEqual(asha.status, 0, asha.stderr)
-        XCTAssertTrue(asha.stderr.contains("up to 1000 trials of up to 9 epochs, 25 epochs in all"), asha.stderr)
-        XCTAssertTrue(asha.stderr.contains("1000 new trials at most, within a budget of 25 epochs"), asha.stderr)
-        XCTAssertTrue(asha.stderr.contains("resource: 25 epochs for "), asha.stderr)
+        // Without --trials, every trial costs at least --min-resource (1 epoch): 25 is as many as the budget could start.
+        for (trialOptions, cap) in [(["--trials", "1000"], 1000), ([], 25)] {
+            let asha = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--epochs", "9",
+                                    "--scheduler", "asha", "--budget", "25", "--storage", "memory:"] + trialOptions)
+            XCTAssertEqual(asha.status, 0, asha.stderr)
+            XCTAssertTrue(asha.stderr.contains("up to \(cap) trials of up to 9 epochs, 25 epochs in all"), asha.stderr)
+            XCTAssertTrue(asha.stderr.contains("\(cap) new trials at most, within a budget of 25 epochs"), asha.stderr)
+            XCTAssertTrue(asha.stderr.contains("resource: 25 epochs for "), asha.stderr)
+        }
         let hyperband = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1000", "--epochs", "9",
                                      "--scheduler", "hyperband", "--budget", "50", "--storage", "memory:"])
         XCTAssertEqual(hyperband.status, 0, hyperband.stderr)
         // Brackets cost 21, 21 and 27 epochs: two fit in 50.
         XCTAssertTrue(hyperband.stderr.contains("running 2 brackets, 14 trials, 42 epochs"), hyperband.stderr)
         XCTAssertTrue(hyperband.stderr.contains("resource: 42 epochs for 14 trials"), hyperband.stderr)
+    }
+
+    func testWithoutTrialsTheBudgetDecidesOrTheRunIsRefused() throws {
+        let hyperband = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--epochs", "9", "--min-resource", "3",
+                                     "--scheduler", "hyperband", "--budget", "50", "--storage", "memory:"])
+        XCTAssertEqual(hyperband.status, 0, hyperband.stderr)
+        // Brackets 3×3 → 1×9 (15 epochs) and 2×9 (18): a cycle and one more first bracket fit in 50.
+        XCTAssertTrue(hyperband.stderr.contains("running 3 brackets, 8 trials, 48 epochs"), hyperband.stderr)
+        for arguments in [[String](), ["--scheduler", "asha"], ["--scheduler", "sha", "--budget", "25"], ["--scheduler", "pbt"]] {
+            let refused = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--epochs", "9", "--storage", "memory:"] + arguments)
+            XCTAssertEqual(refused.status, 1, "\(arguments)")
+            XCTAssertTrue(refused.stderr.contains("--trials is required (it may be left out only with --scheduler hyperband, asha or bohb and a --budget)"),
+                          refused.stderr)
+        }
     }
 
     func testTheBestConfigurationIsScoredOnHeldOutRows() throws {
