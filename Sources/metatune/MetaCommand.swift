@@ -60,7 +60,7 @@ struct MetaCommand: ParsableCommand {
         }
     }
 
-    /// `metatune meta collect --tasks DIR --model mlp --configs N --epochs E --seed S --storage URL`.
+    /// `metatune meta collect --tasks DIR --model mlp --configs N --epochs E --seed S --storage URL --concurrency K`.
     struct Collect: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate the same seeded random configurations on every CSV task of a folder (a knowledge base).",
@@ -83,6 +83,8 @@ struct MetaCommand: ParsableCommand {
         var metric: String = KnowledgeCollector.Settings().metric.rawValue
         @OptionGroup var storage: StorageOption
         @Option(help: "BLAS threads.") var threads: Int = 1
+        @Option(help: "Tasks trained at once (threads); each task's configurations run in order, so the results do not depend on it.")
+        var concurrency: Int = 1
         @Flag(help: "No progress output.") var quiet = false
 
         func run() throws {
@@ -93,8 +95,10 @@ struct MetaCommand: ParsableCommand {
             guard configs >= 1 else { usageError("--configs must be at least 1") }
             guard epochs >= 1 else { usageError("--epochs must be at least 1") }
             guard threads >= 1 else { usageError("--threads must be at least 1") }
+            guard concurrency >= 1 else { usageError("--concurrency must be at least 1") }
             Engine.threads = threads
             var settings = KnowledgeCollector.Settings()
+            settings.concurrency = concurrency
             settings.configs = configs
             settings.epochs = epochs
             settings.seed = seed

@@ -66,6 +66,34 @@ final class KnowledgeCollectorTests: XCTestCase {
         XCTAssertEqual(rerun.map(\.configIndex), [3, 3])
     }
 
+    func testCollectingTasksAtOnceStoresTheSameTrials() throws {
+        let directory = try TemporaryDirectory()
+        for (index, name) in ["alpha", "beta", "gamma"].enumerated() {
+            try writeTask(name, rows: 50 + 10 * index, in: directory, seed: index)
+        }
+        var settings = KnowledgeCollector.Settings()
+        settings.configs = 3
+        settings.epochs = 2
+        let sequential = InMemoryStorage(), parallel = InMemoryStorage()
+        try KnowledgeCollector(model: .mlp, settings: settings, storage: sequential).collect(directory: directory.url.path)
+        settings.concurrency = 3
+        var done: [Int] = []
+        try KnowledgeCollector(model: .mlp, settings: settings, storage: parallel).collect(directory: directory.url.path) {
+            done.append($0.done)
+        }
+        XCTAssertEqual(done, Array(1...9), "events arrive one at a time, counted in order")
+        for task in ["alpha", "beta", "gamma"] {
+            let curves = try [sequential, parallel].map { storage -> [[Int: Double]] in
+                let record = try XCTUnwrap(try storage.study(named: "meta:mlp:\(task)"))
+                return try storage.allTrials(studyID: record.id)
+                    .sorted { "\($0.userAttributes[TaskAttributes.configIndexKey]!)" < "\($1.userAttributes[TaskAttributes.configIndexKey]!)" }
+                    .map(\.intermediateValues)
+            }
+            XCTAssertEqual(curves[0].count, 3)
+            XCTAssertEqual(curves[0], curves[1], task)
+        }
+    }
+
     func testAFolderWithoutTasksIsRefused() throws {
         let directory = try TemporaryDirectory()
         let collector = KnowledgeCollector(model: .mlp, settings: .init(), storage: InMemoryStorage())

@@ -130,19 +130,24 @@ final class MetaCommandTests: XCTestCase {
         XCTAssertTrue(values.allSatisfy { $0 >= 1e-4 && $0 <= 0.1 }, "\(values)")
     }
 
-    /// A malformed task stops the collection with its file's name; what was collected stays.
+    /// A malformed task stops the collection, before any training, with its file's name; what was
+    /// collected before stays.
     func testBadInputGivesOneClearLineAndKeepsWhatWasCollected() throws {
         try FileManager.default.createDirectory(at: temporary.url.appendingPathComponent("tasks"), withIntermediateDirectories: true)
         try writeTask("tasks/a_good.csv", shift: 1)
+        let collect = ["meta", "collect", "--tasks", "tasks", "--epochs", "1", "--storage", "sqlite:kb.sqlite", "--quiet", "--concurrency", "2"]
+        XCTAssertEqual(try cli.run(collect + ["--configs", "2"]).status, 0)
+        try writeTask("tasks/c_good.csv", shift: 2)
         try temporary.write("tasks/b_bad.csv", "f0,label\n1,0\nnot-a-number,1\n")
-        let result = try cli.run(["meta", "collect", "--tasks", "tasks", "--configs", "2", "--epochs", "1",
-                                  "--storage", "sqlite:kb.sqlite", "--quiet"])
+        let result = try cli.run(collect + ["--configs", "3"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("b_bad.csv"), result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
-        let list = try cli.run(["study", "show", "meta:mlp:a_good", "--storage", "sqlite:kb.sqlite"])
-        XCTAssertEqual(list.status, 0, list.stderr)
-        XCTAssertTrue(list.stdout.contains("2 complete"), list.stdout)
+        let kept = try cli.run(["study", "show", "meta:mlp:a_good", "--storage", "sqlite:kb.sqlite"])
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertTrue(kept.stdout.contains("2 complete"), kept.stdout)
+        let untouched = try cli.run(["study", "show", "meta:mlp:c_good", "--storage", "sqlite:kb.sqlite"])
+        XCTAssertTrue(untouched.stderr.contains("no study named 'meta:mlp:c_good'"), "nothing trained after the bad file: \(untouched.stderr)")
         try temporary.write("broken.json", "{\"format\": \"metatune-knowledge-1\", \"pool\": 3}")
         let bench = try cli.run(["meta", "bench", "--leave-one-out", "broken.json"])
         XCTAssertEqual(bench.status, 1)

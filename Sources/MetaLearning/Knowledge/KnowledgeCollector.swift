@@ -7,7 +7,7 @@ import Neural
 /// CSV task of a folder, one study per task (named `meta:MODEL:TASK`), with learning curves, the
 /// task's meta-features and each trial's configuration index — turning a folder of data sets into
 /// a tabular meta-data set. Resumable: configurations already finished are skipped.
-public struct KnowledgeCollector {
+public struct KnowledgeCollector: Sendable {
     public struct Settings: Sendable {
         /// Configurations per task (the pool size).
         public var configs = 100
@@ -19,6 +19,9 @@ public struct KnowledgeCollector {
         /// ranks configurations far more consistently across tasks than the last epoch's (on the
         /// task pool, the top configurations of similar tasks then transfer: see BENCHMARKS.md).
         public var metric = TaskMetric.bestAccuracy
+        /// Tasks trained at once (threads). Each task's configurations run in order on one thread,
+        /// so the collected trials do not depend on it.
+        public var concurrency = 1
 
         public init() {}
     }
@@ -63,15 +66,48 @@ public struct KnowledgeCollector {
         return files
     }
 
-    /// Collects every task of `directory`; `progress` sees each finished evaluation.
+    /// Collects every task of `directory`; `progress` sees each finished evaluation (one at a
+    /// time, also when `settings.concurrency` trains several tasks at once).
     public func collect(directory: String, progress: (Event) -> Void = { _ in }) throws {
-        let files = try Self.taskFiles(in: directory)
-        let space = model.defaultSpace
-        let pool = PoolConfigurations.configurations(count: settings.configs, space: space, seed: settings.seed)
-        // Load every study first, so the total is known for progress and a bad file stops the run
-        // before hours of training.
-        var plans: [(task: String, file: URL, study: Study, missing: [Int])] = []
-        for file in files {
+        let plans = try plan(files: try Self.taskFiles(in: directory))
+        let pool = PoolConfigurations.configurations(count: settings.configs, space: model.defaultSpace, seed: settings.seed)
+        let total = plans.reduce(0) { $0 + $1.missing.count }
+        try withoutActuallyEscaping(progress) { progress in
+            let state = CollectionState(total: total, taskCount: plans.count, progress: progress)
+            let queue = DispatchQueue(label: "metatune.meta-collect", attributes: .concurrent)
+            let limit = DispatchSemaphore(value: max(settings.concurrency, 1))
+            let group = DispatchGroup()
+            for plan in plans where !plan.missing.isEmpty {
+                limit.wait()
+                if state.failure != nil { limit.signal(); break }
+                queue.async(group: group) {
+                    defer { limit.signal() }
+                    do {
+                        try collect(plan, pool: pool, state: state)
+                    } catch {
+                        state.fail(error)
+                    }
+                }
+            }
+            group.wait()
+            if let failure = state.failure { throw failure }
+        }
+    }
+
+    /// One task's study, its data and the configurations it lacks.
+    private struct TaskPlan: Sendable {
+        let index: Int
+        let task: String
+        let study: Study
+        /// Loaded only when configurations are missing.
+        let data: Dataset?
+        let missing: [Int]
+    }
+
+    /// Opens every study and loads the data of every task with work left before any training, so
+    /// the total is known for progress and a malformed file stops the run before hours of training.
+    private func plan(files: [URL]) throws -> [TaskPlan] {
+        try files.enumerated().map { index, file in
             let task = file.deletingPathExtension().lastPathComponent
             let study = try Study.create(name: studyName(task: task), direction: .maximize, sampler: RandomSampler(seed: settings.seed),
                                          storage: storage, loadIfExists: true)
@@ -80,39 +116,79 @@ public struct KnowledgeCollector {
             for trial in try study.trials where trial.state != .running && trial.state != .waiting {
                 if case .number(let index)? = trial.userAttributes[TaskAttributes.configIndexKey] { done.insert(Int(index)) }
             }
-            plans.append((task, file, study, (0..<settings.configs).filter { !done.contains($0) }))
+            let missing = (0..<settings.configs).filter { !done.contains($0) }
+            let data = missing.isEmpty ? nil : try Dataset.loadCSV(path: file.path)  // its errors name the file, row and column
+            return TaskPlan(index: index, task: task, study: study, data: data, missing: missing)
         }
-        let total = plans.reduce(0) { $0 + $1.missing.count }
-        var finished = 0
-        for (taskIndex, plan) in plans.enumerated() where !plan.missing.isEmpty {
-            let data = try Dataset.loadCSV(path: plan.file.path)  // its errors name the file, row and column
-            let metaFeatures = try MetaFeatures.compute(data, seed: settings.seed)
-            try TaskAttributes.record(task: plan.task, model: model.rawValue, metaFeatures: metaFeatures,
-                                      studyID: plan.study.id, storage: storage)
-            try storage.setStudyAttribute(studyID: plan.study.id, key: TaskAttributes.collectionKey, value: .object([
-                "configs": .number(Double(settings.configs)), "epochs": .number(Double(settings.epochs)),
-                "seed": .number(Double(settings.seed)), "metric": .string(settings.metric.rawValue),
-            ]), system: true)
-            let task = try BuiltinTask(name: plan.task, data: data, model: model, epochs: settings.epochs, metric: settings.metric,
-                                       seed: settings.seed)
-            for index in plan.missing {
-                try plan.study.enqueue(pool[index])
-                let trial = try plan.study.ask(space: space)
-                try trial.setUserAttribute(TaskAttributes.configIndexKey, .number(Double(index)))
-                let state: TrialState
-                var value: Double?
-                do {
-                    value = try task.evaluate(trial, space: space)
-                    state = try plan.study.tell(trial, value: value!)
-                } catch {
-                    try plan.study.tell(trial, state: .failed, reason: "\(error)")
-                    state = .failed
-                    value = nil
-                }
-                finished += 1
-                progress(Event(taskIndex: taskIndex, taskCount: plans.count, task: plan.task, configIndex: index,
-                               state: state, value: value, done: finished, total: total))
+    }
+
+    /// Evaluates the missing configurations of one task, in order; stops early once another task failed.
+    private func collect(_ plan: TaskPlan, pool: [[String: ParamValue]], state: CollectionState) throws {
+        guard let data = plan.data else { return }
+        let space = model.defaultSpace
+        let metaFeatures = try MetaFeatures.compute(data, seed: settings.seed)
+        try TaskAttributes.record(task: plan.task, model: model.rawValue, metaFeatures: metaFeatures,
+                                  studyID: plan.study.id, storage: storage)
+        try storage.setStudyAttribute(studyID: plan.study.id, key: TaskAttributes.collectionKey, value: .object([
+            "configs": .number(Double(settings.configs)), "epochs": .number(Double(settings.epochs)),
+            "seed": .number(Double(settings.seed)), "metric": .string(settings.metric.rawValue),
+        ]), system: true)
+        let task = try BuiltinTask(name: plan.task, data: data, model: model, epochs: settings.epochs, metric: settings.metric,
+                                   seed: settings.seed)
+        for index in plan.missing {
+            if state.failure != nil { return }
+            try plan.study.enqueue(pool[index])
+            let trial = try plan.study.ask(space: space)
+            try trial.setUserAttribute(TaskAttributes.configIndexKey, .number(Double(index)))
+            var value: Double?
+            let trialState: TrialState
+            do {
+                value = try task.evaluate(trial, space: space)
+                trialState = try plan.study.tell(trial, value: value!)
+            } catch {
+                try plan.study.tell(trial, state: .failed, reason: "\(error)")
+                trialState = .failed
+                value = nil
             }
+            state.finished(task: plan.task, taskIndex: plan.index, configIndex: index, state: trialState, value: value)
         }
+    }
+}
+
+/// The shared bookkeeping of a collection run: progress, reported one event at a time, and the
+/// first failure, which stops the other tasks after their current evaluation.
+private final class CollectionState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let taskCount: Int
+    private let progress: (KnowledgeCollector.Event) -> Void
+    private var done = 0
+    private var firstFailure: Error?
+
+    init(total: Int, taskCount: Int, progress: @escaping (KnowledgeCollector.Event) -> Void) {
+        self.total = total
+        self.taskCount = taskCount
+        self.progress = progress
+    }
+
+    var failure: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstFailure
+    }
+
+    func fail(_ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if firstFailure == nil { firstFailure = error }
+    }
+
+    /// Counts one finished evaluation and reports it.
+    func finished(task: String, taskIndex: Int, configIndex: Int, state: TrialState, value: Double?) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        progress(KnowledgeCollector.Event(taskIndex: taskIndex, taskCount: taskCount, task: task, configIndex: configIndex,
+                                          state: state, value: value, done: done, total: total))
     }
 }
