@@ -15,6 +15,9 @@ struct SamplerChoice {
     var maxResource: Int
     var meta: MetaMethod
     var seed: UInt64
+    /// How this run trains and scores (`tune`'s `--epochs` and `--metric`), compared with how the
+    /// knowledge was collected; nil for `run`.
+    var training: PastTask.Collection? = nil
 
     /// The sampler; `knowledge` is asked only when meta-learning needs it. Says where the first
     /// configurations come from on standard error unless `quiet`.
@@ -27,7 +30,7 @@ struct SamplerChoice {
         if !quiet {
             let handOver = base.map { "\($0.name) on this task's trials (\(schedule.scheduler) learns from stopped trials too)" }
                 ?? "Gaussian-process BO on this task's trials"
-            MetaSetup.describe(method: meta, sampler: chosen, tasks: past.tasks.count, handOver: handOver)
+            MetaSetup.describe(method: meta, sampler: chosen, knowledge: past, handOver: handOver, training: training)
         }
         return chosen
     }

@@ -59,6 +59,12 @@ final class KnowledgeCollectorTests: XCTestCase {
                 XCTAssertEqual(trial.intermediateValues.count, 2, "a learning curve of one value per epoch")
             }
         }
+        // The knowledge says how its trials were collected, also through the exported file.
+        let knowledge = try KnowledgeBase.load(from: storage)
+        XCTAssertEqual(Set(knowledge.tasks.map(\.collection)), [PastTask.Collection(epochs: 2, metric: "best-accuracy")])
+        let file = directory.path("knowledge.json")
+        try KnowledgeBaseFile.write(knowledge, to: file)
+        XCTAssertEqual(try KnowledgeBaseFile.read(path: file).tasks.map(\.collection), knowledge.tasks.map(\.collection))
         // A rerun with a larger pool only evaluates the new configuration.
         settings.configs = 4
         var rerun: [KnowledgeCollector.Event] = []

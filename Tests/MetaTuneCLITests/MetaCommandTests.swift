@@ -78,8 +78,17 @@ final class MetaCommandTests: XCTestCase {
         let result = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "auto", "--trials", "3",
                                   "--epochs", "1", "--storage", "sqlite:study.sqlite"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("meta auto: learning from 40 past tasks"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("meta auto: learning from 40 past tasks (collected at 8 epochs, scored by best-accuracy)"),
+                      result.stderr)
         XCTAssertTrue(result.stderr.contains("trial 0: ranking #1"), result.stderr)
+        // This run trains 1 epoch scored by the last: the progress says how to collect matching knowledge.
+        XCTAssertTrue(result.stderr.contains("note: this run trains 1 epochs scored by accuracy, so rankings may transfer less well; "
+                                             + "knowledge collected the same way: metatune meta collect --epochs 1 --metric accuracy"),
+                      result.stderr)
+        let matching = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "auto", "--trials", "1",
+                                    "--epochs", "8", "--metric", "best-accuracy", "--storage", "memory:"])
+        XCTAssertEqual(matching.status, 0, matching.stderr)
+        XCTAssertFalse(matching.stderr.contains("note:"), "the shipped knowledge was collected as this run trains: \(matching.stderr)")
         // The study recorded the task's meta-features, so it is knowledge for the next tasks.
         let export = try cli.run(["meta", "export", "--storage", "sqlite:study.sqlite", "--out", "own.json"])
         XCTAssertEqual(export.status, 0, export.stderr)

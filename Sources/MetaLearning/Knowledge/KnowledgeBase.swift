@@ -3,14 +3,30 @@ import MetaTune
 
 /// One past task: its meta-features and the configurations tried on it with their scores.
 public struct PastTask: Sendable, Codable, Equatable {
+    /// How a collected task's trials were trained and scored: `meta collect`'s `--epochs` and
+    /// `--metric`.
+    public struct Collection: Sendable, Codable, Hashable {
+        public let epochs: Int
+        /// A `TaskMetric` raw value.
+        public let metric: String
+
+        public init(epochs: Int, metric: String) {
+            self.epochs = epochs
+            self.metric = metric
+        }
+    }
+
     public let name: String
     public let metaFeatures: MetaFeatures
     public var trials: [PastTrial]
+    /// Set for tasks `meta collect` evaluated; nil for other studies.
+    public var collection: Collection?
 
-    public init(name: String, metaFeatures: MetaFeatures, trials: [PastTrial]) {
+    public init(name: String, metaFeatures: MetaFeatures, trials: [PastTrial], collection: Collection? = nil) {
         self.name = name
         self.metaFeatures = metaFeatures
         self.trials = trials
+        self.collection = collection
     }
 
     /// The best score on the task, or nil when nothing finished.
@@ -74,7 +90,7 @@ public struct KnowledgeBase: Sendable, Equatable {
             }
             guard !trials.isEmpty else { continue }
             let name = record.systemAttributes[TaskAttributes.taskKey]?.stringValue ?? record.name
-            tasks.append(PastTask(name: name, metaFeatures: metaFeatures, trials: trials))
+            tasks.append(PastTask(name: name, metaFeatures: metaFeatures, trials: trials, collection: TaskAttributes.collection(of: record)))
         }
         return KnowledgeBase(tasks: tasks.sorted { $0.name < $1.name })
     }

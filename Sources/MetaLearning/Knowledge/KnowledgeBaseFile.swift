@@ -20,6 +20,8 @@ public enum KnowledgeBaseFile {
         /// [pool index or −1, score, curve…] per trial; params of trials outside the pool follow in `extra`.
         var trials: [[Double]]
         var extra: [[String: ParamValue]]
+        /// How the trials were collected, when `meta collect` did (left out otherwise).
+        var collection: PastTask.Collection?
     }
 
     /// Writes `knowledge` to `path`.
@@ -39,7 +41,8 @@ public enum KnowledgeBaseFile {
                 if index < 0 { extra.append(trial.params) }
                 rows.append([Double(index), rounded(trial.score)] + trial.curve.map(rounded))
             }
-            tasks.append(Task(name: task.name, metaFeatures: task.metaFeatures.values.mapValues(rounded), trials: rows, extra: extra))
+            tasks.append(Task(name: task.name, metaFeatures: task.metaFeatures.values.mapValues(rounded), trials: rows, extra: extra,
+                              collection: task.collection))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -84,19 +87,25 @@ public enum KnowledgeBaseFile {
                 }
                 trials.append(PastTrial(params: params, score: row[1], configIndex: index >= 0 ? index : nil, curve: Array(row.dropFirst(2))))
             }
-            tasks.append(PastTask(name: task.name, metaFeatures: MetaFeatures(values: task.metaFeatures), trials: trials))
+            tasks.append(PastTask(name: task.name, metaFeatures: MetaFeatures(values: task.metaFeatures), trials: trials,
+                                  collection: task.collection))
         }
         return KnowledgeBase(tasks: tasks)
     }
 
-    /// The knowledge base shipped with MetaTune for `model` (built by `meta collect` over the 40
-    /// tasks of MetaTune's task pool, then `meta export`).
+    /// The knowledge base shipped with MetaTune for `model` (built by `meta collect` with its
+    /// default settings over the 40 tasks of MetaTune's task pool, then `meta export`).
     public static func builtin(model: String = "mlp") throws -> KnowledgeBase {
         guard let url = Bundle.module.url(forResource: "knowledge-\(model)", withExtension: "json", subdirectory: "Resources")
             ?? Bundle.module.url(forResource: "knowledge-\(model)", withExtension: "json") else {
             throw StudyError.invalidArgument("no knowledge base for model '\(model)' is shipped with MetaTune")
         }
-        return try read(data: try Data(contentsOf: url), source: "built-in knowledge base")
+        var knowledge = try read(data: try Data(contentsOf: url), source: "built-in knowledge base")
+        let defaults = KnowledgeCollector.Settings()
+        for index in knowledge.tasks.indices where knowledge.tasks[index].collection == nil {
+            knowledge.tasks[index].collection = PastTask.Collection(epochs: defaults.epochs, metric: defaults.metric.rawValue)
+        }
+        return knowledge
     }
 
     private static func rounded(_ value: Double) -> Double {

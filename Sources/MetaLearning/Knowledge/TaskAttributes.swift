@@ -1,5 +1,6 @@
 import Foundation
 import MetaTune
+import MetaTuneTasks
 
 /// How a study records the task it tuned, in its system attributes, so that the knowledge base
 /// can find it later: the task's name, the model, and the task's meta-features.
@@ -7,7 +8,7 @@ public enum TaskAttributes {
     public static let taskKey = "metatune.task"
     public static let modelKey = "metatune.model"
     public static let metaFeaturesKey = "metatune.meta_features"
-    /// On collected studies: {"configs", "epochs", "seed"} of `meta collect`.
+    /// On collected studies: {"configs", "epochs", "seed", "metric"} of `meta collect`.
     public static let collectionKey = "metatune.collection"
     /// On collected trials (user attribute): the index of the configuration in the pool.
     public static let configIndexKey = "config_index"
@@ -18,6 +19,14 @@ public enum TaskAttributes {
         try storage.setStudyAttribute(studyID: studyID, key: modelKey, value: .string(model), system: true)
         let object = JSONValue.object(metaFeatures.values.mapValues { .number($0) })
         try storage.setStudyAttribute(studyID: studyID, key: metaFeaturesKey, value: object, system: true)
+    }
+
+    /// How `meta collect` trained and scored a study's trials, if it collected them (collections
+    /// that predate `--metric` were scored by the best epoch).
+    public static func collection(of record: StudyRecord) -> PastTask.Collection? {
+        guard case .object(let object)? = record.systemAttributes[collectionKey],
+              case .number(let epochs)? = object["epochs"] else { return nil }
+        return PastTask.Collection(epochs: Int(epochs), metric: object["metric"]?.stringValue ?? TaskMetric.bestAccuracy.rawValue)
     }
 
     /// The meta-features recorded on a study, if any.
