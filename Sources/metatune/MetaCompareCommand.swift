@@ -50,7 +50,7 @@ extension MetaCommand {
                 let metaFeatures = try MetaFeatures.compute(dataSet, seed: seed)
                 let meta = try MetaMethod(rawValue: method)!.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
                 MetaSetup.describe(method: MetaMethod(rawValue: method)!, sampler: meta, knowledge: past,
-                                   training: PastTask.Collection(epochs: epochs, metric: TaskMetric.bestAccuracy.rawValue))
+                                   training: PastTask.CollectionSettings(epochs: epochs, metric: TaskMetric.bestAccuracy.rawValue))
                 print("Tuning an MLP on \(name) (\(task.train.count) training rows, \(epochs) epochs per trial): "
                       + "cold-start GP against --meta \(method), best validation accuracy so far")
                 print("trial   cold GP   meta \(method)")

@@ -19,7 +19,7 @@ enum MetaSetup {
     /// come from and what takes over after them (`handOver`). Given how this run trains and scores
     /// (`training`), it notes when no past task was collected that way.
     static func describe(method: MetaMethod, sampler: Sampler, knowledge: KnowledgeBase,
-                         handOver: String = "Gaussian-process BO on this task's trials", training: PastTask.Collection? = nil) {
+                         handOver: String = "Gaussian-process BO on this task's trials", training: PastTask.CollectionSettings? = nil) {
         let tasks = knowledge.tasks.count
         let collections = Set(knowledge.tasks.compactMap(\.collection))
         var text = "meta \(method.rawValue): learning from \(tasks) past task\(tasks == 1 ? "" : "s")"

@@ -17,7 +17,7 @@ struct SamplerChoice {
     var seed: UInt64
     /// How this run trains and scores (`tune`'s `--epochs` and `--metric`), compared with how the
     /// knowledge was collected; nil for `run`.
-    var training: PastTask.Collection? = nil
+    var training: PastTask.CollectionSettings? = nil
 
     /// The sampler; `knowledge` is asked only when meta-learning needs it. Says where the first
     /// configurations come from on standard error unless `quiet`.

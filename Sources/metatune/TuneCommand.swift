@@ -101,7 +101,7 @@ struct TuneCommand: ParsableCommand {
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
             let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: epochs,
                                        meta: MetaMethod(rawValue: meta)!, seed: seed,
-                                       training: PastTask.Collection(epochs: epochs, metric: metric.rawValue))
+                                       training: PastTask.CollectionSettings(epochs: epochs, metric: metric.rawValue))
             let chosenSampler = try choice.make(space: searchSpace, metaFeatures: metaFeatures, quiet: quiet) {
                 try MetaSetup.knowledge(knowledge, storage: store, space: searchSpace, model: builtin).excluding(name)
             }

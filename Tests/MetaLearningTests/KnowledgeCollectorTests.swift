@@ -61,7 +61,7 @@ final class KnowledgeCollectorTests: XCTestCase {
         }
         // The knowledge says how its trials were collected, also through the exported file.
         let knowledge = try KnowledgeBase.load(from: storage)
-        XCTAssertEqual(Set(knowledge.tasks.map(\.collection)), [PastTask.Collection(epochs: 2, metric: "best-accuracy")])
+        XCTAssertEqual(Set(knowledge.tasks.map(\.collection)), [PastTask.CollectionSettings(epochs: 2, metric: "best-accuracy")])
         let file = directory.path("knowledge.json")
         try KnowledgeBaseFile.write(knowledge, to: file)
         XCTAssertEqual(try KnowledgeBaseFile.read(path: file).tasks.map(\.collection), knowledge.tasks.map(\.collection))

@@ -5,7 +5,7 @@ import MetaTune
 public struct PastTask: Sendable, Codable, Equatable {
     /// How a collected task's trials were trained and scored: `meta collect`'s `--epochs` and
     /// `--metric`.
-    public struct Collection: Sendable, Codable, Hashable {
+    public struct CollectionSettings: Sendable, Codable, Hashable {
         public let epochs: Int
         /// A `TaskMetric` raw value.
         public let metric: String
@@ -20,9 +20,9 @@ public struct PastTask: Sendable, Codable, Equatable {
     public let metaFeatures: MetaFeatures
     public var trials: [PastTrial]
     /// Set for tasks `meta collect` evaluated; nil for other studies.
-    public var collection: Collection?
+    public var collection: CollectionSettings?
 
-    public init(name: String, metaFeatures: MetaFeatures, trials: [PastTrial], collection: Collection? = nil) {
+    public init(name: String, metaFeatures: MetaFeatures, trials: [PastTrial], collection: CollectionSettings? = nil) {
         self.name = name
         self.metaFeatures = metaFeatures
         self.trials = trials

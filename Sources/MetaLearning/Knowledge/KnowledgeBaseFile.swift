@@ -21,7 +21,7 @@ public enum KnowledgeBaseFile {
         var trials: [[Double]]
         var extra: [[String: ParamValue]]
         /// How the trials were collected, when `meta collect` did (left out otherwise).
-        var collection: PastTask.Collection?
+        var collection: PastTask.CollectionSettings?
     }
 
     /// Writes `knowledge` to `path`.
@@ -103,7 +103,7 @@ public enum KnowledgeBaseFile {
         var knowledge = try read(data: try Data(contentsOf: url), source: "built-in knowledge base")
         let defaults = KnowledgeCollector.Settings()
         for index in knowledge.tasks.indices where knowledge.tasks[index].collection == nil {
-            knowledge.tasks[index].collection = PastTask.Collection(epochs: defaults.epochs, metric: defaults.metric.rawValue)
+            knowledge.tasks[index].collection = PastTask.CollectionSettings(epochs: defaults.epochs, metric: defaults.metric.rawValue)
         }
         return knowledge
     }

@@ -23,10 +23,10 @@ public enum TaskAttributes {
 
     /// How `meta collect` trained and scored a study's trials, if it collected them (collections
     /// that predate `--metric` were scored by the best epoch).
-    public static func collection(of record: StudyRecord) -> PastTask.Collection? {
+    public static func collection(of record: StudyRecord) -> PastTask.CollectionSettings? {
         guard case .object(let object)? = record.systemAttributes[collectionKey],
               case .number(let epochs)? = object["epochs"] else { return nil }
-        return PastTask.Collection(epochs: Int(epochs), metric: object["metric"]?.stringValue ?? TaskMetric.bestAccuracy.rawValue)
+        return PastTask.CollectionSettings(epochs: Int(epochs), metric: object["metric"]?.stringValue ?? TaskMetric.bestAccuracy.rawValue)
     }
 
     /// The meta-features recorded on a study, if any.
