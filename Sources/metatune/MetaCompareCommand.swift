@@ -47,10 +47,13 @@ extension MetaCommand {
                 let space = BuiltinModel.mlp.defaultSpace
                 var past = try KnowledgeSource.load(knowledge, model: .mlp).excluding(name)
                 for excluded in exclude { past = past.excluding(excluded) }
+                let training = PastTask.CollectionSettings(epochs: epochs, metric: TaskMetric.bestAccuracy.rawValue)
+                let rescored: Int
+                (past, rescored) = past.rescored(for: training)
                 let metaFeatures = try MetaFeatures.compute(dataSet, seed: seed)
                 let meta = try MetaMethod(rawValue: method)!.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
-                MetaSetup.describe(method: MetaMethod(rawValue: method)!, sampler: meta, knowledge: past,
-                                   training: PastTask.CollectionSettings(epochs: epochs, metric: TaskMetric.bestAccuracy.rawValue))
+                MetaSetup.describe(method: MetaMethod(rawValue: method)!, sampler: meta, knowledge: past, rescored: rescored,
+                                   training: training)
                 print("Tuning an MLP on \(name) (\(task.train.count) training rows, \(epochs) epochs per trial): "
                       + "cold-start GP against --meta \(method), best validation accuracy so far")
                 print("trial   cold GP   meta \(method)")

@@ -15,17 +15,19 @@ enum MetaSetup {
         return own.merged(with: shipped)
     }
 
-    /// Prints, on standard error, what the knowledge is, where the first trials' configurations
-    /// come from and what takes over after them (`handOver`). Given how this run trains and scores
-    /// (`training`), it notes when no past task was collected that way.
-    static func describe(method: MetaMethod, sampler: Sampler, knowledge: KnowledgeBase,
+    /// Prints, on standard error, what the knowledge is (`rescored`: how many of its tasks were
+    /// scored again from their learning curves), where the first trials' configurations come from
+    /// and what takes over after them (`handOver`). Given how this run trains and scores
+    /// (`training`), it notes when no past task was collected or rescored that way.
+    static func describe(method: MetaMethod, sampler: Sampler, knowledge: KnowledgeBase, rescored: Int = 0,
                          handOver: String = "Gaussian-process BO on this task's trials", training: PastTask.CollectionSettings? = nil) {
         let tasks = knowledge.tasks.count
         let collections = Set(knowledge.tasks.compactMap(\.collection))
         var text = "meta \(method.rawValue): learning from \(tasks) past task\(tasks == 1 ? "" : "s")"
         if !collections.isEmpty {
             let ways = collections.sorted { ($0.epochs, $0.metric) < ($1.epochs, $1.metric) }
-            text += " (collected at " + ways.map { "\($0.epochs) epochs, scored by \($0.metric)" }.joined(separator: "; ") + ")"
+            text += " (scored at " + ways.map { "\($0.epochs) epochs by \($0.metric)" }.joined(separator: "; ")
+                + (rescored > 0 ? ": \(rescored) rescored from their learning curves" : "") + ")"
         }
         if let warm = sampler as? WarmStartSampler {
             text += "; the first \(warm.initial.count) trials come from:\n"

@@ -15,8 +15,8 @@ struct SamplerChoice {
     var maxResource: Int
     var meta: MetaMethod
     var seed: UInt64
-    /// How this run trains and scores (`tune`'s `--epochs` and `--metric`), compared with how the
-    /// knowledge was collected; nil for `run`.
+    /// How this run trains and scores (`tune`'s `--epochs` and `--metric`): collected knowledge
+    /// whose learning curves reach that far is scored again so; nil for `run`.
     var training: PastTask.CollectionSettings? = nil
 
     /// The sampler; `knowledge` is asked only when meta-learning needs it. Says where the first
@@ -24,13 +24,15 @@ struct SamplerChoice {
     func make(space: SearchSpace, metaFeatures: MetaFeatures?, quiet: Bool,
               knowledge: () throws -> KnowledgeBase) throws -> Sampler {
         guard meta != .none else { return try ownSampler(space: space).sampler }
-        let past = try knowledge()
+        var past = try knowledge()
+        var rescored = 0
+        if let training { (past, rescored) = past.rescored(for: training) }
         let base = schedule.isEnabled ? try ownSampler(space: space) : nil
         let chosen = try meta.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed, base: base?.sampler)
         if !quiet {
             let handOver = base.map { "\($0.name) on this task's trials (\(schedule.scheduler) learns from stopped trials too)" }
                 ?? "Gaussian-process BO on this task's trials"
-            MetaSetup.describe(method: meta, sampler: chosen, knowledge: past, handOver: handOver, training: training)
+            MetaSetup.describe(method: meta, sampler: chosen, knowledge: past, rescored: rescored, handOver: handOver, training: training)
         }
         return chosen
     }

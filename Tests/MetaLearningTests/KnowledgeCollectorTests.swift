@@ -100,6 +100,28 @@ final class KnowledgeCollectorTests: XCTestCase {
         }
     }
 
+    /// The first epochs of a longer collection train exactly as a shorter one: rescoring a 3-epoch
+    /// collection at 2 epochs gives the 2-epoch collection's scores.
+    func testRescoringALongerCollectionGivesTheShorterOnesScores() throws {
+        let directory = try TemporaryDirectory()
+        try writeTask("alpha", rows: 60, in: directory, seed: 1)
+        try writeTask("beta", rows: 70, in: directory, seed: 2)
+        var knowledge: [Int: KnowledgeBase] = [:]
+        for epochs in [2, 3] {
+            var settings = KnowledgeCollector.Settings()
+            settings.configs = 4
+            settings.epochs = epochs
+            let storage = InMemoryStorage()
+            try KnowledgeCollector(model: .mlp, settings: settings, storage: storage).collect(directory: directory.url.path)
+            knowledge[epochs] = try KnowledgeBase.load(from: storage)
+        }
+        let (rescored, count) = knowledge[3]!.rescored(for: PastTask.CollectionSettings(epochs: 2, metric: "best-accuracy"))
+        XCTAssertEqual(count, 2)
+        XCTAssertNotEqual(knowledge[3]!.tasks.map { $0.trials.map(\.score) }, knowledge[2]!.tasks.map { $0.trials.map(\.score) },
+                          "three epochs score differently from two")
+        XCTAssertEqual(rescored, knowledge[2]!)
+    }
+
     func testAFolderWithoutTasksIsRefused() throws {
         let directory = try TemporaryDirectory()
         let collector = KnowledgeCollector(model: .mlp, settings: .init(), storage: InMemoryStorage())
