@@ -52,6 +52,11 @@ final class MetaCommandTests: XCTestCase {
         let again = try cli.run(collect + ["--quiet"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(again.stderr, "", "nothing left to collect, and --quiet")
+        // Other settings would label the stored trials with epochs they were not trained for.
+        let otherEpochs = try cli.run(["meta", "collect", "--tasks", "tasks", "--configs", "4", "--epochs", "2", "--storage", "sqlite:kb.sqlite"])
+        XCTAssertEqual(otherEpochs.status, 1)
+        XCTAssertTrue(otherEpochs.stderr.contains("study 'meta:mlp:alpha' was collected with --epochs 1 --metric best-accuracy --seed 0, "
+                                                  + "not --epochs 2 --metric best-accuracy --seed 0"), otherEpochs.stderr)
         let export = try cli.run(["meta", "export", "--storage", "sqlite:kb.sqlite", "--out", "kb.json"])
         XCTAssertEqual(export.status, 0, export.stderr)
         XCTAssertTrue(export.stderr.contains("3 tasks, 12 trials"), export.stderr)

@@ -106,9 +106,12 @@ public struct KnowledgeCollector: Sendable {
 
     /// Opens every study and loads the data of every task with work left before any training, so
     /// the total is known for progress and a malformed file stops the run before hours of training.
+    /// A study collected with other epochs, metric or seed is refused: its trials would be labelled
+    /// with settings they were not trained with.
     private func plan(files: [URL]) throws -> [TaskPlan] {
         try files.enumerated().map { index, file in
             let task = file.deletingPathExtension().lastPathComponent
+            try checkEarlierCollection(of: studyName(task: task))
             let study = try Study.create(name: studyName(task: task), direction: .maximize, sampler: RandomSampler(seed: settings.seed),
                                          storage: storage, loadIfExists: true)
             try study.failOrphanedTrials(heartbeatGrace: 600)
@@ -119,6 +122,21 @@ public struct KnowledgeCollector: Sendable {
             let missing = (0..<settings.configs).filter { !done.contains($0) }
             let data = missing.isEmpty ? nil : try Dataset.loadCSV(path: file.path)  // its errors name the file, row and column
             return TaskPlan(index: index, task: task, study: study, data: data, missing: missing)
+        }
+    }
+
+    /// Throws when the study `name` was collected with other settings than these (a larger or
+    /// smaller pool is fine: configuration i is the same in every pool of a seed).
+    private func checkEarlierCollection(of name: String) throws {
+        guard let record = try storage.study(named: name),
+              case .object(let earlier)? = record.systemAttributes[TaskAttributes.collectionKey] else { return }
+        let epochs = earlier["epochs"].flatMap { value -> Int? in if case .number(let n) = value { return Int(n) } else { return nil } }
+        let seed = earlier["seed"].flatMap { value -> UInt64? in if case .number(let n) = value { return UInt64(n) } else { return nil } }
+        let metric = earlier["metric"]?.stringValue ?? TaskMetric.bestAccuracy.rawValue
+        guard epochs == settings.epochs, seed == settings.seed, metric == settings.metric.rawValue else {
+            throw StudyError.invalidArgument(
+                "study '\(name)' was collected with --epochs \(epochs.map(String.init) ?? "?") --metric \(metric) --seed \(seed.map(String.init) ?? "?")"
+                + ", not --epochs \(settings.epochs) --metric \(settings.metric.rawValue) --seed \(settings.seed): collect into another storage, or with those settings")
         }
     }
 
