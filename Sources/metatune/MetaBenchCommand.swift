@@ -40,6 +40,9 @@ extension MetaCommand {
         @Option(help: "The model whose pools are compared.") var model: String = "mlp"
         @Option(help: "Targets run at once (default: one per core); the results do not depend on it.")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(help: "With --metric: score every collected task again from its learning curves as a run of this many epochs scores (knowledge and targets alike).")
+        var epochs: Int?
+        @Option(help: "With --epochs: accuracy (the last epoch's) or best-accuracy (the best of the epochs).") var metric: String?
         @Flag(help: "One JSON object per method on standard output.") var json = false
         @Flag(help: "No progress output.") var quiet = false
 
@@ -50,18 +53,30 @@ extension MetaCommand {
             for name in names where !MetaBenchMethods.all.contains(name) {
                 usageError("unknown method '\(name)' (expected some of: \(MetaBenchMethods.all.joined(separator: ", ")))")
             }
+            var scoring: PastTask.CollectionSettings?
+            if epochs != nil || metric != nil {
+                guard let epochs, let metric, epochs >= 1, metric == TaskMetric.accuracy.rawValue || metric == TaskMetric.bestAccuracy.rawValue else {
+                    usageError("--epochs (at least 1) and --metric (accuracy or best-accuracy) go together")
+                }
+                scoring = PastTask.CollectionSettings(epochs: epochs, metric: metric)
+            }
+            /// The source's knowledge, scored again as `scoring` says.
+            func load(_ source: String) throws -> KnowledgeBase {
+                let knowledge = try KnowledgeSource.load(source, model: builtin)
+                return scoring.map { knowledge.rescored(for: $0).knowledge } ?? knowledge
+            }
             do {
                 let targetTasks: [PastTask]
                 let knowledgeFor: @Sendable (PastTask) -> KnowledgeBase
                 if let leaveOneOut {
                     guard knowledge == nil, targets == nil else { usageError("--leave-one-out replaces --knowledge and --targets") }
-                    let all = try KnowledgeSource.load(leaveOneOut, model: builtin)
+                    let all = try load(leaveOneOut)
                     targetTasks = all.tasks
                     knowledgeFor = { all.excluding($0.name) }
                 } else {
                     guard let knowledge, let targets else { usageError("give --knowledge and --targets, or --leave-one-out") }
-                    let past = try KnowledgeSource.load(knowledge, model: builtin)
-                    targetTasks = try KnowledgeSource.load(targets, model: builtin).tasks
+                    let past = try load(knowledge)
+                    targetTasks = try load(targets).tasks
                     knowledgeFor = { past.excluding($0.name) }
                 }
                 let usable = targetTasks.filter { Set($0.trials.map(\.params)).count > budget }

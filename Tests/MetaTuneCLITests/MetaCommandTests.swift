@@ -71,6 +71,14 @@ final class MetaCommandTests: XCTestCase {
         XCTAssertNotNil(object["trials_to_target"] as? Double)
         XCTAssertNotNil(object["average_rank"] as? Double)
         XCTAssertTrue(object["spearman"] is NSNull)
+        // The pools scored again at the first epoch (collected with one, so the same), and a half-given scoring refused.
+        let rescored = try cli.run(["meta", "bench", "--leave-one-out", "kb.json", "--budget", "2", "--seeds", "1",
+                                    "--methods", "random,knn,auto", "--json", "--quiet", "--epochs", "1", "--metric", "best-accuracy"])
+        XCTAssertEqual(rescored.status, 0, rescored.stderr)
+        XCTAssertEqual(rescored.stdout, bench.stdout)
+        let halfGiven = try cli.run(["meta", "bench", "--leave-one-out", "kb.json", "--epochs", "1"])
+        XCTAssertEqual(halfGiven.status, 1)
+        XCTAssertTrue(halfGiven.stderr.contains("--epochs (at least 1) and --metric (accuracy or best-accuracy) go together"), halfGiven.stderr)
         let missing = try cli.run(["meta", "collect", "--tasks", "nowhere", "--storage", "memory:"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("no such directory"), missing.stderr)
