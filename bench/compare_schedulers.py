@@ -13,7 +13,7 @@ seed sees the same data), runs the release `metatune tune` with:
   pbt-fixed   --scheduler pbt --trials 8 --pbt-interval 27 (the population, never exploiting);
   pbt         --scheduler pbt --trials 8 --pbt-interval 3 (the same population, exploiting);
   and variants (METHODS below): a first rung of 3, half the budget, random sampling, and `-meta`:
-  steered by `--meta auto` with the shipped knowledge base minus the task itself; `-meta27` and
+  steered by `--meta auto` with the 8-epoch knowledge base MetaTune shipped before minus the task itself; `-meta27` and
   `meta27-10`: the same with a knowledge base collected at 27 epochs, scored by the last epoch.
 
 Each run writes its own SQLite file; the epochs a run spent are the learning-curve points its
@@ -84,7 +84,7 @@ METHODS = {
     # Classic Hyperband and ASHA: random configurations instead of the default TPE sampler.
     "hyperband-random": ["--scheduler", "hyperband", "--sampler", "random", "--trials", "1000", "--budget", "270"],
     "asha-random": ["--scheduler", "asha", "--sampler", "random", "--trials", "1000", "--budget", "270"],
-    # The same schedulers steered by meta-learning (`--meta auto`), learning from the shipped
+    # The same schedulers steered by meta-learning (`--meta auto`), learning from the former 8-epoch
     # knowledge base without the task itself (leave-one-task-out; see knowledge_without).
     "hyperband-meta": ["--scheduler", "hyperband", "--meta", "auto", "--trials", "1000", "--budget", "270"],
     "bohb-meta": ["--scheduler", "bohb", "--meta", "auto", "--trials", "1000", "--budget", "270"],
@@ -99,9 +99,11 @@ METHODS = {
 }
 # The name each benchmark task has in the shipped knowledge base (the bundled digits are sklearn_digits).
 KNOWLEDGE_NAMES = {"digits": "sklearn_digits"}
-SHIPPED_KNOWLEDGE = os.path.join(ROOT, "Sources", "MetaLearning", "Resources", "knowledge-mlp.json")
-# `meta collect --epochs 27 --metric accuracy` over the 40 pool tasks (commands in BENCHMARKS.md).
-KNOWLEDGE_27 = os.path.join(ROOT, "bench", "results", "knowledge-mlp-27epochs.json")
+# `-meta`: the knowledge base MetaTune shipped until session 6 (8 epochs, scored by the best epoch).
+KNOWLEDGE_8 = os.path.join(ROOT, "bench", "results", "knowledge-mlp-8epochs.json")
+# `-meta27`: `meta collect --epochs 27 --metric accuracy` over the 40 pool tasks (commands in
+# BENCHMARKS.md), the knowledge base MetaTune ships since.
+KNOWLEDGE_27 = os.path.join(ROOT, "Sources", "MetaLearning", "Resources", "knowledge-mlp.json")
 KNOWLEDGE_LOCK = threading.Lock()
 
 
@@ -147,7 +149,7 @@ def run_one(binary, directory, task, method, seed, test_fraction, retrain_count)
     database = os.path.join(directory, f"{task}-{method}-{seed}.sqlite")
     extra = list(METHODS[method])
     if "--meta" in extra:
-        source = KNOWLEDGE_27 if "meta27" in method else SHIPPED_KNOWLEDGE
+        source = KNOWLEDGE_27 if "meta27" in method else KNOWLEDGE_8
         extra += ["--knowledge", knowledge_without(directory, source, task)]
     started = time.monotonic()
     trials, test = tune(binary, task, seed, test_fraction, f"sqlite:{database}", extra)

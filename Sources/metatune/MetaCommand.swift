@@ -68,7 +68,8 @@ struct MetaCommand: ParsableCommand {
             For each DIR/NAME.csv (numeric columns and a 'label' column), the study 'meta:MODEL:NAME' gets the task's
             meta-features and one trial per configuration of the pool — configuration i is the same on every task,
             drawn with --seed from the model's default space — trained for --epochs epochs with its learning curve,
-            scored by its best validation accuracy over the epochs (--metric accuracy: the last epoch's).
+            scored by its validation accuracy after the last epoch (--metric best-accuracy: the best epoch's). A run
+            of up to --epochs epochs scores the knowledge again from the curves as it scores itself.
             Interrupted runs resume where they stopped. The defaults are those of the knowledge base shipped with
             MetaTune, so pools collected with them are comparable with it.
             """
@@ -79,7 +80,7 @@ struct MetaCommand: ParsableCommand {
         @Option(help: "Configurations per task.") var configs: Int = KnowledgeCollector.Settings().configs
         @Option(help: "Training epochs per configuration.") var epochs: Int = KnowledgeCollector.Settings().epochs
         @Option(help: "Seed of the configuration pool and of the data splits.") var seed: UInt64 = KnowledgeCollector.Settings().seed
-        @Option(help: "A configuration's score: best-accuracy (best epoch) or accuracy (last epoch).")
+        @Option(help: "A configuration's score: accuracy (last epoch) or best-accuracy (best epoch).")
         var metric: String = KnowledgeCollector.Settings().metric.rawValue
         @OptionGroup var storage: StorageOption
         @Option(help: "BLAS threads.") var threads: Int = 1

@@ -61,7 +61,7 @@ final class KnowledgeCollectorTests: XCTestCase {
         }
         // The knowledge says how its trials were collected, also through the exported file.
         let knowledge = try KnowledgeBase.load(from: storage)
-        XCTAssertEqual(Set(knowledge.tasks.map(\.collection)), [PastTask.CollectionSettings(epochs: 2, metric: "best-accuracy")])
+        XCTAssertEqual(Set(knowledge.tasks.map(\.collection)), [PastTask.CollectionSettings(epochs: 2, metric: "accuracy")])
         let file = directory.path("knowledge.json")
         try KnowledgeBaseFile.write(knowledge, to: file)
         XCTAssertEqual(try KnowledgeBaseFile.read(path: file).tasks.map(\.collection), knowledge.tasks.map(\.collection))
@@ -115,7 +115,7 @@ final class KnowledgeCollectorTests: XCTestCase {
             try KnowledgeCollector(model: .mlp, settings: settings, storage: storage).collect(directory: directory.url.path)
             knowledge[epochs] = try KnowledgeBase.load(from: storage)
         }
-        let (rescored, count) = knowledge[3]!.rescored(for: PastTask.CollectionSettings(epochs: 2, metric: "best-accuracy"))
+        let (rescored, count) = knowledge[3]!.rescored(for: PastTask.CollectionSettings(epochs: 2, metric: "accuracy"))
         XCTAssertEqual(count, 2)
         XCTAssertNotEqual(knowledge[3]!.tasks.map { $0.trials.map(\.score) }, knowledge[2]!.tasks.map { $0.trials.map(\.score) },
                           "three epochs score differently from two")

@@ -55,8 +55,8 @@ final class MetaCommandTests: XCTestCase {
         // Other settings would label the stored trials with epochs they were not trained for.
         let otherEpochs = try cli.run(["meta", "collect", "--tasks", "tasks", "--configs", "4", "--epochs", "2", "--storage", "sqlite:kb.sqlite"])
         XCTAssertEqual(otherEpochs.status, 1)
-        XCTAssertTrue(otherEpochs.stderr.contains("study 'meta:mlp:alpha' was collected with --epochs 1 --metric best-accuracy --seed 0, "
-                                                  + "not --epochs 2 --metric best-accuracy --seed 0"), otherEpochs.stderr)
+        XCTAssertTrue(otherEpochs.stderr.contains("study 'meta:mlp:alpha' was collected with --epochs 1 --metric accuracy --seed 0, "
+                                                  + "not --epochs 2 --metric accuracy --seed 0"), otherEpochs.stderr)
         let export = try cli.run(["meta", "export", "--storage", "sqlite:kb.sqlite", "--out", "kb.json"])
         XCTAssertEqual(export.status, 0, export.stderr)
         XCTAssertTrue(export.stderr.contains("3 tasks, 12 trials"), export.stderr)
@@ -91,19 +91,19 @@ final class MetaCommandTests: XCTestCase {
         let result = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "auto", "--trials", "3",
                                   "--epochs", "1", "--storage", "sqlite:study.sqlite"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        // The shipped knowledge (8 epochs, best epoch) is scored again from its learning curves as this run scores.
+        // The shipped knowledge (27 epochs, last epoch) is scored again from its learning curves as this run scores.
         XCTAssertTrue(result.stderr.contains("meta auto: learning from 40 past tasks (scored at 1 epochs by accuracy: 40 rescored from their learning curves)"),
                       result.stderr)
         XCTAssertTrue(result.stderr.contains("trial 0: ranking #1"), result.stderr)
         XCTAssertFalse(result.stderr.contains("note:"), result.stderr)
-        // Its curves stop at 8 epochs: a longer run learns from it as collected, and the progress says
+        // Its curves stop at 27 epochs: a longer run learns from it as collected, and the progress says
         // how to collect knowledge that matches.
         let longer = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "auto", "--trials", "1",
-                                  "--epochs", "9", "--storage", "memory:"])
+                                  "--epochs", "28", "--storage", "memory:"])
         XCTAssertEqual(longer.status, 0, longer.stderr)
-        XCTAssertTrue(longer.stderr.contains("(scored at 8 epochs by best-accuracy)"), longer.stderr)
-        XCTAssertTrue(longer.stderr.contains("note: this run trains 9 epochs scored by accuracy, so rankings may transfer less well; "
-                                             + "knowledge collected the same way: metatune meta collect --epochs 9 --metric accuracy"),
+        XCTAssertTrue(longer.stderr.contains("(scored at 27 epochs by accuracy)"), longer.stderr)
+        XCTAssertTrue(longer.stderr.contains("note: this run trains 28 epochs scored by accuracy, so rankings may transfer less well; "
+                                             + "knowledge collected the same way: metatune meta collect --epochs 28 --metric accuracy"),
                       longer.stderr)
         // The study recorded the task's meta-features, so it is knowledge for the next tasks.
         let export = try cli.run(["meta", "export", "--storage", "sqlite:study.sqlite", "--out", "own.json"])

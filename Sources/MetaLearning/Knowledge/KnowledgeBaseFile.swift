@@ -94,18 +94,14 @@ public enum KnowledgeBaseFile {
     }
 
     /// The knowledge base shipped with MetaTune for `model` (built by `meta collect` with its
-    /// default settings over the 40 tasks of MetaTune's task pool, then `meta export`).
+    /// default settings over the 40 tasks of MetaTune's task pool, then `meta export`; every task
+    /// records how it was collected).
     public static func builtin(model: String = "mlp") throws -> KnowledgeBase {
         guard let url = Bundle.module.url(forResource: "knowledge-\(model)", withExtension: "json", subdirectory: "Resources")
             ?? Bundle.module.url(forResource: "knowledge-\(model)", withExtension: "json") else {
             throw StudyError.invalidArgument("no knowledge base for model '\(model)' is shipped with MetaTune")
         }
-        var knowledge = try read(data: try Data(contentsOf: url), source: "built-in knowledge base")
-        let defaults = KnowledgeCollector.Settings()
-        for index in knowledge.tasks.indices where knowledge.tasks[index].collection == nil {
-            knowledge.tasks[index].collection = PastTask.CollectionSettings(epochs: defaults.epochs, metric: defaults.metric.rawValue)
-        }
-        return knowledge
+        return try read(data: try Data(contentsOf: url), source: "built-in knowledge base")
     }
 
     private static func rounded(_ value: Double) -> Double {

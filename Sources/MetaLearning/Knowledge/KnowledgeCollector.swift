@@ -11,14 +11,14 @@ public struct KnowledgeCollector: Sendable {
     public struct Settings: Sendable {
         /// Configurations per task (the pool size).
         public var configs = 100
-        /// Training epochs per configuration.
-        public var epochs = 8
+        /// Training epochs per configuration: the learning curves then serve every run of up to
+        /// this many epochs, which scores the knowledge again from them (`KnowledgeBase.rescored`).
+        public var epochs = 27
         /// Seed of the configuration pool (and of each task's train/validation split).
         public var seed: UInt64 = 0
-        /// A configuration's score: by default the best validation accuracy of any epoch, which
-        /// ranks configurations far more consistently across tasks than the last epoch's (on the
-        /// task pool, the top configurations of similar tasks then transfer: see BENCHMARKS.md).
-        public var metric = TaskMetric.bestAccuracy
+        /// A configuration's score as collected: by default the validation accuracy after the last
+        /// epoch, as `tune` scores by default (`bestAccuracy`: the best of any epoch).
+        public var metric = TaskMetric.accuracy
         /// Tasks trained at once (threads). Each task's configurations run in order on one thread,
         /// so the collected trials do not depend on it.
         public var concurrency = 1
