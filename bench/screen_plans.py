@@ -5,8 +5,8 @@ bench/simulate_schedulers.py, and prints the plans with the highest chance of re
 30 random full-budget configurations drawn in the same order. The plan is chosen after seeing the
 results, so its chance overstates what any fixed plan would reach.
 
-  python3 bench/simulate_schedulers.py pools --out /tmp/pools     # once
-  python3 bench/screen_plans.py /tmp/pools
+  python3 bench/simulate_schedulers.py pools --out bench/scratch/pools     # once
+  python3 bench/screen_plans.py bench/scratch/pools
 """
 import glob
 import os

@@ -70,8 +70,8 @@ struct TuneCommand: ParsableCommand {
         guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
         schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
         schedule.validate(meta: meta)
-        _ = trialCount
-        if schedule.scheduler == "pbt" && trialCount < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
+        let count = trialCount  // refuses a missing --trials where no budget decides
+        if schedule.scheduler == "pbt" && count < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
         guard testFraction >= 0, testFraction < 0.5 else { usageError("--test-fraction must be at least 0 and below 0.5, got \(testFraction)") }
         if testFraction > 0 && schedule.scheduler == "pbt" {
             usageError("--test-fraction cannot retrain a pbt winner: its hyperparameters changed during training")

@@ -24,6 +24,9 @@ public struct KnowledgeCollector: Sendable {
         public var concurrency = 1
 
         public init() {}
+
+        /// How the collected trials are trained and scored, as the knowledge records it.
+        public var scoring: PastTask.CollectionSettings { PastTask.CollectionSettings(epochs: epochs, metric: metric.rawValue) }
     }
 
     /// One finished evaluation, for progress output.
@@ -128,14 +131,11 @@ public struct KnowledgeCollector: Sendable {
     /// Throws when the study `name` was collected with other settings than these (a larger or
     /// smaller pool is fine: configuration i is the same in every pool of a seed).
     private func checkEarlierCollection(of name: String) throws {
-        guard let record = try storage.study(named: name),
-              case .object(let earlier)? = record.systemAttributes[TaskAttributes.collectionKey] else { return }
-        let epochs = earlier["epochs"].flatMap { value -> Int? in if case .number(let n) = value { return Int(n) } else { return nil } }
-        let seed = earlier["seed"].flatMap { value -> UInt64? in if case .number(let n) = value { return UInt64(n) } else { return nil } }
-        let metric = earlier["metric"]?.stringValue ?? TaskMetric.bestAccuracy.rawValue
-        guard epochs == settings.epochs, seed == settings.seed, metric == settings.metric.rawValue else {
+        guard let record = try storage.study(named: name), let earlier = TaskAttributes.collection(of: record) else { return }
+        let seed = TaskAttributes.collectionSeed(of: record)
+        guard earlier == settings.scoring, seed == settings.seed else {
             throw StudyError.invalidArgument(
-                "study '\(name)' was collected with --epochs \(epochs.map(String.init) ?? "?") --metric \(metric) --seed \(seed.map(String.init) ?? "?")"
+                "study '\(name)' was collected with --epochs \(earlier.epochs) --metric \(earlier.metric) --seed \(seed.map(String.init) ?? "?")"
                 + ", not --epochs \(settings.epochs) --metric \(settings.metric.rawValue) --seed \(settings.seed): collect into another storage, or with those settings")
         }
     }
@@ -147,10 +147,8 @@ public struct KnowledgeCollector: Sendable {
         let metaFeatures = try MetaFeatures.compute(data, seed: settings.seed)
         try TaskAttributes.record(task: plan.task, model: model.rawValue, metaFeatures: metaFeatures,
                                   studyID: plan.study.id, storage: storage)
-        try storage.setStudyAttribute(studyID: plan.study.id, key: TaskAttributes.collectionKey, value: .object([
-            "configs": .number(Double(settings.configs)), "epochs": .number(Double(settings.epochs)),
-            "seed": .number(Double(settings.seed)), "metric": .string(settings.metric.rawValue),
-        ]), system: true)
+        try TaskAttributes.recordCollection(settings.scoring, configs: settings.configs, seed: settings.seed,
+                                            studyID: plan.study.id, storage: storage)
         let task = try BuiltinTask(name: plan.task, data: data, model: model, epochs: settings.epochs, metric: settings.metric,
                                    seed: settings.seed)
         for index in plan.missing {

@@ -21,6 +21,22 @@ public enum TaskAttributes {
         try storage.setStudyAttribute(studyID: studyID, key: metaFeaturesKey, value: object, system: true)
     }
 
+    /// Records on a collected study how `meta collect` trained and scored its trials, the pool size
+    /// and the seed.
+    public static func recordCollection(_ scoring: PastTask.CollectionSettings, configs: Int, seed: UInt64,
+                                        studyID: Int, storage: Storage) throws {
+        try storage.setStudyAttribute(studyID: studyID, key: collectionKey, value: .object([
+            "configs": .number(Double(configs)), "epochs": .number(Double(scoring.epochs)),
+            "seed": .number(Double(seed)), "metric": .string(scoring.metric),
+        ]), system: true)
+    }
+
+    /// The seed a collected study's pool and data split were drawn with, if recorded.
+    public static func collectionSeed(of record: StudyRecord) -> UInt64? {
+        guard case .object(let object)? = record.systemAttributes[collectionKey], case .number(let seed)? = object["seed"] else { return nil }
+        return UInt64(seed)
+    }
+
     /// How `meta collect` trained and scored a study's trials, if it collected them (collections
     /// that predate `--metric` were scored by the best epoch).
     public static func collection(of record: StudyRecord) -> PastTask.CollectionSettings? {
