@@ -5,13 +5,28 @@ import MetaTune
 import MetaTuneTasks
 import Numerics
 
-/// Where a knowledge base comes from on the command line: `builtin`, a knowledge-base JSON file,
-/// or a storage URL whose studies recorded meta-features.
+/// Where past tasks come from on the command line: `builtin` (the knowledge shipped for a built-in
+/// `model`), a knowledge-base JSON file, or a storage URL (every study with complete trials).
 enum KnowledgeSource {
-    static func load(_ source: String, model: BuiltinModel) throws -> KnowledgeBase {
-        if source == "builtin" { return try KnowledgeBaseFile.builtin(model: model.rawValue) }
+    static func load(_ source: String, model: BuiltinModel?) throws -> KnowledgeBase {
+        if source == "builtin" {
+            guard let model else { throw StudyError.invalidArgument("'builtin' knowledge exists for the built-in models only (metatune tune)") }
+            return try KnowledgeBaseFile.builtin(model: model.rawValue)
+        }
         if source.hasSuffix(".json") { return try KnowledgeBaseFile.read(path: source) }
-        return try KnowledgeBase.load(from: try StorageLocator.open(source), space: model.defaultSpace, model: model.rawValue)
+        return try KnowledgeBase.load(from: try StorageLocator.open(source))
+    }
+
+    /// The task names listed in `path`, one per line (blank lines and `#` comments ignored).
+    static func names(inFile path: String) throws -> Set<String> {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw StudyError.invalidArgument("\(path): cannot read the list of task names (\(error.localizedDescription))")
+        }
+        return Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") })
     }
 }
 
@@ -26,7 +41,10 @@ extension MetaCommand {
             median normalised regret (pool best - best so far) / (pool best - pool median) at trials 1, 3, 5, 10, 20,
             30; median trials to come within 0.5 accuracy points of the pool's best (budget + 1 when never); average
             rank; and the learned mapping's Spearman correlation on each target's pool before it sees any result.
-            Knowledge and targets: 'builtin', a knowledge-base .json file, or a storage URL.
+            Knowledge and targets: 'builtin', a knowledge-base .json file, or a storage URL (any studies: tasks without
+            meta-features, e.g. an external command's, are compared by the methods that need none). --space gives the
+            search space of such pools; --knowledge-names and --target-names keep only the tasks a file lists (a frozen
+            design/evaluation split).
             With --json: {"method", "regret": {"1", "3", "5", "10", "20", "30"}, "trials_to_target", "average_rank", "spearman"}.
             """
         )
@@ -38,6 +56,9 @@ extension MetaCommand {
         @Option(help: "Trials per run.") var budget: Int = 30
         @Option(help: "Seeds per target.") var seeds: Int = 5
         @Option(help: "The model whose pools are compared.") var model: String = "mlp"
+        @Option(help: "The pools' search space, a YAML or JSON file (default: the model's).") var space: String?
+        @Option(help: "A file of task names, one per line: the knowledge keeps only these tasks.") var knowledgeNames: String?
+        @Option(help: "A file of task names, one per line: only these tasks are targets.") var targetNames: String?
         @Option(help: "Targets run at once (default: one per core); the results do not depend on it.")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         @Option(help: "With --metric: score every collected task again from its learning curves as a run of this many epochs scores (knowledge and targets alike).")
@@ -60,23 +81,32 @@ extension MetaCommand {
                 }
                 scoring = PastTask.CollectionSettings(epochs: epochs, metric: metric)
             }
-            /// The source's knowledge, scored again as `scoring` says.
-            func load(_ source: String) throws -> KnowledgeBase {
-                let knowledge = try KnowledgeSource.load(source, model: builtin)
-                return scoring.map { knowledge.rescored(for: $0).knowledge } ?? knowledge
-            }
             do {
+                let searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
+                let keepKnowledge = try knowledgeNames.map(KnowledgeSource.names(inFile:))
+                let keepTargets = try targetNames.map(KnowledgeSource.names(inFile:))
+                /// The source's tasks that share parameters with the space, scored again as `scoring` says.
+                func load(_ source: String) throws -> KnowledgeBase {
+                    let knowledge = try KnowledgeSource.load(source, model: builtin).selected(for: KnowledgeQuery(space: searchSpace))
+                    return scoring.map { knowledge.rescored(for: $0).knowledge } ?? knowledge
+                }
+                /// Only the tasks `names` lists, when given.
+                func keep(_ knowledge: KnowledgeBase, _ names: Set<String>?) -> KnowledgeBase {
+                    guard let names else { return knowledge }
+                    return KnowledgeBase(tasks: knowledge.tasks.filter { names.contains($0.name) })
+                }
                 let targetTasks: [PastTask]
                 let knowledgeFor: @Sendable (PastTask) -> KnowledgeBase
                 if let leaveOneOut {
                     guard knowledge == nil, targets == nil else { usageError("--leave-one-out replaces --knowledge and --targets") }
                     let all = try load(leaveOneOut)
-                    targetTasks = all.tasks
-                    knowledgeFor = { all.excluding($0.name) }
+                    let past = keep(all, keepKnowledge)
+                    targetTasks = keep(all, keepTargets).tasks
+                    knowledgeFor = { past.excluding($0.name) }
                 } else {
                     guard let knowledge, let targets else { usageError("give --knowledge and --targets, or --leave-one-out") }
-                    let past = try load(knowledge)
-                    targetTasks = try load(targets).tasks
+                    let past = keep(try load(knowledge), keepKnowledge)
+                    targetTasks = keep(try load(targets), keepTargets).tasks
                     knowledgeFor = { past.excluding($0.name) }
                 }
                 let usable = targetTasks.filter { Set($0.trials.map(\.params)).count > budget }
@@ -84,7 +114,7 @@ extension MetaCommand {
                     FileHandle.standardError.write(Data("meta bench: skipping target \(task.name): its pool has no more configurations than the budget \(budget)\n".utf8))
                 }
                 guard !usable.isEmpty else { usageError("no target task has a pool larger than the budget \(budget)") }
-                let benchmark = PoolBenchmark(space: builtin.defaultSpace, budget: budget, seeds: seeds)
+                let benchmark = PoolBenchmark(space: searchSpace, budget: budget, seeds: seeds)
                 let line = ProgressLine(enabled: !quiet, total: usable.count * seeds * names.count, label: "meta bench")
                 let runs = try benchmark.run(methods: names, targets: usable, knowledge: knowledgeFor, threads: threads) { done, _ in
                     line.update(done: done, best: nil)
@@ -125,18 +155,30 @@ extension MetaCommand {
     /// `metatune meta export --storage URL --out FILE`.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the studies of a storage that recorded meta-features as a compact knowledge-base file.")
+            abstract: "Write the studies of a storage as a compact knowledge-base file.",
+            discussion: """
+            By default the studies of the built-in --model (those `tune` and `meta collect` made with it); with --space, every
+            study whose parameters overlap that search space (e.g. `metatune run` studies of one script).
+            """)
 
         @OptionGroup var storage: StorageOption
         @Option(help: "The knowledge-base JSON file to write.") var out: String
         @Option(help: "The model whose studies are exported.") var model: String = "mlp"
+        @Option(help: "Instead of --model: export every study sharing parameters with this search space (YAML or JSON).") var space: String?
 
         func run() throws {
             guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
             do {
-                let knowledge = try KnowledgeBase.load(from: try storage.open(), space: builtin.defaultSpace, model: builtin.rawValue)
-                guard !knowledge.tasks.isEmpty else { usageError("\(storage.storage) has no study with recorded meta-features") }
-                try KnowledgeBaseFile.write(knowledge, to: out)
+                var knowledge = try KnowledgeBase.load(from: try storage.open())
+                if let space {
+                    knowledge = knowledge.selected(for: KnowledgeQuery(space: try SearchSpaceFile.load(path: space)))
+                } else {
+                    knowledge = KnowledgeBase(tasks: knowledge.tasks.filter { $0.objective?.model == builtin.rawValue })
+                }
+                guard !knowledge.tasks.isEmpty else {
+                    usageError("\(storage.storage) has no study " + (space == nil ? "of the built-in \(model)" : "sharing parameters with \(space!)"))
+                }
+                try KnowledgeBaseFile.write(KnowledgeBase(tasks: knowledge.tasks), to: out)
                 let trials = knowledge.tasks.reduce(0) { $0 + $1.trials.count }
                 FileHandle.standardError.write(Data("wrote \(knowledge.tasks.count) tasks, \(trials) trials to \(out)\n".utf8))
             } catch {

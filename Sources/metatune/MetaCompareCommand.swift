@@ -23,8 +23,8 @@ extension MetaCommand {
         var method: String = "auto"
         @Option(help: "Trials per run.") var trials: Int = 15
         @Option(help: "Training epochs per trial.") var epochs: Int = 8
-        @Option(help: "What the method learns from: 'builtin', a knowledge-base .json file or a storage URL.")
-        var knowledge: String = "builtin"
+        @Option(help: "What the method learns from (repeatable): 'builtin', a knowledge-base .json file or a storage URL (default: builtin).")
+        var knowledge: [String] = []
         @Option(help: "A past task to leave out of the knowledge (repeatable).") var exclude: [String] = []
         @Option(help: "Random seed (samplers and data split).") var seed: UInt64 = 0
         @Option(help: "BLAS threads.") var threads: Int = 1
@@ -45,15 +45,17 @@ extension MetaCommand {
                 let dataSet = try data.map { try Dataset.loadCSV(path: $0) } ?? Dataset.digits()
                 let task = try BuiltinTask(name: name, data: dataSet, model: .mlp, epochs: epochs, metric: .bestAccuracy, seed: seed)
                 let space = BuiltinModel.mlp.defaultSpace
-                var past = try KnowledgeSource.load(knowledge, model: .mlp).excluding(name)
-                for excluded in exclude { past = past.excluding(excluded) }
+                let objective = ObjectiveSignature(metric: TaskMetric.bestAccuracy.rawValue, model: BuiltinModel.mlp.rawValue, epochs: epochs)
+                let query = KnowledgeQuery(space: space, objective: objective, excluded: Set([name] + exclude))
+                var past = try MetaSetup.knowledge(knowledge.isEmpty ? ["builtin"] : knowledge, storage: nil,
+                                                   query: query, model: .mlp)
                 let training = PastTask.CollectionSettings(epochs: epochs, metric: TaskMetric.bestAccuracy.rawValue)
                 let rescored: Int
                 (past, rescored) = past.rescored(for: training)
                 let metaFeatures = try MetaFeatures.compute(dataSet, seed: seed)
                 let meta = try MetaMethod(rawValue: method)!.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
-                MetaSetup.describe(method: MetaMethod(rawValue: method)!, sampler: meta, knowledge: past, rescored: rescored,
-                                   training: training)
+                MetaSetup.describe(method: MetaMethod(rawValue: method)!, sampler: meta, knowledge: past, query: query,
+                                   hasMetaFeatures: true, rescored: rescored, training: training)
                 print("Tuning an MLP on \(name) (\(task.train.count) training rows, \(epochs) epochs per trial): "
                       + "cold-start GP against --meta \(method), best validation accuracy so far")
                 print("trial   cold GP   meta \(method)")

@@ -3,38 +3,64 @@ import MetaLearning
 import MetaTune
 import MetaTuneTasks
 
-/// What `tune --meta` and `run --meta` share: finding the knowledge base and saying where the
-/// first trials come from.
+/// What `tune --meta`, `run --meta` and `meta compare` share: finding the knowledge and saying
+/// what it learns from and where the first trials come from.
 enum MetaSetup {
-    /// The knowledge base `--knowledge SOURCE` names; by default the studies of `storage` that
-    /// recorded meta-features plus the knowledge base shipped with MetaTune.
-    static func knowledge(_ source: String?, storage: Storage, space: SearchSpace, model: BuiltinModel) throws -> KnowledgeBase {
-        if let source { return try KnowledgeSource.load(source, model: model) }
-        let own = try KnowledgeBase.load(from: storage, space: space)
-        let shipped = (try? KnowledgeBaseFile.builtin(model: model.rawValue)) ?? KnowledgeBase(tasks: [])
-        return own.merged(with: shipped)
+    /// The past tasks `--knowledge SOURCE…` names (each 'builtin', a knowledge-base .json file or a
+    /// storage URL), by default every study of `storage` (if any) plus, for a built-in model, the
+    /// knowledge shipped for it; then those `query` accepts (`KnowledgeBase.selected(for:)`).
+    static func knowledge(_ sources: [String], storage: Storage?, query: KnowledgeQuery, model: BuiltinModel?) throws -> KnowledgeBase {
+        var all = KnowledgeBase(tasks: [])
+        if sources.isEmpty {
+            if let storage { all = try KnowledgeBase.load(from: storage) }
+            if let model, let shipped = try? KnowledgeBaseFile.builtin(model: model.rawValue) { all = all.merged(with: shipped) }
+        } else {
+            for source in sources { all = all.merged(with: try KnowledgeSource.load(source, model: model)) }
+        }
+        return all.selected(for: query)
     }
 
-    /// Prints, on standard error, what the knowledge is (`rescored`: how many of its tasks were
-    /// scored again from their learning curves), where the first trials' configurations come from
-    /// and what takes over after them (`handOver`). Given how this run trains and scores
-    /// (`training`), it notes when no past task was collected or rescored that way.
-    static func describe(method: MetaMethod, sampler: Sampler, knowledge: KnowledgeBase, rescored: Int = 0,
-                         handOver: String = "Gaussian-process BO on this task's trials", training: PastTask.CollectionSettings? = nil) {
-        let tasks = knowledge.tasks.count
-        let collections = Set(knowledge.tasks.compactMap(\.collection))
-        var text = "meta \(method.rawValue): learning from \(tasks) past task\(tasks == 1 ? "" : "s")"
+    /// Prints, on standard error, which past tasks the knowledge holds and why (`query`: what they
+    /// share with this study; `rescored`: how many were scored again from their learning curves),
+    /// which were left out and why, where the first trials' configurations come from and what takes
+    /// over after them (`handOver`). Given how this run trains and scores (`training`), it notes
+    /// when no past task was collected or rescored that way.
+    static func describe(method: MetaMethod, sampler: Sampler, knowledge: KnowledgeBase, query: KnowledgeQuery,
+                         hasMetaFeatures: Bool, rescored: Int = 0, handOver: String = "Gaussian-process BO on this task's trials",
+                         training: PastTask.CollectionSettings? = nil) {
+        let tasks = knowledge.tasks
+        let collections = Set(tasks.compactMap(\.collection))
+        var text = "meta \(method.rawValue): learning from \(tasks.count) past task\(tasks.count == 1 ? "" : "s")"
+        if !tasks.isEmpty {
+            text += " " + String(Self.names(tasks.map(\.name)))
+            let shared = Set(tasks.flatMap { query.sharedParameters(of: $0) })
+            let names = query.space.parameters.map(\.name).filter(shared.contains)
+            text += ", sharing \(names.count) of \(query.space.parameters.count) parameters (\(names.joined(separator: ", ")))"
+            if let objective = query.objective { text += " and measuring \(objective.summary)" }
+            let described = tasks.filter { $0.metaFeatures != nil }.count
+            text += hasMetaFeatures && described > 0
+                ? "; \(described) with meta-features"
+                : "; no meta-features \(hasMetaFeatures ? "on the past tasks" : "for this task"): similarity comes from how past tasks rank this task's trials"
+        }
         if !collections.isEmpty {
             let ways = collections.sorted { ($0.epochs, $0.metric) < ($1.epochs, $1.metric) }
             text += " (scored at " + ways.map { "\($0.epochs) epochs by \($0.metric)" }.joined(separator: "; ")
                 + (rescored > 0 ? ": \(rescored) rescored from their learning curves" : "") + ")"
         }
+        for reason in knowledge.leftOut { text += "\n  left out: \(reason)" }
         if let warm = sampler as? WarmStartSampler {
-            text += "; the first \(warm.initial.count) trials come from:\n"
+            text += "\n  the first \(warm.initial.count) trials come from:\n"
             for (index, entry) in warm.initial.enumerated() { text += "  trial \(index): \(entry.origin)\n" }
             text += "  then: \(handOver)"
+        } else if let transfer = sampler as? TransferSampler {
+            text += "\n  the first \(transfer.count) trials: the best-ranked past configuration not yet tried, the past tasks weighted by "
+                + "\(transfer.weighting), weighed again after every trial"
+            if let first = transfer.firstPick { text += "\n  trial 0: \(first.origin)" }
+            text += "\n  then: \(handOver)"
         } else if method == .rgpe {
-            text += "; every trial: RGPE ensemble of the past tasks' GPs and this task's GP"
+            text += "\n  every trial: RGPE ensemble of the past tasks' GPs and this task's GP"
+        } else if tasks.isEmpty {
+            text += "\n  nothing to learn from: \(handOver) from the start"
         }
         let collectable = [TaskMetric.accuracy.rawValue, TaskMetric.bestAccuracy.rawValue]
         if let training, !collections.isEmpty, !collections.contains(training), collectable.contains(training.metric) {
@@ -42,5 +68,10 @@ enum MetaSetup {
                 + " knowledge collected the same way: metatune meta collect --epochs \(training.epochs) --metric \(training.metric), then --knowledge"
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// "(a, b, c)" or "(a, b, c, … 37 more)".
+    private static func names(_ names: [String]) -> String {
+        "(" + names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", … \(names.count - 3) more" : "") + ")"
     }
 }

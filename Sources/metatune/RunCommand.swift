@@ -54,9 +54,14 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress output.") var quiet = false
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
-    @Option(help: "What --meta learns from: 'builtin', a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
-    var knowledge: String?
-    @Option(help: "The command's training data (CSV with a 'label' column), for the task's meta-features: --meta knn and mapping need them, and the study records them for future tasks.")
+    @Option(help: "What --meta learns from (repeatable): a storage URL, a knowledge-base .json file or 'builtin' (default: every study of --storage).")
+    var knowledge: [String] = []
+    @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
+    @Option(help: "What the command's value measures, recorded on the study so that knowledge never mixes objectives (default: value).")
+    var metric: String = "value"
+    @Option(help: "The task's name, recorded on the study for later meta-learning (default: the study's name); --meta never learns from studies of the same task.")
+    var task: String?
+    @Option(help: "The command's training data (CSV with a 'label' column), for the task's meta-features: recorded for future tasks, and --meta weighs past tasks by them too.")
     var taskData: String?
     @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
 
@@ -98,14 +103,16 @@ struct RunCommand: ParsableCommand {
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
             let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: maxResource ?? 1,
                                        meta: MetaMethod(rawValue: meta)!, seed: seed)
-            let chosenSampler = try choice.make(space: space, metaFeatures: metaFeatures, quiet: quiet) {
-                try MetaSetup.knowledge(knowledge, storage: store, space: space, model: .mlp).excluding(self.study)
+            let taskName = task ?? self.study
+            let measured = ObjectiveSignature(metric: metric)
+            let query = KnowledgeQuery(space: space, objective: measured, excluded: Set([taskName, self.study] + exclude))
+            let chosenSampler = try choice.make(space: space, metaFeatures: metaFeatures, query: query, quiet: quiet) {
+                try MetaSetup.knowledge(knowledge, storage: store, query: query, model: nil)
             }
             study = try StudyOpener.open(store, name: self.study, direction: direction,
                                          sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
-            if let metaFeatures {
-                try TaskAttributes.record(task: self.study, model: "external", metaFeatures: metaFeatures, studyID: study.id, storage: store)
-            }
+            try TaskAttributes.record(task: taskName, model: nil, metaFeatures: metaFeatures, objective: measured,
+                                      studyID: study.id, storage: store)
             objective = CommandObjective(template: template, timeout: trialTimeout, stop: stop)
         } catch {
             failClearly(error)

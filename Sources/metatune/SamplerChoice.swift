@@ -19,9 +19,10 @@ struct SamplerChoice {
     /// whose learning curves reach that far is scored again so; nil for `run`.
     var training: PastTask.CollectionSettings? = nil
 
-    /// The sampler; `knowledge` is asked only when meta-learning needs it. Says where the first
-    /// configurations come from on standard error unless `quiet`.
-    func make(space: SearchSpace, metaFeatures: MetaFeatures?, quiet: Bool,
+    /// The sampler; `knowledge` (the past tasks `query` selects) is asked only when meta-learning
+    /// needs it. Says what it learns from and where the first configurations come from on standard
+    /// error unless `quiet`.
+    func make(space: SearchSpace, metaFeatures: MetaFeatures?, query: KnowledgeQuery, quiet: Bool,
               knowledge: () throws -> KnowledgeBase) throws -> Sampler {
         guard meta != .none else { return try ownSampler(space: space).sampler }
         var past = try knowledge()
@@ -32,7 +33,8 @@ struct SamplerChoice {
         if !quiet {
             let handOver = base.map { "\($0.name) on this task's trials (\(schedule.scheduler) learns from stopped trials too)" }
                 ?? "Gaussian-process BO on this task's trials"
-            MetaSetup.describe(method: meta, sampler: chosen, knowledge: past, rescored: rescored, handOver: handOver, training: training)
+            MetaSetup.describe(method: meta, sampler: chosen, knowledge: past, query: query, hasMetaFeatures: metaFeatures != nil,
+                               rescored: rescored, handOver: handOver, training: training)
         }
         return chosen
     }

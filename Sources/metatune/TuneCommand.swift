@@ -49,8 +49,9 @@ struct TuneCommand: ParsableCommand {
     var testFraction: Double = 0
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
-    @Option(help: "What --meta learns from: 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: the study's storage plus the built-in one).")
-    var knowledge: String?
+    @Option(help: "What --meta learns from (repeatable): 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: every study of --storage plus the built-in one).")
+    var knowledge: [String] = []
+    @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
 
     func validate() throws {
         if (data == nil) == (dataset == nil) { usageError("give exactly one of --data FILE.csv and --dataset digits") }
@@ -102,14 +103,16 @@ struct TuneCommand: ParsableCommand {
             let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: epochs,
                                        meta: MetaMethod(rawValue: meta)!, seed: seed,
                                        training: PastTask.CollectionSettings(epochs: epochs, metric: metric.rawValue))
-            let chosenSampler = try choice.make(space: searchSpace, metaFeatures: metaFeatures, quiet: quiet) {
-                try MetaSetup.knowledge(knowledge, storage: store, space: searchSpace, model: builtin).excluding(name)
+            let studyName = self.study ?? "tune-\(name)-\(model)"
+            let objective = ObjectiveSignature(metric: metric.rawValue, model: builtin.rawValue, epochs: epochs)
+            let query = KnowledgeQuery(space: searchSpace, objective: objective, excluded: Set([name, studyName] + exclude))
+            let chosenSampler = try choice.make(space: searchSpace, metaFeatures: metaFeatures, query: query, quiet: quiet) {
+                try MetaSetup.knowledge(knowledge, storage: store, query: query, model: builtin)
             }
-            study = try StudyOpener.open(store, name: self.study ?? "tune-\(name)-\(model)", direction: metric.direction,
+            study = try StudyOpener.open(store, name: studyName, direction: metric.direction,
                                          sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
-            if let metaFeatures {
-                try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, studyID: study.id, storage: store)
-            }
+            try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, objective: objective,
+                                      studyID: study.id, storage: store)
         } catch {
             failClearly(error)
         }

@@ -135,26 +135,3 @@ final class MetaMethodsTests: XCTestCase {
         XCTAssertThrowsError(try KnowledgeBaseFile.read(path: directory.path("garbage.json")))
     }
 }
-
-extension MetaMethodsTests {
-    /// Two kinds of past task prefer different configurations; the ranking for a new task follows
-    /// the kind it resembles, and without meta-features every task counts alike.
-    func testSimilarityRankingFollowsTheSimilarTasks() {
-        func task(_ name: String, logRows: Double, favourite: Int) -> PastTask {
-            PastTask(name: name, metaFeatures: features(logRows, 2), trials: (0..<4).map { index in
-                PastTrial(params: config(Double(index + 1) / 10), score: index == favourite ? 0.9 : 0.5 + 0.01 * Double(index),
-                          configIndex: index)
-            })
-        }
-        let knowledge = KnowledgeBase(tasks: [task("small1", logRows: 5, favourite: 0), task("small2", logRows: 5.2, favourite: 0),
-                                              task("large1", logRows: 10, favourite: 2), task("large2", logRows: 10.1, favourite: 2),
-                                              task("large3", logRows: 9.9, favourite: 2)])
-        let forSmall = SimilarityRanking.build(from: knowledge, metaFeatures: features(5.1, 2), count: 2, bandwidth: 1)
-        XCTAssertEqual(forSmall.first?.params, config(0.1))
-        let forLarge = SimilarityRanking.build(from: knowledge, metaFeatures: features(10, 2), count: 2, bandwidth: 1)
-        XCTAssertEqual(forLarge.first?.params, config(0.3))
-        let unknown = SimilarityRanking.build(from: knowledge, metaFeatures: nil, count: 4)
-        XCTAssertEqual(unknown.first?.params, config(0.3), "three of five tasks favour configuration 2")
-        XCTAssertEqual(unknown.count, 4)
-    }
-}

@@ -91,14 +91,22 @@ public struct PoolBenchmark: Sendable {
             mapping = trained
         }
         // The same for every seed: worked out once per target.
-        let bandwidth = methods.contains(MetaMethod.auto.rawValue) ? SimilarityRanking.chooseBandwidth(for: past) : nil
+        var ranking: TransferRanking?
+        var autoWeighting: TaskWeighting?
+        if methods.contains(where: { [MetaMethod.auto.rawValue, MetaMethod.knn.rawValue, MetaMethod.portfolio.rawValue].contains($0) }) {
+            ranking = TransferRanking(knowledge: past, space: space)
+        }
+        if methods.contains(MetaMethod.auto.rawValue), let ranking {
+            autoWeighting = AutoSelection.choose(ranking: ranking, metaFeaturesAvailable: target.metaFeatures != nil
+                                                 && past.tasks.contains { $0.metaFeatures != nil })
+        }
         for seed in 0..<seeds {
             result.poolBest.append(pool.best)
             result.poolMedian.append(pool.median)
             for method in methods {
                 let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space,
                                                            seed: UInt64(seed), mapping: mapping, taskModels: taskModels,
-                                                           bandwidth: bandwidth)
+                                                           ranking: ranking, autoWeighting: autoWeighting)
                 result.curves[method, default: []].append(pool.pick(with: sampler, budget: budget))
                 finishedOne()
             }
@@ -226,7 +234,8 @@ public enum MetaBenchMethods {
     public static var all: [String] { coldStart + MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue) }
 
     static func sampler(_ name: String, knowledge: KnowledgeBase, target: PastTask, space: SearchSpace, seed: UInt64,
-                        mapping: PerformanceMapping?, taskModels: TaskModels, bandwidth: Double?) throws -> Sampler {
+                        mapping: PerformanceMapping?, taskModels: TaskModels, ranking: TransferRanking?,
+                        autoWeighting: TaskWeighting?) throws -> Sampler {
         switch name {
         case "random": return RandomSampler(seed: seed)
         case "tpe": return TPESampler(seed: seed)
@@ -236,7 +245,7 @@ public enum MetaBenchMethods {
                 throw StudyError.invalidArgument("unknown method '\(name)' (expected one of: \(all.joined(separator: ", ")))")
             }
             return try method.sampler(knowledge: knowledge, metaFeatures: target.metaFeatures, space: space, seed: seed,
-                                      mapping: mapping, taskModels: taskModels, bandwidth: bandwidth)
+                                      mapping: mapping, taskModels: taskModels, ranking: ranking, autoWeighting: autoWeighting)
         }
     }
 }

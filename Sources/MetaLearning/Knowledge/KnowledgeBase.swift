@@ -1,7 +1,9 @@
 import Foundation
 import MetaTune
 
-/// One past task: its meta-features and the configurations tried on it with their scores.
+/// One past task: the configurations tried on it with their scores, and what is known about it —
+/// its meta-features (nil for a task they were not computed for, e.g. an external command's) and
+/// what its study measured.
 public struct PastTask: Sendable, Codable, Equatable {
     /// How a collected task's trials were trained and scored: `meta collect`'s `--epochs` and
     /// `--metric`.
@@ -17,16 +19,20 @@ public struct PastTask: Sendable, Codable, Equatable {
     }
 
     public let name: String
-    public let metaFeatures: MetaFeatures
+    public let metaFeatures: MetaFeatures?
     public var trials: [PastTrial]
     /// Set for tasks `meta collect` evaluated; nil for other studies.
     public var collection: CollectionSettings?
+    /// What the task's study measured, when it recorded it.
+    public var objective: ObjectiveSignature?
 
-    public init(name: String, metaFeatures: MetaFeatures, trials: [PastTrial], collection: CollectionSettings? = nil) {
+    public init(name: String, metaFeatures: MetaFeatures?, trials: [PastTrial], collection: CollectionSettings? = nil,
+                objective: ObjectiveSignature? = nil) {
         self.name = name
         self.metaFeatures = metaFeatures
         self.trials = trials
         self.collection = collection
+        self.objective = objective
     }
 
     /// The best score on the task, or nil when nothing finished.
@@ -60,50 +66,51 @@ extension PastTrial {
     }
 }
 
-/// What MetaTune knows from earlier studies: past tasks with meta-features and trials, read from
-/// any storage (every study that recorded its task's meta-features) or from the knowledge base
-/// shipped with MetaTune.
+/// What MetaTune knows from earlier studies: past tasks with their trials, read from any storage
+/// (every study with complete trials), from knowledge-base files, or from the knowledge base
+/// shipped with MetaTune; `selected(for:)` keeps what a new study may learn from.
 public struct KnowledgeBase: Sendable, Equatable {
     public var tasks: [PastTask]
+    /// Why studies were left out by `selected(for:)` (one sentence each), for progress output.
+    public var leftOut: [String]
 
-    public init(tasks: [PastTask]) {
+    public init(tasks: [PastTask], leftOut: [String] = []) {
         self.tasks = tasks
+        self.leftOut = leftOut
     }
 
-    /// The studies of `storage` that recorded meta-features (e.g. by `meta collect` or
-    /// `tune --data`), keeping only complete trials that share at least one parameter with
-    /// `space` (when given) and dropping tasks left with none.
-    public static func load(from storage: Storage, space: SearchSpace? = nil, model: String? = nil) throws -> KnowledgeBase {
+    /// Every study of `storage` with complete trials, as past tasks: scores oriented higher-is-
+    /// better, learning curves, meta-features and objective when the study recorded them. The task's
+    /// name is the one the study recorded (`tune`: the data set's), else the study's name.
+    public static func load(from storage: Storage) throws -> KnowledgeBase {
         var tasks: [PastTask] = []
         for record in try storage.allStudies() {
-            guard let metaFeatures = TaskAttributes.metaFeatures(of: record) else { continue }
-            if let model, record.systemAttributes[TaskAttributes.modelKey] != .string(model) { continue }
             let sign = record.direction == .maximize ? 1.0 : -1.0
             var trials: [PastTrial] = []
             for trial in try storage.allTrials(studyID: record.id) where trial.state == .complete {
                 guard let value = trial.value, value.isFinite else { continue }
-                if let space, !space.parameters.contains(where: { trial.params[$0.name] != nil }) { continue }
                 var index: Int?
                 if case .number(let number)? = trial.userAttributes[TaskAttributes.configIndexKey] { index = Int(number) }
-                let curve = trial.intermediateValues.keys.sorted().map { sign * trial.intermediateValues[$0]! }
+                let curve = trial.intermediateValues.keys.sorted().compactMap { trial.intermediateValues[$0].map { sign * $0 } }
                 trials.append(PastTrial(params: trial.params, score: sign * value, configIndex: index, curve: curve))
             }
             guard !trials.isEmpty else { continue }
             let name = record.systemAttributes[TaskAttributes.taskKey]?.stringValue ?? record.name
-            tasks.append(PastTask(name: name, metaFeatures: metaFeatures, trials: trials, collection: TaskAttributes.collection(of: record)))
+            tasks.append(PastTask(name: name, metaFeatures: TaskAttributes.metaFeatures(of: record), trials: trials,
+                                  collection: TaskAttributes.collection(of: record), objective: TaskAttributes.objective(of: record)))
         }
         return KnowledgeBase(tasks: tasks.sorted { $0.name < $1.name })
     }
 
     /// The knowledge base without the task called `name`.
     public func excluding(_ name: String) -> KnowledgeBase {
-        KnowledgeBase(tasks: tasks.filter { $0.name != name })
+        KnowledgeBase(tasks: tasks.filter { $0.name != name }, leftOut: leftOut)
     }
 
     /// This knowledge base followed by the tasks of `other` it does not already have.
     public func merged(with other: KnowledgeBase) -> KnowledgeBase {
         let names = Set(tasks.map(\.name))
-        return KnowledgeBase(tasks: tasks + other.tasks.filter { !names.contains($0.name) })
+        return KnowledgeBase(tasks: tasks + other.tasks.filter { !names.contains($0.name) }, leftOut: leftOut + other.leftOut)
     }
 
     /// The configurations zero-shot methods choose among, by `configurationKey` in sorted order:

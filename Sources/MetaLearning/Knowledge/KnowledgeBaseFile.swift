@@ -16,12 +16,15 @@ public enum KnowledgeBaseFile {
 
     private struct Task: Codable {
         var name: String
-        var metaFeatures: [String: Double]
+        /// Left out for tasks without meta-features.
+        var metaFeatures: [String: Double]?
         /// [pool index or −1, score, curve…] per trial; params of trials outside the pool follow in `extra`.
         var trials: [[Double]]
         var extra: [[String: ParamValue]]
         /// How the trials were collected, when `meta collect` did (left out otherwise).
         var collection: PastTask.CollectionSettings?
+        /// What the task's study measured, when it recorded it (left out otherwise).
+        var objective: ObjectiveSignature?
     }
 
     /// Writes `knowledge` to `path`.
@@ -41,8 +44,8 @@ public enum KnowledgeBaseFile {
                 if index < 0 { extra.append(trial.params) }
                 rows.append([Double(index), rounded(trial.score)] + trial.curve.map(rounded))
             }
-            tasks.append(Task(name: task.name, metaFeatures: task.metaFeatures.values.mapValues(rounded), trials: rows, extra: extra,
-                              collection: task.collection))
+            tasks.append(Task(name: task.name, metaFeatures: task.metaFeatures?.values.mapValues(rounded), trials: rows, extra: extra,
+                              collection: task.collection, objective: task.objective))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -87,21 +90,27 @@ public enum KnowledgeBaseFile {
                 }
                 trials.append(PastTrial(params: params, score: row[1], configIndex: index >= 0 ? index : nil, curve: Array(row.dropFirst(2))))
             }
-            tasks.append(PastTask(name: task.name, metaFeatures: MetaFeatures(values: task.metaFeatures), trials: trials,
-                                  collection: task.collection))
+            tasks.append(PastTask(name: task.name, metaFeatures: task.metaFeatures.map(MetaFeatures.init(values:)), trials: trials,
+                                  collection: task.collection, objective: task.objective))
         }
         return KnowledgeBase(tasks: tasks)
     }
 
     /// The knowledge base shipped with MetaTune for `model` (built by `meta collect` with its
     /// default settings over the 40 tasks of MetaTune's task pool, then `meta export`; every task
-    /// records how it was collected).
+    /// records how it was collected, and so what it measured).
     public static func builtin(model: String = "mlp") throws -> KnowledgeBase {
         guard let url = Bundle.module.url(forResource: "knowledge-\(model)", withExtension: "json", subdirectory: "Resources")
             ?? Bundle.module.url(forResource: "knowledge-\(model)", withExtension: "json") else {
             throw StudyError.invalidArgument("no knowledge base for model '\(model)' is shipped with MetaTune")
         }
-        return try read(data: try Data(contentsOf: url), source: "built-in knowledge base")
+        var knowledge = try read(data: try Data(contentsOf: url), source: "built-in knowledge base")
+        for index in knowledge.tasks.indices where knowledge.tasks[index].objective == nil {
+            if let collection = knowledge.tasks[index].collection {
+                knowledge.tasks[index].objective = ObjectiveSignature(metric: collection.metric, model: model, epochs: collection.epochs)
+            }
+        }
+        return knowledge
     }
 
     private static func rounded(_ value: Double) -> Double {

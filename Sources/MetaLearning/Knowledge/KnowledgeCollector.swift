@@ -146,6 +146,7 @@ public struct KnowledgeCollector: Sendable {
         let space = model.defaultSpace
         let metaFeatures = try MetaFeatures.compute(data, seed: settings.seed)
         try TaskAttributes.record(task: plan.task, model: model.rawValue, metaFeatures: metaFeatures,
+                                  objective: ObjectiveSignature(metric: settings.metric.rawValue, model: model.rawValue, epochs: settings.epochs),
                                   studyID: plan.study.id, storage: storage)
         try TaskAttributes.recordCollection(settings.scoring, configs: settings.configs, seed: settings.seed,
                                             studyID: plan.study.id, storage: storage)

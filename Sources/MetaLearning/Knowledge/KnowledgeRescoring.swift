@@ -22,8 +22,9 @@ extension KnowledgeBase {
                 let score = metric == .accuracy ? curve.last! : curve.max()!
                 return PastTrial(params: trial.params, score: score, configIndex: trial.configIndex, curve: Array(curve))
             }
-            return PastTask(name: task.name, metaFeatures: task.metaFeatures, trials: trials, collection: settings)
+            let objective = ObjectiveSignature(metric: settings.metric, model: task.objective?.model, epochs: settings.epochs)
+            return PastTask(name: task.name, metaFeatures: task.metaFeatures, trials: trials, collection: settings, objective: objective)
         }
-        return (KnowledgeBase(tasks: rescoredTasks), count)
+        return (KnowledgeBase(tasks: rescoredTasks, leftOut: leftOut), count)
     }
 }

@@ -3,7 +3,8 @@ import MetaTune
 import MetaTuneTasks
 
 /// How a study records the task it tuned, in its system attributes, so that the knowledge base
-/// can find it later: the task's name, the model, and the task's meta-features.
+/// can find it later: the task's name, the model, the task's meta-features (when known) and what
+/// the study measured (`ObjectiveSignature`).
 public enum TaskAttributes {
     public static let taskKey = "metatune.task"
     public static let modelKey = "metatune.model"
@@ -12,13 +13,41 @@ public enum TaskAttributes {
     public static let collectionKey = "metatune.collection"
     /// On collected trials (user attribute): the index of the configuration in the pool.
     public static let configIndexKey = "config_index"
+    /// What the study measured: {"metric", "model", "epochs"} (`ObjectiveSignature`).
+    public static let objectiveKey = "metatune.objective"
 
-    /// Records task, model and meta-features on a study.
-    public static func record(task: String, model: String, metaFeatures: MetaFeatures, studyID: Int, storage: Storage) throws {
+    /// Records what a study measures.
+    public static func record(objective: ObjectiveSignature, studyID: Int, storage: Storage) throws {
+        var object: [String: JSONValue] = ["metric": .string(objective.metric)]
+        if let model = objective.model { object["model"] = .string(model) }
+        if let epochs = objective.epochs { object["epochs"] = .number(Double(epochs)) }
+        try storage.setStudyAttribute(studyID: studyID, key: objectiveKey, value: .object(object), system: true)
+    }
+
+    /// What a study recorded that it measures: its `ObjectiveSignature`; for collected studies
+    /// that predate it, the collection's model and metric; nil when nothing was recorded.
+    public static func objective(of record: StudyRecord) -> ObjectiveSignature? {
+        if case .object(let object)? = record.systemAttributes[objectiveKey], let metric = object["metric"]?.stringValue {
+            var epochs: Int?
+            if case .number(let number)? = object["epochs"] { epochs = Int(number) }
+            return ObjectiveSignature(metric: metric, model: object["model"]?.stringValue, epochs: epochs)
+        }
+        guard let collection = collection(of: record) else { return nil }
+        return ObjectiveSignature(metric: collection.metric, model: record.systemAttributes[modelKey]?.stringValue, epochs: collection.epochs)
+    }
+
+    /// Records on a study the task it tunes, the model (nil: not a built-in one), the task's
+    /// meta-features when known, and what it measures when given, so that later studies can learn
+    /// from it.
+    public static func record(task: String, model: String?, metaFeatures: MetaFeatures?, objective: ObjectiveSignature? = nil,
+                              studyID: Int, storage: Storage) throws {
         try storage.setStudyAttribute(studyID: studyID, key: taskKey, value: .string(task), system: true)
-        try storage.setStudyAttribute(studyID: studyID, key: modelKey, value: .string(model), system: true)
-        let object = JSONValue.object(metaFeatures.values.mapValues { .number($0) })
-        try storage.setStudyAttribute(studyID: studyID, key: metaFeaturesKey, value: object, system: true)
+        if let model { try storage.setStudyAttribute(studyID: studyID, key: modelKey, value: .string(model), system: true) }
+        if let metaFeatures {
+            let object = JSONValue.object(metaFeatures.values.mapValues { .number($0) })
+            try storage.setStudyAttribute(studyID: studyID, key: metaFeaturesKey, value: object, system: true)
+        }
+        if let objective { try record(objective: objective, studyID: studyID, storage: storage) }
     }
 
     /// Records on a collected study how `meta collect` trained and scored its trials, the pool size

@@ -2,8 +2,9 @@ import Foundation
 import MetaTune
 
 /// The past tasks most similar to a new one: Euclidean distance between meta-feature vectors,
-/// each meta-feature standardised over the knowledge base's tasks (so that no single scale
-/// dominates; constant meta-features are ignored).
+/// each meta-feature standardised over the knowledge base's tasks that have them (so that no
+/// single scale dominates; constant meta-features are ignored). Tasks without meta-features are
+/// never among the nearest.
 public struct NearestTasks {
     public let knowledge: KnowledgeBase
     private let means: [Double]
@@ -11,7 +12,7 @@ public struct NearestTasks {
 
     public init(knowledge: KnowledgeBase) {
         self.knowledge = knowledge
-        let vectors = knowledge.tasks.map(\.metaFeatures.vector)
+        let vectors = knowledge.tasks.compactMap { $0.metaFeatures?.vector }
         let count = Double(max(vectors.count, 1))
         let dimension = MetaFeatures.names.count
         var means = [Double](repeating: 0, count: dimension), deviations = [Double](repeating: 0, count: dimension)
@@ -33,7 +34,8 @@ public struct NearestTasks {
         let target = standardized(features)
         var scored: [(task: PastTask, distance: Double)] = []
         for task in knowledge.tasks {
-            let v = standardized(task.metaFeatures)
+            guard let features = task.metaFeatures else { continue }
+            let v = standardized(features)
             var sum = 0.0
             for j in 0..<v.count { sum += (v[j] - target[j]) * (v[j] - target[j]) }
             scored.append((task, sum.squareRoot()))

@@ -6,7 +6,10 @@ import Numerics
 /// The learned mapping (task meta-features, hyperparameters) → normalised score: a small MLP
 /// trained on MetaTune's own engine, with a mean-squared-error loss, on every trial of every past
 /// task. A task's scores are normalised by rank (normal scores of the ranks), so that tasks of
-/// any difficulty weigh the same and a diverged configuration is merely "the worst".
+/// any difficulty weigh the same and a diverged configuration is merely "the worst". A task
+/// without meta-features (a past one, or the new one) enters with all of them at the knowledge
+/// base's mean (standardised 0): for such tasks the mapping is the response surface shared by
+/// all past tasks.
 public final class PerformanceMapping: @unchecked Sendable {
     public let space: SearchSpace
     /// The training loss after each epoch (mean over the ensemble).
@@ -26,7 +29,7 @@ public final class PerformanceMapping: @unchecked Sendable {
         taskFeatures = NearestTasks(knowledge: knowledge)
         var inputs: [Float] = [], targets: [Float] = []
         for task in knowledge.tasks {
-            let meta = taskFeatures.standardized(task.metaFeatures)
+            let meta = Self.standardized(task.metaFeatures, over: taskFeatures)
             let normalised = Self.normalScoresOfRanks(task.trials.map(\.score))
             for (trial, target) in zip(task.trials, normalised) {
                 inputs += (meta + Self.encode(trial.params, space: space)).map(Float.init)
@@ -63,9 +66,9 @@ public final class PerformanceMapping: @unchecked Sendable {
 
     /// Predicted normalised scores (higher is better) of `configurations` on a task with these
     /// meta-features.
-    public func predict(metaFeatures: MetaFeatures, configurations: [[String: ParamValue]]) -> [Double] {
+    public func predict(metaFeatures: MetaFeatures?, configurations: [[String: ParamValue]]) -> [Double] {
         guard !configurations.isEmpty else { return [] }
-        let meta = taskFeatures.standardized(metaFeatures)
+        let meta = Self.standardized(metaFeatures, over: taskFeatures)
         var inputs: [Float] = []
         for params in configurations { inputs += (meta + Self.encode(params, space: space)).map(Float.init) }
         let width = MetaFeatures.names.count + Self.encodedWidth(space)
@@ -80,9 +83,15 @@ public final class PerformanceMapping: @unchecked Sendable {
         return sum.map { $0 / Double(networks.count) }
     }
 
+    /// Standardised meta-features, or zeros (the mean) when unknown.
+    private static func standardized(_ metaFeatures: MetaFeatures?, over taskFeatures: NearestTasks) -> [Double] {
+        metaFeatures.map { taskFeatures.standardized($0) } ?? [Double](repeating: 0, count: MetaFeatures.names.count)
+    }
+
     /// The numeric parameters' unit-cube coordinates and the categoricals one-hot, in the space's
-    /// order (zeros for an absent parameter).
+    /// order, past values fitted into the space first (zeros for an absent parameter).
     static func encode(_ params: [String: ParamValue], space: SearchSpace) -> [Double] {
+        let params = PastTaskScores.fitted(params, space: space)
         var x: [Double] = []
         for spec in space.parameters {
             let raw = params[spec.name].flatMap { spec.distribution.internalValue(of: $0) }
@@ -109,7 +118,7 @@ public final class PerformanceMapping: @unchecked Sendable {
 
     /// The mapping's favourite configurations for a task: the `count` best predicted among the
     /// past tasks' configurations and `randomCandidates` seeded random draws from the space.
-    public func favourites(for metaFeatures: MetaFeatures, knowledge: KnowledgeBase, count: Int, seed: UInt64,
+    public func favourites(for metaFeatures: MetaFeatures?, knowledge: KnowledgeBase, count: Int, seed: UInt64,
                            randomCandidates: Int = 500) -> [(params: [String: ParamValue], origin: String)] {
         var candidates: [[String: ParamValue]] = []
         var seen = Set<[String: ParamValue]>()

@@ -10,8 +10,9 @@ public struct WarmStartSampler: Sampler {
     public let base: Sampler
     private let space: SearchSpace
 
+    /// Past configurations are fitted into `space` first (`PastTaskScores.fitted`).
     public init(initial: [(params: [String: ParamValue], origin: String)], base: Sampler, space: SearchSpace) {
-        self.initial = initial
+        self.initial = initial.map { (PastTaskScores.fitted($0.params, space: space), $0.origin) }
         self.base = base
         self.space = space
     }
