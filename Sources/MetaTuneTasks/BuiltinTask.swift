@@ -68,7 +68,7 @@ public struct BuiltinTask: Sendable {
 
     /// `testFraction` (0 ≤ f < 0.5) of the rows are held out first; the rest split into training
     /// and validation as without a test split.
-    public init(name: String, data: Dataset, model: BuiltinModel, epochs: Int, metric: TaskMetric = .accuracy,
+    public init(name: String, data: Dataset, model: BuiltinModel, epochs: Int, metric: TaskMetric = .bestAccuracy,
                 validationFraction: Double = 0.2, testFraction: Double = 0, seed: UInt64 = 0) throws {
         guard testFraction >= 0, testFraction < 0.5 else {
             throw StudyError.invalidArgument("the test fraction must be at least 0 and below 0.5, got \(testFraction)")
@@ -153,16 +153,27 @@ public struct BuiltinTask: Sendable {
         metric.isLoss ? report.validationLoss : report.validationAccuracy
     }
 
-    /// Trains the configuration `params` as the trial numbered `trialNumber` did (same seed, the
-    /// task's epochs) and scores the final model on the held-out test split: accuracy, or the
-    /// loss for log-loss and MSE. The run is deterministic, so for a trial that trained the full
-    /// epochs this is the very model it validated.
-    public func testScore(params: [String: ParamValue], trialNumber: Int) throws -> Double {
+    /// Trains the configuration `params` as the trial numbered `trialNumber` did (same seed) and
+    /// scores the model on the held-out test split: accuracy, or the loss for log-loss and MSE.
+    /// With `best-accuracy` the model is the one of the trial's best epoch — the weights restored
+    /// to that epoch, as early stopping with restored weights gives — found from the trial's
+    /// learning curve (`curve`: the validation accuracy after each epoch); otherwise, and without
+    /// a curve, the model after the task's epochs. The run is deterministic, so this is the very
+    /// model the trial validated.
+    public func testScore(params: [String: ParamValue], trialNumber: Int, curve: [Double] = []) throws -> Double {
         guard let test else { throw StudyError.invalidArgument("\(name): no test split was held out") }
         let session = try makeSession(params, seed: UInt64(trialNumber))
-        try session.advance(toEpoch: session.configuration.epochs)
+        var epochs = session.configuration.epochs
+        if metric == .bestAccuracy, let best = Self.bestEpoch(of: curve) { epochs = min(best, epochs) }
+        try session.advance(toEpoch: epochs)
         let score = Trainer.evaluate(session.model, test)
         return metric.isLoss ? score.loss : score.accuracy
+    }
+
+    /// The epoch (counted from 1) of the highest value of a learning curve, the first if several
+    /// tie; nil for an empty curve.
+    public static func bestEpoch(of curve: [Double]) -> Int? {
+        curve.indices.max { curve[$0] < curve[$1] || (curve[$0] == curve[$1] && $0 > $1) }.map { $0 + 1 }
     }
 
     /// The objective value of a run's reports (at least one).

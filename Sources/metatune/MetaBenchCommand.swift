@@ -6,13 +6,11 @@ import MetaTuneTasks
 import Numerics
 
 /// Where past tasks come from on the command line: `builtin` (the knowledge shipped for a built-in
-/// `model`), a knowledge-base JSON file, or a storage URL (every study with complete trials).
+/// `model`, by default the MLP's), a knowledge-base JSON file, or a storage URL (every study with
+/// complete trials).
 enum KnowledgeSource {
     static func load(_ source: String, model: BuiltinModel?) throws -> KnowledgeBase {
-        if source == "builtin" {
-            guard let model else { throw StudyError.invalidArgument("'builtin' knowledge exists for the built-in models only (metatune tune)") }
-            return try KnowledgeBaseFile.builtin(model: model.rawValue)
-        }
+        if source == "builtin" { return try KnowledgeBaseFile.builtin(model: (model ?? .mlp).rawValue) }
         if source.hasSuffix(".json") { return try KnowledgeBaseFile.read(path: source) }
         return try KnowledgeBase.load(from: try StorageLocator.open(source))
     }

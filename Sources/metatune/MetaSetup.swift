@@ -53,8 +53,8 @@ enum MetaSetup {
             for (index, entry) in warm.initial.enumerated() { text += "  trial \(index): \(entry.origin)\n" }
             text += "  then: \(handOver)"
         } else if let transfer = sampler as? TransferSampler {
-            text += "\n  the first \(transfer.count) trials: the best-ranked past configuration not yet tried, the past tasks weighted by "
-                + "\(transfer.weighting), weighed again after every trial"
+            text += "\n  the first \(transfer.count) trials: the best-ranked past configuration not yet tried, the past tasks weighted "
+                + "\(transfer.weighting)" + (transfer.weighting.observationStrength > 0 ? ", weighed again after every trial" : "")
             if let first = transfer.firstPick { text += "\n  trial 0: \(first.origin)" }
             text += "\n  then: \(handOver)"
         } else if method == .rgpe {

@@ -92,9 +92,12 @@ final class MetaCommandTests: XCTestCase {
                                   "--epochs", "1", "--storage", "sqlite:study.sqlite"])
         XCTAssertEqual(result.status, 0, result.stderr)
         // The shipped knowledge (27 epochs, last epoch) is scored again from its learning curves as this run scores.
-        XCTAssertTrue(result.stderr.contains("meta auto: learning from 40 past tasks (scored at 1 epochs by accuracy: 40 rescored from their learning curves)"),
+        XCTAssertTrue(result.stderr.contains("meta auto: learning from 40 past tasks (aer_cps1985, aer_gsoep9402, cardata_chile, … 37 more), "
+                                             + "sharing 8 of 8 parameters (learning_rate, batch_size, depth, width, activation, dropout, weight_decay, optimizer) "
+                                             + "and measuring best-accuracy of mlp (1 epochs); 40 with meta-features "
+                                             + "(scored at 1 epochs by best-accuracy: 40 rescored from their learning curves)"),
                       result.stderr)
-        XCTAssertTrue(result.stderr.contains("trial 0: ranking #1"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("trial 0: transfer: mean normalised score"), result.stderr)
         XCTAssertFalse(result.stderr.contains("note:"), result.stderr)
         // Its curves stop at 27 epochs: a longer run learns from it as collected, and the progress says
         // how to collect knowledge that matches.
@@ -102,8 +105,8 @@ final class MetaCommandTests: XCTestCase {
                                   "--epochs", "28", "--storage", "memory:"])
         XCTAssertEqual(longer.status, 0, longer.stderr)
         XCTAssertTrue(longer.stderr.contains("(scored at 27 epochs by accuracy)"), longer.stderr)
-        XCTAssertTrue(longer.stderr.contains("note: this run trains 28 epochs scored by accuracy, so rankings may transfer less well; "
-                                             + "knowledge collected the same way: metatune meta collect --epochs 28 --metric accuracy"),
+        XCTAssertTrue(longer.stderr.contains("note: this run trains 28 epochs scored by best-accuracy, so rankings may transfer less well; "
+                                             + "knowledge collected the same way: metatune meta collect --epochs 28 --metric best-accuracy"),
                       longer.stderr)
         // The study recorded the task's meta-features, so it is knowledge for the next tasks.
         let export = try cli.run(["meta", "export", "--storage", "sqlite:study.sqlite", "--out", "own.json"])
@@ -120,7 +123,7 @@ final class MetaCommandTests: XCTestCase {
     func testMetaLearningStartsASchedulerThatThenUsesItsOwnSampler() throws {
         try writeTask("new.csv", shift: 5)
         let plain = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "portfolio", "--knowledge", "builtin",
-                                 "--trials", "2", "--epochs", "1", "--storage", "memory:", "--json"])
+                                 "--trials", "2", "--epochs", "3", "--storage", "memory:", "--json"])
         XCTAssertEqual(plain.status, 0, plain.stderr)
         XCTAssertTrue(plain.stderr.contains("then: Gaussian-process BO"), plain.stderr)
         let bohb = try cli.run(["tune", "--data", "new.csv", "--model", "mlp", "--meta", "portfolio", "--knowledge", "builtin",
@@ -140,19 +143,72 @@ final class MetaCommandTests: XCTestCase {
         XCTAssertEqual(Array(params(bohb.stdout).prefix(2)), params(plain.stdout))
     }
 
-    /// `run --meta` on an external command whose space shares a parameter with the knowledge base:
-    /// its first trials take the portfolio's learning rates.
-    func testRunWithMetaPortfolioStartsFromTheShippedKnowledge() throws {
+    /// `run --meta` never mixes objectives silently: the shipped knowledge measured the built-in
+    /// MLP's accuracy, not this command's value, so it is left out with the reason and the GP starts
+    /// cold.
+    func testRunWithMetaLeavesOutKnowledgeThatMeasuredSomethingElse() throws {
         try temporary.write("space.yaml", "learning_rate: {type: float, low: 1.0e-4, high: 1.0e-1, log: true}\n")
         let result = try cli.run(["run", "--study", "external", "--space", "space.yaml", "--trials", "2", "--meta", "portfolio",
-                                  "--storage", "sqlite:run.sqlite", "--json", "--", "/bin/echo", "{learning_rate}"])
+                                  "--knowledge", "builtin", "--storage", "sqlite:run.sqlite", "--json", "--", "/bin/echo", "{learning_rate}"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("trial 0: portfolio #1"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("meta portfolio: learning from 0 past tasks\n"
+                                             + "  left out: 40 studies (aer_cps1985, aer_gsoep9402, cardata_chile, …) measured accuracy of mlp (27 epochs), not value\n"
+                                             + "  nothing to learn from: Gaussian-process BO on this task's trials from the start"), result.stderr)
         let values = result.stdout.split(separator: "\n").compactMap { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["value"] as? Double
         }
         XCTAssertEqual(values.count, 2)
         XCTAssertTrue(values.allSatisfy { $0 >= 1e-4 && $0 <= 0.1 }, "\(values)")
+    }
+
+    /// The issue's reproduction: three past `run` studies of the same script and space on three
+    /// data sets, in one SQLite file, without meta-features; a new data set with `--meta auto`
+    /// (and portfolio, knn, rgpe, mapping) learns from all three, and its first trial is already
+    /// near the optimum the three share. `--exclude` leaves a study out.
+    func testPastRunStudiesWithoutMetaFeaturesAreKnowledgeForANewDataSet() throws {
+        // A "training script" whose best lr is near 10^(-2 + shift) and best l2 near 0.3 on every data set.
+        try temporary.write("train.py", """
+        import argparse, math
+        p = argparse.ArgumentParser()
+        p.add_argument("--data"); p.add_argument("--lr", type=float); p.add_argument("--l2", type=float)
+        a = p.parse_args()
+        shift = {"a.csv": 0.0, "b.csv": 0.2, "c.csv": -0.2, "new.csv": 0.1}[a.data]
+        print(1 - (math.log10(a.lr) + 2 - shift) ** 2 / 9 - (a.l2 - 0.3) ** 2)
+        """)
+        try temporary.write("space.yaml", """
+        lr: {type: float, low: 1.0e-5, high: 1.0, log: true}
+        l2: {type: float, low: 0.0, high: 1.0}
+        """)
+        func run(_ data: String, _ extra: [String]) throws -> CLI.Result {
+            try cli.run(["run", "--study", "logreg-\(data)", "--space", "space.yaml", "--storage", "sqlite:past.sqlite", "--json",
+                         "--direction", "maximize", "--task", data]
+                        + extra + ["--", "python3", "train.py", "--data", data, "--lr", "{lr}", "--l2", "{l2}"])
+        }
+        for data in ["a.csv", "b.csv", "c.csv"] {
+            let past = try run(data, ["--trials", "25", "--sampler", "random", "--quiet"])
+            XCTAssertEqual(past.status, 0, past.stderr)
+        }
+        let auto = try run("new.csv", ["--trials", "1", "--meta", "auto", "--knowledge", "sqlite:past.sqlite"])
+        XCTAssertEqual(auto.status, 0, auto.stderr)
+        XCTAssertTrue(auto.stderr.contains("meta auto: learning from 3 past tasks (a.csv, b.csv, c.csv), "
+                                           + "sharing 2 of 2 parameters (lr, l2) and measuring value; no meta-features for this task: "
+                                           + "similarity comes from how past tasks rank this task's trials"), auto.stderr)
+        let first = try XCTUnwrap(auto.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["value"] as? Double
+        }.first)
+        XCTAssertGreaterThan(first, 0.9, "the first trial starts where the past data sets were best")
+        for method in ["portfolio", "knn", "rgpe", "mapping"] {
+            let other = try cli.run(["run", "--study", "new-\(method)", "--space", "space.yaml", "--storage", "memory:", "--trials", "1",
+                                     "--direction", "maximize", "--task", "new.csv", "--meta", method, "--knowledge", "sqlite:past.sqlite",
+                                     "--", "python3", "train.py", "--data", "new.csv", "--lr", "{lr}", "--l2", "{l2}"])
+            XCTAssertEqual(other.status, 0, other.stderr)
+            XCTAssertTrue(other.stderr.contains("meta \(method): learning from 3 past tasks (a.csv, b.csv, c.csv)"), "\(method): \(other.stderr)")
+        }
+        let excluded = try run("new.csv", ["--trials", "2", "--meta", "auto", "--knowledge", "sqlite:past.sqlite", "--exclude", "b.csv"])
+        XCTAssertTrue(excluded.stderr.contains("learning from 2 past tasks (a.csv, c.csv)"), excluded.stderr)
+        // The default knowledge is the study's own storage: the three past studies, never the new task itself.
+        let own = try run("new.csv", ["--trials", "3", "--meta", "portfolio"])
+        XCTAssertTrue(own.stderr.contains("learning from 3 past tasks (a.csv, b.csv, c.csv)"), own.stderr)
     }
 
     /// A malformed task stops the collection, before any training, with its file's name; what was

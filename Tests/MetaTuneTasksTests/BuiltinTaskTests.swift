@@ -13,7 +13,7 @@ final class BuiltinTaskTests: XCTestCase {
         XCTAssertEqual(trials.count, 6)
         for trial in trials where trial.state == .complete {
             XCTAssertEqual(trial.intermediateValues.count, 5, "one point per epoch")
-            XCTAssertEqual(trial.value, trial.intermediateValues[4], "the objective is the final accuracy")
+            XCTAssertEqual(trial.value, trial.intermediateValues.values.max(), "the objective is the best epoch's accuracy")
         }
         XCTAssertGreaterThan(try study.bestTrial?.value ?? 0, 0.9)
     }
@@ -27,7 +27,7 @@ final class BuiltinTaskTests: XCTestCase {
         XCTAssertNil(plain.test)
         XCTAssertEqual(noTest.train.features, plain.train.features)
         XCTAssertEqual(noTest.validation.labels, plain.validation.labels)
-        let task = try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, testFraction: 0.25, seed: 4)
+        let task = try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, metric: .accuracy, testFraction: 0.25, seed: 4)
         let test = try XCTUnwrap(task.test)
         XCTAssertEqual(task.train.count + task.validation.count + test.count, digits.count)
         XCTAssertEqual(Double(test.count) / Double(digits.count), 0.25, accuracy: 0.01)
@@ -47,6 +47,17 @@ final class BuiltinTaskTests: XCTestCase {
         XCTAssertEqual(score, Trainer.evaluate(again.model, test).accuracy)
         XCTAssertGreaterThan(score, 0.8)
         XCTAssertThrowsError(try plain.testScore(params: best.params, trialNumber: best.number))
+        // Scored by the best epoch (the default), the test model is the one of that epoch: the
+        // weights restored there.
+        let byBest = try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, testFraction: 0.25, seed: 4)
+        let curve = [0.5, 0.9, 0.7]
+        XCTAssertEqual(BuiltinTask.bestEpoch(of: curve), 2)
+        XCTAssertEqual(BuiltinTask.bestEpoch(of: [0.8, 0.8]), 1, "the first of tied epochs")
+        let restored = try byBest.makeSession(best.params, seed: UInt64(best.number))
+        try restored.advance(toEpoch: 2)
+        XCTAssertEqual(try byBest.testScore(params: best.params, trialNumber: best.number, curve: curve),
+                       Trainer.evaluate(restored.model, test).accuracy)
+        XCTAssertEqual(try byBest.testScore(params: best.params, trialNumber: best.number), score, "without a curve: the last epoch")
         XCTAssertThrowsError(try BuiltinTask(name: "digits", data: digits, model: .mlp, epochs: 3, testFraction: 0.5))
     }
 

@@ -17,7 +17,8 @@ public struct KnowledgeCollector: Sendable {
         /// Seed of the configuration pool (and of each task's train/validation split).
         public var seed: UInt64 = 0
         /// A configuration's score as collected: by default the validation accuracy after the last
-        /// epoch, as `tune` scores by default (`bestAccuracy`: the best of any epoch).
+        /// epoch (`bestAccuracy`: the best of any epoch, as `tune` scores by default). Runs score
+        /// the knowledge again from its learning curves as they score themselves.
         public var metric = TaskMetric.accuracy
         /// Tasks trained at once (threads). Each task's configurations run in order on one thread,
         /// so the collected trials do not depend on it.

@@ -56,12 +56,14 @@ public enum MetaMethod: String, CaseIterable, Sendable {
         }
         let described = knowledge.tasks.contains { $0.metaFeatures != nil }
         let initial: [(params: [String: ParamValue], origin: String)]
+        if self == .rgpe, base != nil {
+            throw StudyError.invalidArgument("meta-learning method rgpe is its own model of complete trials and cannot hand over to another sampler")
+        }
+        if self == .none || knowledge.tasks.isEmpty { return base ?? GPSampler(seed: seed, space: space) }
         switch self {
         case .none:
             return base ?? GPSampler(seed: seed, space: space)
         case .rgpe:
-            if base != nil { throw StudyError.invalidArgument("meta-learning method rgpe is its own model of complete trials and cannot hand over to another sampler") }
-            guard !knowledge.tasks.isEmpty else { return GPSampler(seed: seed, space: space) }
             return RGPESampler(knowledge: knowledge, space: space, seed: seed, models: taskModels)
         case .knn:
             guard let metaFeatures, described else {
@@ -72,7 +74,6 @@ public enum MetaMethod: String, CaseIterable, Sendable {
             guard !knowledge.pooledConfigurationKeys().isEmpty else { return transfer(TaskWeighting(), count: warmStartCount) }
             initial = GreedyPortfolio.build(from: knowledge, size: warmStartCount)
         case .mapping:
-            guard !knowledge.tasks.isEmpty else { return handOver(startup: 0) }
             let trained = try mapping ?? PerformanceMapping(knowledge: knowledge, space: space, seed: seed)
             initial = trained.favourites(for: metaFeatures, knowledge: knowledge, count: warmStartCount, seed: seed)
             if base == nil {
@@ -80,7 +81,6 @@ public enum MetaMethod: String, CaseIterable, Sendable {
                 options.priorMean = { trained.predict(metaFeatures: metaFeatures, configurations: $0) }
             }
         case .auto:
-            guard !knowledge.tasks.isEmpty else { return handOver(startup: 0) }
             let ranking = ranking ?? TransferRanking(knowledge: knowledge, space: space)
             let weighting = autoWeighting ?? AutoSelection.choose(ranking: ranking, metaFeaturesAvailable: metaFeatures != nil && described)
             return TransferSampler(ranking: ranking, weighting: weighting, metaFeatures: metaFeatures, count: 2 * warmStartCount,

@@ -26,10 +26,10 @@ public struct TaskWeighting: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         var parts: [String] = []
-        if let metaBandwidth { parts.append(String(format: "meta-features (bandwidth %g)", metaBandwidth)) }
-        if observationStrength > 0 { parts.append(String(format: "this task's trials (strength %g)", observationStrength)) }
-        if parts.isEmpty { parts.append("all past tasks alike") }
-        return parts.joined(separator: " and ") + (topK.map { ", the \($0) nearest" } ?? "")
+        if let metaBandwidth { parts.append(String(format: "by meta-features (bandwidth %g)", metaBandwidth)) }
+        if observationStrength > 0 { parts.append(String(format: "by how they rank this task's trials (strength %g)", observationStrength)) }
+        if parts.isEmpty { parts.append("equally") }
+        return parts.joined(separator: " and ") + (topK.map { ", the \($0) nearest only" } ?? "")
     }
 
     /// The weight of every task of `scores`, given the new task's meta-features and its finished

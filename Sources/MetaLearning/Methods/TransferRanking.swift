@@ -72,7 +72,7 @@ public struct TransferRanking: Sendable {
         guard let (index, value) = best(weights: weights, tried: tried) else { return nil }
         let heaviest = weights.indices.sorted { weights[$0] > weights[$1] }.prefix(2).filter { weights[$0] > 0 }
             .map { String(format: "%@ %.2f", scores.tasks[$0].name, weights[$0]) }
-        let origin = String(format: "transfer: mean normalised score %.2f over %d past tasks weighted by %@ (heaviest: %@)",
+        let origin = String(format: "transfer: mean normalised score %.2f over %d past tasks weighted %@ (heaviest: %@)",
                             value, scores.tasks.count, weighting.description, heaviest.joined(separator: ", "))
         return (candidates[index].params, origin)
     }
