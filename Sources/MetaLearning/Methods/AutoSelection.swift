@@ -76,16 +76,18 @@ public enum AutoSelection {
         let top = scores.best(task: held)
         guard top > 1e-12 else { return 0 }
         let metaFeatures = scores.tasks[held].metaFeatures
-        var observations: [(point: [Double?], score: Double)] = []
-        var tried = Set<[Double?]>()
+        var picked: [Int] = [], observed: [Double] = []
+        var tried = Set<Int>()
         var found = -Double.infinity
         for _ in 0..<picks {
-            let weights = weighting.weights(scores: scores, metaFeatures: metaFeatures, observations: observations, skip: held)
-            guard let (index, _) = ranking.best(weights: weights, tried: tried, skip: held) else { break }
-            let point = ranking.candidates[index].point
+            let weights = weighting.weights(scores: scores, metaFeatures: metaFeatures, observed: observed, skip: held) { observation, task in
+                ranking.table[picked[observation]][task]
+            }
+            guard let (index, _) = ranking.best(weights: weights, excluded: tried, skip: held) else { break }
             let score = ranking.table[index][held]
-            tried.insert(point)
-            observations.append((point, score))
+            tried.insert(index)
+            picked.append(index)
+            observed.append(score)
             found = max(found, score)
         }
         return min(max((top - found) / top, 0), 1)

@@ -29,6 +29,10 @@ public enum MetaMethod: String, CaseIterable, Sendable {
     public static let defaultWarmStartCount = 5
     /// How many nearest tasks kNN draws on.
     public static let defaultNeighbours = 5
+    /// The most past tasks the transfer ranking (auto, and knn and portfolio without a pool or
+    /// meta-features) ranks from (`KnowledgeBase.limited`): its inner leave-one-out grows with the
+    /// square of the number of tasks.
+    public static let rankingTaskLimit = 100
 
     /// The sampler for this method on a new task with `metaFeatures` (nil when unknown, e.g. an
     /// external command's task).
@@ -51,7 +55,8 @@ public enum MetaMethod: String, CaseIterable, Sendable {
             return GPSampler(seed: seed, options: options, space: space)
         }
         func transfer(_ weighting: TaskWeighting, count: Int) -> Sampler {
-            TransferSampler(ranking: ranking ?? TransferRanking(knowledge: knowledge, space: space), weighting: weighting,
+            TransferSampler(ranking: ranking ?? TransferRanking(knowledge: knowledge.limited(to: Self.rankingTaskLimit, near: metaFeatures),
+                                                                space: space), weighting: weighting,
                             metaFeatures: metaFeatures, count: count, base: handOver(startup: count))
         }
         let described = knowledge.tasks.contains { $0.metaFeatures != nil }
@@ -81,7 +86,7 @@ public enum MetaMethod: String, CaseIterable, Sendable {
                 options.priorMean = { trained.predict(metaFeatures: metaFeatures, configurations: $0) }
             }
         case .auto:
-            let ranking = ranking ?? TransferRanking(knowledge: knowledge, space: space)
+            let ranking = ranking ?? TransferRanking(knowledge: knowledge.limited(to: Self.rankingTaskLimit, near: metaFeatures), space: space)
             let weighting = autoWeighting ?? AutoSelection.choose(ranking: ranking, metaFeaturesAvailable: metaFeatures != nil && described)
             return TransferSampler(ranking: ranking, weighting: weighting, metaFeatures: metaFeatures, count: 2 * warmStartCount,
                                    base: handOver(startup: 2 * warmStartCount))

@@ -17,8 +17,10 @@ public struct PastTaskScores: Sendable {
     public let space: SearchSpace
     /// The past tasks, in the knowledge base's order.
     public let tasks: [PastTask]
-    /// points[t][i]: trial i of task t in the new space (nil: missing coordinate).
-    let points: [[[Double?]]]
+    /// flatPoints[t]: task t's trials in the new space, one after another (`dimension` values each,
+    /// NaN: missing coordinate), for the kernel's inner loop.
+    private let flatPoints: [[Double]]
+    private let dimension: Int
     /// normalised[t][i]: the normal score of trial i's rank on task t.
     let normalised: [[Double]]
     private let exact: [[[Double?]: Double]]
@@ -32,7 +34,8 @@ public struct PastTaskScores: Sendable {
         self.space = space
         tasks = knowledge.tasks
         categorical = space.parameters.map(\.distribution.isCategorical)
-        var points: [[[Double?]]] = [], normalised: [[Double]] = [], exact: [[[Double?]: Double]] = []
+        dimension = space.parameters.count
+        var flatPoints: [[Double]] = [], normalised: [[Double]] = [], exact: [[[Double?]: Double]] = []
         for task in knowledge.tasks {
             let encoded = task.trials.map { Self.encode($0.params, space: space) }
             let scores = PerformanceMapping.normalScoresOfRanks(task.trials.map(\.score))
@@ -41,11 +44,11 @@ public struct PastTaskScores: Sendable {
                 let sum = sums[point, default: (0, 0)]
                 sums[point] = (sum.0 + score, sum.1 + 1)
             }
-            points.append(encoded)
+            flatPoints.append(encoded.flatMap { $0.map { $0 ?? .nan } })
             normalised.append(scores)
             exact.append(sums.mapValues { $0.0 / $0.1 })
         }
-        self.points = points
+        self.flatPoints = flatPoints
         self.normalised = normalised
         self.exact = exact
     }
@@ -77,19 +80,25 @@ public struct PastTaskScores: Sendable {
     /// Task `task`'s predicted normalised score at `point` (higher is better).
     public func predict(task: Int, at point: [Double?]) -> Double {
         if let score = exact[task][point] { return score }
-        var weightSum = Self.priorWeight, valueSum = 0.0
+        let query = point.map { $0 ?? .nan }
         let scale = 2 * Self.lengthScale * Self.lengthScale
-        for (trialPoint, score) in zip(points[task], normalised[task]) {
-            var squared = 0.0, shared = 0
-            for j in point.indices {
-                guard let a = point[j], let b = trialPoint[j] else { continue }
-                shared += 1
-                squared += categorical[j] ? (a == b ? 0 : 1) : (a - b) * (a - b)
+        var weightSum = Self.priorWeight, valueSum = 0.0
+        flatPoints[task].withUnsafeBufferPointer { trials in
+            for (i, score) in normalised[task].enumerated() {
+                var squared = 0.0, shared = 0
+                for j in 0..<dimension {
+                    let a = query[j], b = trials[i * dimension + j]
+                    guard !a.isNaN, !b.isNaN else { continue }
+                    shared += 1
+                    squared += categorical[j] ? (a == b ? 0 : 1) : (a - b) * (a - b)
+                }
+                guard shared > 0 else { continue }
+                let exponent = squared / Double(shared) / scale
+                guard exponent < 30 else { continue }  // a weight below 1e-13 changes nothing
+                let weight = exp(-exponent)
+                weightSum += weight
+                valueSum += weight * score
             }
-            guard shared > 0 else { continue }
-            let weight = exp(-squared / Double(shared) / scale)
-            weightSum += weight
-            valueSum += weight * score
         }
         return valueSum / weightSum
     }

@@ -37,6 +37,15 @@ public struct TaskWeighting: Sendable, Hashable, CustomStringConvertible {
     /// held out by an inner leave-one-out).
     public func weights(scores: PastTaskScores, metaFeatures: MetaFeatures?, observations: [(point: [Double?], score: Double)],
                         skip: Int? = nil) -> [Double] {
+        weights(scores: scores, metaFeatures: metaFeatures, observed: observations.map(\.score), skip: skip) { observation, task in
+            scores.predict(task: task, at: observations[observation].point)
+        }
+    }
+
+    /// `weights(scores:metaFeatures:observations:skip:)` with the past tasks' predictions of the
+    /// observations given by `prediction(observation, task)` (e.g. from a table).
+    func weights(scores: PastTaskScores, metaFeatures: MetaFeatures?, observed: [Double], skip: Int?,
+                 prediction: (Int, Int) -> Double) -> [Double] {
         let count = scores.tasks.count
         var logWeights = [Double](repeating: 0, count: count)
         if let metaBandwidth, let metaFeatures {
@@ -56,11 +65,11 @@ public struct TaskWeighting: Sendable, Hashable, CustomStringConvertible {
                 for index in 0..<count where scores.tasks[index].metaFeatures == nil { logWeights[index] = mean }
             }
         }
-        if observationStrength > 0, observations.count >= 2 {
-            let n = Double(observations.count - 1)
+        if observationStrength > 0, observed.count >= 2 {
+            let n = Double(observed.count - 1)
             for t in 0..<count where t != skip {
-                let predicted = observations.map { scores.predict(task: t, at: $0.point) }
-                logWeights[t] += observationStrength * n * Self.kendallTau(predicted, observations.map(\.score))
+                let predicted = observed.indices.map { prediction($0, t) }
+                logWeights[t] += observationStrength * n * Self.kendallTau(predicted, observed)
             }
         }
         var active = (0..<count).filter { $0 != skip }

@@ -16,8 +16,11 @@ public struct TransferRanking: Sendable {
     public let candidates: [(params: [String: ParamValue], point: [Double?])]
     /// table[c][t]: task t's predicted normalised score of candidate c.
     let table: [[Double]]
-    /// sources[c]: the tasks candidate c was taken from (for leaving a task out).
-    let sources: [Set<Int>]
+    /// soleSource[c]: the task candidate c was taken from when only one task tried it (for leaving
+    /// a task out).
+    let soleSource: [Int?]
+    /// The index of each candidate's point.
+    private let indexOfPoint: [[Double?]: Int]
 
     public init(knowledge: KnowledgeBase, space: SearchSpace, perTask: Int = 5) {
         scores = PastTaskScores(knowledge: knowledge, space: space)
@@ -41,20 +44,23 @@ public struct TransferRanking: Sendable {
             }
         }
         candidates = chosen
-        self.sources = sources
+        soleSource = sources.map { $0.count == 1 ? $0.first : nil }
+        self.indexOfPoint = indexOfPoint
         let scores = self.scores
         table = chosen.map { candidate in (0..<knowledge.tasks.count).map { scores.predict(task: $0, at: candidate.point) } }
     }
 
-    /// The best candidate under `weights` (one per past task) that is not among `tried` points and,
-    /// with `skip`, was not taken from that task alone; nil when none is left. `value` is its
+    /// The best candidate under `weights` (one per past task) that is not `excluded` (by index)
+    /// and, with `skip`, was not taken from that task alone; nil when none is left. `value` is its
     /// weighted mean normalised score.
-    public func best(weights: [Double], tried: Set<[Double?]>, skip: Int? = nil) -> (index: Int, value: Double)? {
+    public func best(weights: [Double], excluded: Set<Int>, skip: Int? = nil) -> (index: Int, value: Double)? {
+        let active = weights.indices.filter { weights[$0] > 0 }
         var best: (index: Int, value: Double)?
-        for c in candidates.indices where !tried.contains(candidates[c].point) {
-            if let skip, sources[c] == [skip] { continue }
+        for c in candidates.indices where !excluded.contains(c) {
+            if let skip, soleSource[c] == skip { continue }
+            let row = table[c]
             var value = 0.0
-            for (t, weight) in weights.enumerated() where weight > 0 { value += weight * table[c][t] }
+            for t in active { value += weights[t] * row[t] }
             if best == nil || value > best!.value { best = (c, value) }
         }
         return best
@@ -68,8 +74,8 @@ public struct TransferRanking: Sendable {
                      pending: [[String: ParamValue]] = []) -> (params: [String: ParamValue], origin: String)? {
         let observed = observations.map { (point: PastTaskScores.encode($0.params, space: scores.space), score: $0.score) }
         let weights = weighting.weights(scores: scores, metaFeatures: metaFeatures, observations: observed)
-        let tried = Set(observed.map(\.point) + pending.map { PastTaskScores.encode($0, space: scores.space) })
-        guard let (index, value) = best(weights: weights, tried: tried) else { return nil }
+        let tried = Set((observed.map(\.point) + pending.map { PastTaskScores.encode($0, space: scores.space) }).compactMap { indexOfPoint[$0] })
+        guard let (index, value) = best(weights: weights, excluded: tried) else { return nil }
         let heaviest = weights.indices.sorted { weights[$0] > weights[$1] }.prefix(2).filter { weights[$0] > 0 }
             .map { String(format: "%@ %.2f", scores.tasks[$0].name, weights[$0]) }
         let origin = String(format: "transfer: mean normalised score %.2f over %d past tasks weighted %@ (heaviest: %@)",
