@@ -243,9 +243,10 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 throw StorageError.noSuchStudyID(studyID)
             }
             guard revision < current else { return TrialChanges(trials: [], revision: current) }
+            var cache = SQLiteRows.DistributionCache()
             var trials = try Row.fetchAll(db, sql: """
                 SELECT * FROM trials WHERE study_id = ? AND revision > ? ORDER BY number
-                """, arguments: [studyID, revision]).map(SQLiteRows.trial)
+                """, arguments: [studyID, revision]).map { try SQLiteRows.trial($0, distributions: &cache) }
             var index: [Int: Int] = [:]
             for (position, trial) in trials.enumerated() { index[trial.id] = position }
             let values = try Row.fetchAll(db, sql: """

@@ -145,3 +145,32 @@ final class TransferTests: XCTestCase {
         XCTAssertFalse(ObjectiveSignature(metric: "accuracy").isComparable(to: mlp))
     }
 }
+
+extension TransferTests {
+    /// The README's Swift example: studies a Swift program ran in a storage, recorded with their
+    /// task and objective, are knowledge for the next study without any collection step.
+    func testEveryStudyOfAStorageIsKnowledgeForTheNextFromSwift() throws {
+        let storage = InMemoryStorage()
+        let objective = ObjectiveSignature(metric: "val_accuracy")
+        for (task, best) in [("mnist", 0.2), ("svhn", 0.25)] {
+            let study = try Study.create(name: "resnet-\(task)", direction: .maximize, sampler: RandomSampler(seed: 1), storage: storage)
+            try TaskAttributes.record(task: task, model: nil, metaFeatures: nil, objective: objective, studyID: study.id, storage: storage)
+            try study.optimize(trials: 12) { trial in
+                let lr = try trial.suggestFloat("learning_rate", in: 0.01...1)
+                return 1 - abs(lr - best)
+            }
+        }
+        let other = try Study.create(name: "other", direction: .maximize, storage: storage)
+        try TaskAttributes.record(task: "other", model: nil, metaFeatures: nil, objective: ObjectiveSignature(metric: "loss"),
+                                  studyID: other.id, storage: storage)
+        try other.optimize(trials: 2) { trial in try trial.suggestFloat("learning_rate", in: 0.01...1) }
+        let query = KnowledgeQuery(space: space, objective: objective, excluded: ["cifar10"])
+        let past = try KnowledgeBase.load(from: storage).selected(for: query)
+        XCTAssertEqual(past.tasks.map(\.name), ["mnist", "svhn"])
+        XCTAssertEqual(past.leftOut, ["1 study (other) measured loss, not val_accuracy"])
+        let sampler = try MetaMethod.auto.sampler(knowledge: past, metaFeatures: nil, space: space, seed: 0)
+        let study = try Study.create(name: "resnet-cifar10", direction: .maximize, sampler: sampler, storage: storage)
+        let first = try study.ask(space: space).params["learning_rate"]?.doubleValue ?? 0
+        XCTAssertEqual(first, 0.22, accuracy: 0.1, "the first trial is one of the past studies' best")
+    }
+}
