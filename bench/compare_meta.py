@@ -35,3 +35,9 @@ if cold and meta and "5" in rows[0]["regret"]:
     for r in rows:
         if r["spearman"] is not None:
             print(f"{r['method']} median Spearman on unseen tasks {r['spearman']:.3f} ({'>= 0.6: met' if r['spearman'] >= 0.6 else '< 0.6: not met'})")
+    auto = next((r for r in rows if r["method"] == "auto"), None)
+    if auto is not None:
+        within = auto["regret"]["5"] <= 1.1 * best_meta5["regret"]["5"] + 1e-9
+        print(f"auto regret @5 {auto['regret']['5']:.3f} vs best meta {best_meta5['method']} {best_meta5['regret']['5']:.3f} "
+              f"({'within 10 %: met' if within else 'more than 10 % worse: not met'}); "
+              f"auto trials to target {auto['trials_to_target']:g} vs best {best_meta_t['trials_to_target']:g}")
