@@ -38,40 +38,96 @@ enum SQLiteRows {
                            createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
+    /// A trial's parameters from its `params` column (internal values) and its distributions.
+    static func params(_ text: String?, distributions: [String: Distribution], trialID: Int) throws -> [String: ParamValue] {
+        var params: [String: ParamValue] = [:]
+        for (name, raw) in try flatNumbers(text ?? "{}") ?? decode([String: Double].self, text) {
+            guard let distribution = distributions[name] else {
+                throw StorageError.backend("trial \(trialID): parameter '\(name)' has no distribution")
+            }
+            params[name] = distribution.externalValue(raw)
+        }
+        return params
+    }
+
+    /// The fast path for the `params` column as this storage writes it, a flat JSON object of
+    /// plain keys and numbers (`{"lr":0.01,"layers":3}`): parsed directly, since a `JSONDecoder`
+    /// per trial dominated reading thousands of trials. Anything else (escapes, nesting, other
+    /// values) gives nil, and the caller decodes it in full.
+    static func flatNumbers(_ text: String) -> [String: Double]? {
+        var bytes = Array(text.utf8)
+        bytes.append(0)  // strtod stops at the terminator at the latest
+        return bytes.withUnsafeBufferPointer { buffer -> [String: Double]? in
+            let base = buffer.baseAddress!
+            var i = 0
+            func skipSpaces() { while buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 { i += 1 } }
+            func take(_ byte: UInt8) -> Bool {
+                skipSpaces()
+                guard buffer[i] == byte else { return false }
+                i += 1
+                return true
+            }
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var values: [String: Double] = [:]
+            if !take(UInt8(ascii: "}")) {
+                repeat {
+                    guard take(UInt8(ascii: "\"")) else { return nil }
+                    let start = i
+                    while buffer[i] != UInt8(ascii: "\"") {
+                        guard buffer[i] != 0, buffer[i] != UInt8(ascii: "\\") else { return nil }
+                        i += 1
+                    }
+                    let key = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self)
+                    i += 1
+                    guard take(UInt8(ascii: ":")) else { return nil }
+                    skipSpaces()
+                    guard buffer[i] == UInt8(ascii: "-") || (buffer[i] >= UInt8(ascii: "0") && buffer[i] <= UInt8(ascii: "9")) else { return nil }
+                    var end: UnsafeMutablePointer<CChar>?
+                    let number = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { strtod($0 + i, &end) }
+                    guard let end, number.isFinite else { return nil }
+                    i = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { UnsafePointer(end) - $0 }
+                    values[key] = number
+                } while take(UInt8(ascii: ","))
+                guard take(UInt8(ascii: "}")) else { return nil }
+            }
+            skipSpaces()
+            return buffer[i] == 0 && i == buffer.count - 1 ? values : nil
+        }
+    }
+
     /// A trial from its row (intermediate values are added by the caller).
     static func trial(_ row: Row) throws -> FrozenTrial {
-        var cache = DistributionCache()
-        return try trial(row, distributions: &cache)
+        try trial(row, distributions: DistributionCache())
     }
 
     /// The distributions of trial rows, each distinct JSON text decoded once: the trials of a study
-    /// usually share one, and decoding it for each of thousands of trials dominated reading them.
-    struct DistributionCache {
+    /// usually share one, and so do the studies of one search space; decoding it for each of
+    /// thousands of trials dominated reading them. A storage keeps one for its lifetime (bounded).
+    final class DistributionCache: @unchecked Sendable {
         private var decoded: [String: [String: Distribution]] = [:]
+        private let lock = NSLock()
 
-        mutating func distributions(_ text: String?) throws -> [String: Distribution] {
+        func distributions(_ text: String?) throws -> [String: Distribution] {
             let key = text ?? "{}"
-            if let known = decoded[key] { return known }
+            lock.lock()
+            let known = decoded[key]
+            lock.unlock()
+            if let known { return known }
             let value = try decode([String: Distribution].self, key)
-            if decoded.count < 64 { decoded[key] = value }
+            lock.lock()
+            if decoded.count < 256 { decoded[key] = value }
+            lock.unlock()
             return value
         }
     }
 
     /// A trial from its row, its distributions decoded through `cache`.
-    static func trial(_ row: Row, distributions cache: inout DistributionCache) throws -> FrozenTrial {
+    static func trial(_ row: Row, distributions cache: DistributionCache) throws -> FrozenTrial {
         guard let state = TrialState(rawValue: row["state"]) else {
             throw StorageError.backend("trial \(row["id"] as Int) has an unknown state '\(row["state"] as String)'")
         }
         let distributions = try cache.distributions(row["distributions"])
-        let rawParams = try decode([String: Double].self, row["params"])
-        var params: [String: ParamValue] = [:]
-        for (name, raw) in rawParams {
-            guard let distribution = distributions[name] else {
-                throw StorageError.backend("trial \(row["id"] as Int): parameter '\(name)' has no distribution")
-            }
-            params[name] = distribution.externalValue(raw)
-        }
+        let params = try params(row["params"], distributions: distributions, trialID: row["id"])
         var owner: TrialOwner?
         if let host: String = row["owner_host"] {
             owner = TrialOwner(host: host, pid: row["owner_pid"], processStart: row["owner_start"] ?? 0)

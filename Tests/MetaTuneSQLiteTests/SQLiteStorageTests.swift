@@ -147,3 +147,42 @@ final class SQLiteConcurrentOpenTests: XCTestCase {
         }
     }
 }
+
+extension SQLiteStorageTests {
+    /// The params column's fast path reads what the storage writes exactly as the JSON decoder
+    /// does, and gives up (nil: decode in full) on anything else.
+    func testTheParamsFastPathAgreesWithTheJSONDecoderAndGivesUpOnAnythingElse() throws {
+        for text in ["{}", #"{"a":1}"#, #"{"l2":0.3333,"layers":3,"lr":1e-05,"optimizer":1}"#, #"{ "x" : -2.5e3 , "y":0 }"#,
+                     #"{"lr":0.1,"momentum":0.9,"ünïcode":7}"#] {
+            let expected = try JSONDecoder().decode([String: Double].self, from: Data(text.utf8))
+            XCTAssertEqual(SQLiteRows.flatNumbers(text), expected, text)
+        }
+        for text in [#"{"a":"x"}"#, #"{"a\"b":1}"#, #"{"a":{"b":1}}"#, #"{"a":1,}"#, #"{"a":1} x"#, #"{"a":nan}"#, #"{"a":1e999}"#,
+                     #"{"a":-inf}"#, #"{"a":1"#, "", "[1]", #"{"a":true}"#] {
+            XCTAssertNil(SQLiteRows.flatNumbers(text), text)
+        }
+    }
+
+    /// Meta-learning's read of a study: its complete trials only, with parameters, value,
+    /// learning curve and user attributes, the same as in a full read.
+    func testCompleteTrialsMatchTheFullReadOfTheCompleteTrials() throws {
+        let storage = try SQLiteStorage(path: path("complete.sqlite"))
+        let study = try Study.create(name: "s", direction: .maximize, sampler: RandomSampler(seed: 3), storage: storage)
+        try study.optimize(trials: 6) { trial in
+            let x = try trial.suggestFloat("x", in: 0...1)
+            let k = try trial.suggestCategorical("k", ["a", "b"])
+            try trial.report(x / 2, step: 0)
+            try trial.setUserAttribute("note", .string(k))
+            if trial.number == 2 { throw TrialPruned() }
+            if trial.number == 4 { throw CancellationError() }
+            return x
+        }
+        let fast = try storage.completeTrials(studyID: study.id)
+        let full = try storage.allTrials(studyID: study.id).filter { $0.state == .complete }
+        XCTAssertEqual(fast.map(\.number), [0, 1, 3, 5])
+        XCTAssertEqual(fast.map(\.params), full.map(\.params))
+        XCTAssertEqual(fast.map(\.value), full.map(\.value))
+        XCTAssertEqual(fast.map(\.intermediateValues), full.map(\.intermediateValues))
+        XCTAssertEqual(fast.map(\.userAttributes), full.map(\.userAttributes))
+    }
+}

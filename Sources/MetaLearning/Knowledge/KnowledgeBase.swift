@@ -87,7 +87,7 @@ public struct KnowledgeBase: Sendable, Equatable {
         for record in try storage.allStudies() {
             let sign = record.direction == .maximize ? 1.0 : -1.0
             var trials: [PastTrial] = []
-            for trial in try storage.allTrials(studyID: record.id) where trial.state == .complete {
+            for trial in try storage.completeTrials(studyID: record.id) {
                 guard let value = trial.value, value.isFinite else { continue }
                 var index: Int?
                 if case .number(let number)? = trial.userAttributes[TaskAttributes.configIndexKey] { index = Int(number) }

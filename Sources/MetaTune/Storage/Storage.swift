@@ -97,9 +97,17 @@ public protocol Storage: AnyObject, Sendable {
     /// The trials whose revision is greater than `revision`, and the study's current revision.
     /// Pass 0 to read them all.
     func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges
+    /// The complete trials of a study, ordered by number, with their parameters, value, learning
+    /// curve and user attributes (other fields may be left out): what meta-learning reads from
+    /// every past study. A storage may read them more cheaply than `allTrials`.
+    func completeTrials(studyID: Int) throws -> [FrozenTrial]
 }
 
 extension Storage {
+    public func completeTrials(studyID: Int) throws -> [FrozenTrial] {
+        try allTrials(studyID: studyID).filter { $0.state == .complete }
+    }
+
     /// All trials of a study, ordered by number.
     public func allTrials(studyID: Int) throws -> [FrozenTrial] {
         try trials(studyID: studyID, changedAfter: 0).trials.sorted { $0.number < $1.number }
