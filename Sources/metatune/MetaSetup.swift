@@ -55,6 +55,11 @@ enum MetaSetup {
         } else if let transfer = sampler as? TransferSampler {
             text += "\n  the first \(transfer.count) trials: the best-ranked past configuration not yet tried, the past tasks weighted "
                 + "\(transfer.weighting)" + (transfer.weighting.observationStrength > 0 ? ", weighed again after every trial" : "")
+            let ranked = transfer.ranking.scores.tasks.count
+            if ranked < tasks.count {
+                text += "; ranked from \(ranked) of the \(tasks.count) past tasks ("
+                    + (hasMetaFeatures && tasks.contains { $0.metaFeatures != nil } ? "the nearest by meta-features)" : "a seeded sample)")
+            }
             if let first = transfer.firstPick { text += "\n  trial 0: \(first.origin)" }
             text += "\n  then: \(handOver)"
         } else if method == .rgpe {

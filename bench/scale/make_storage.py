@@ -6,10 +6,10 @@ The storage counterpart of bench/scale/make_knowledge.py: --studies studies name
 same random stream and scored by the same smooth function (same --seed: the same parameters and
 values as make_knowledge.py's tasks). Each study records the system attributes MetaTune's `run`
 records, "metatune.objective" = {"metric": "value"} and "metatune.task" = its name; no
-meta-features. The file is what MetaTune itself writes (schema migration "v1" of
-Sources/MetaTuneSQLite/SQLiteSchema.swift, GRDB's grdb_migrations, WAL journaling, JSON columns
-as Swift's JSONEncoder with sorted keys writes them, the revision and trial_count counters a study
-of `metatune run` ends with), written in one transaction:
+meta-features. The file is what MetaTune itself writes: `metatune study create` makes it (schema,
+migrations, WAL journaling), and the rows follow in one transaction, JSON columns as Swift's
+JSONEncoder with sorted keys writes them, with the revision and trial_count counters a study of
+`metatune run` ends with:
 
     python3 bench/scale/make_storage.py --studies 1000 --trials 100 --out bench/scratch/scale-1000x100.sqlite
 """
@@ -19,53 +19,14 @@ import math
 import os
 import random
 import socket
+import subprocess
 import sqlite3
 import sys
 import time
 
-# GRDB's DatabaseMigrator table, then migration "v1" verbatim (the text is kept in sqlite_master).
-GRDB_MIGRATIONS = "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)"
-MIGRATIONS = ["v1"]
-SCHEMA_V1 = """CREATE TABLE metatune_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO metatune_info (key, value) VALUES ('format', 'metatune-storage');
-CREATE TABLE studies (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL UNIQUE,
-    direction TEXT NOT NULL,
-    user_attrs TEXT NOT NULL DEFAULT '{}',
-    system_attrs TEXT NOT NULL DEFAULT '{}',
-    created_at REAL NOT NULL,
-    revision INTEGER NOT NULL DEFAULT 0,
-    trial_count INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE trials (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    value REAL,
-    params TEXT NOT NULL DEFAULT '{}',
-    distributions TEXT NOT NULL DEFAULT '{}',
-    user_attrs TEXT NOT NULL DEFAULT '{}',
-    system_attrs TEXT NOT NULL DEFAULT '{}',
-    started_at REAL,
-    completed_at REAL,
-    heartbeat_at REAL,
-    fail_reason TEXT,
-    owner_host TEXT,
-    owner_pid INTEGER,
-    owner_start INTEGER,
-    revision INTEGER NOT NULL,
-    UNIQUE (study_id, number)
-);
-CREATE INDEX trials_by_revision ON trials (study_id, revision);
-CREATE INDEX trials_by_state ON trials (study_id, state);
-CREATE TABLE intermediate_values (
-    trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
-    step INTEGER NOT NULL,
-    value REAL,
-    PRIMARY KEY (trial_id, step)
-)"""
+# The schema is MetaTune's own: `metatune study create` makes the file, then the study is deleted.
+SCHEMA_STUDY = "make-storage-schema"
+
 
 # bench/scale/space.yaml as MetaTune's Distribution encodes it (Swift's synthesized enum coding:
 # {"float": {"_0": {...}}}; a float's nil step is left out; categorical choices keep their type).
@@ -154,6 +115,12 @@ def generate(studies, trials, seed):
     return study_rows, trial_rows
 
 
+def make_schema(path, metatune):
+    """Lets MetaTune create an empty storage at `path` (its current schema, migrations and WAL mode)."""
+    for arguments in (["study", "create", SCHEMA_STUDY], ["study", "delete", SCHEMA_STUDY, "--yes"]):
+        subprocess.run([metatune, *arguments, "--storage", f"sqlite:{path}"], check=True, capture_output=True)
+
+
 def write(path, study_rows, trial_rows):
     db = sqlite3.connect(path, isolation_level=None)
     try:
@@ -163,10 +130,7 @@ def write(path, study_rows, trial_rows):
         db.execute("PRAGMA locking_mode = EXCLUSIVE")
         db.execute("PRAGMA cache_size = -262144")
         db.execute("BEGIN")
-        db.execute(GRDB_MIGRATIONS)
-        for statement in SCHEMA_V1.split(";\n"):
-            db.execute(statement)
-        db.executemany("INSERT INTO grdb_migrations (identifier) VALUES (?)", [(m,) for m in MIGRATIONS])
+        db.execute("DELETE FROM sqlite_sequence")  # the schema study's id is not kept
         db.executemany("INSERT INTO studies (id, name, direction, user_attrs, system_attrs, created_at, revision, "
                        "trial_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", study_rows)
         db.executemany("INSERT INTO trials (id, study_id, number, state, value, params, distributions, user_attrs, "
@@ -190,6 +154,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="seed of the draws, as make_knowledge.py's (default 0)")
     parser.add_argument("--out", required=True, help="the SQLite file to create (use with --storage sqlite:FILE)")
     parser.add_argument("--force", action="store_true", help="replace --out (and its -wal/-shm) if it exists")
+    parser.add_argument("--metatune", default=".build/release/metatune", help="the metatune binary that creates the schema")
     args = parser.parse_args()
     if args.studies < 1 or args.trials < 1:
         parser.error("--studies and --trials must be at least 1")
@@ -207,6 +172,7 @@ def main():
     generated = time.perf_counter()
     scratch = os.path.join(directory, f".{os.path.basename(out)}.{os.getpid()}.tmp")
     try:
+        make_schema(scratch, args.metatune)
         write(scratch, study_rows, trial_rows)
         for path in companions:  # a stale -wal would be replayed into the new file
             if os.path.lexists(path):
