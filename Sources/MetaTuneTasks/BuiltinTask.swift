@@ -132,6 +132,7 @@ public struct BuiltinTask: Sendable {
         }
         let dropout = Float(params["dropout"]?.doubleValue ?? 0)
         let batchNorm = params["batch_norm"]?.boolValue ?? false
+        try checkTrainable(configuration, dropout: dropout, params: params)
         let network: Sequential
         switch model {
         case .mlp:
@@ -146,6 +147,43 @@ public struct BuiltinTask: Sendable {
         }
         return try TrainingSession(model: network, train: train, validation: validation, configuration: configuration)
     }
+
+    /// Refuses, with the reason, a configuration the engine cannot train — whatever space it came
+    /// from (a `--space` file is checked earlier, but a Swift caller's may not be): the trial then
+    /// fails and the study goes on, where the engine would stop the process.
+    private func checkTrainable(_ configuration: TrainingConfiguration, dropout: Float, params: [String: ParamValue]) throws {
+        func refuse(_ message: String) -> StudyError { .invalidArgument("cannot train this configuration: \(message)") }
+        guard configuration.epochs >= 1 else { throw refuse("epochs must be at least 1, got \(configuration.epochs)") }
+        guard configuration.batchSize >= 1 else { throw refuse("batch_size must be at least 1, got \(configuration.batchSize)") }
+        guard configuration.learningRate.isFinite, configuration.learningRate > 0 else {
+            throw refuse("learning_rate must be positive, got \(configuration.learningRate)")
+        }
+        guard configuration.weightDecay.isFinite, configuration.weightDecay >= 0 else {
+            throw refuse("weight_decay must be at least 0, got \(configuration.weightDecay)")
+        }
+        guard dropout >= 0, dropout < 1 else { throw refuse("dropout must be in [0, 1), got \(dropout)") }
+        let depth = params["depth"]?.intValue ?? 2
+        guard depth >= 1 else { throw refuse("depth must be at least 1, got \(depth)") }
+        let inputs = Double(train.featureCount), outputs = Double(max(train.classCount, 1))
+        let weights: Double
+        switch model {
+        case .mlp:
+            let width = params["width"]?.intValue ?? 128
+            guard width >= 1 else { throw refuse("width must be at least 1, got \(width)") }
+            weights = inputs * Double(width) + Double(depth - 1) * Double(width) * Double(width) + Double(width) * outputs
+        case .cnn:
+            let channels = params["channels"]?.intValue ?? 16, kernel = params["kernel"]?.intValue ?? 3
+            guard channels >= 1 else { throw refuse("channels must be at least 1, got \(channels)") }
+            guard kernel >= 1 else { throw refuse("kernel must be at least 1, got \(kernel)") }
+            weights = Double(depth) * Double(channels) * Double(channels) * Double(kernel * kernel) + inputs * Double(channels)
+        }
+        guard weights <= Self.maximumWeights else {
+            throw refuse("the network would have about \(Int(weights)) weights, more than the \(Int(Self.maximumWeights)) MetaTune trains")
+        }
+    }
+
+    /// The most weights a built-in network may have (800 MB of Float32).
+    static let maximumWeights = 2e8
 
     /// The value an epoch reports to the learning curve: the validation loss for log-loss and
     /// MSE, the validation accuracy otherwise.
@@ -176,12 +214,12 @@ public struct BuiltinTask: Sendable {
         curve.indices.max { curve[$0] < curve[$1] || (curve[$0] == curve[$1] && $0 > $1) }.map { $0 + 1 }
     }
 
-    /// The objective value of a run's reports (at least one).
+    /// The objective value of a run's reports (NaN, which fails the trial, when there are none).
     public func objective(of reports: [EpochReport]) -> Double {
         switch metric {
-        case .accuracy: return reports.last!.validationAccuracy
-        case .bestAccuracy: return reports.map(\.validationAccuracy).max()!
-        case .logLoss, .mse: return reports.last!.validationLoss
+        case .accuracy: return reports.last?.validationAccuracy ?? .nan
+        case .bestAccuracy: return reports.map(\.validationAccuracy).max() ?? .nan
+        case .logLoss, .mse: return reports.last?.validationLoss ?? .nan
         }
     }
 }

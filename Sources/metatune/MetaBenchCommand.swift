@@ -80,7 +80,7 @@ extension MetaCommand {
                 scoring = PastTask.CollectionSettings(epochs: epochs, metric: metric)
             }
             do {
-                let searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
+                let searchSpace = try space.map { try SearchSpaceFile.load(path: $0) } ?? builtin.defaultSpace
                 let keepKnowledge = try knowledgeNames.map(KnowledgeSource.names(inFile:))
                 let keepTargets = try targetNames.map(KnowledgeSource.names(inFile:))
                 /// The source's tasks that share parameters with the space, scored again as `scoring` says.

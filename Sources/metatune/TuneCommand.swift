@@ -98,7 +98,7 @@ struct TuneCommand: ParsableCommand {
             let (name, dataSet) = try loadData()
             task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric,
                                    testFraction: testFraction, seed: seed)
-            searchSpace = try space.map(SearchSpaceFile.load) ?? builtin.defaultSpace
+            searchSpace = try space.map { try SearchSpaceFile.load(path: $0, check: builtin.check) } ?? builtin.defaultSpace
             let store = try storage.open()
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
             let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: epochs,

@@ -96,3 +96,34 @@ final class BadInputTests: XCTestCase {
                                 "--", "/bin/echo", "1"], mentioning: ["--concurrency"])
     }
 }
+
+extension BadInputTests {
+    /// Issue 16, findings 1 and 2: a `--space` the built-in model cannot take is refused before
+    /// any trial, with the file, line and parameter — unknown names with the known ones and the
+    /// nearest, ranges outside what the model accepts — instead of crashing or being ignored.
+    func testABuiltinModelsSpaceIsCheckedBeforeAnyTrial() throws {
+        try temporary.write("task.csv", "a,b,label\n" + (0..<40).map { "\($0 % 7),\($0 % 5),\($0 % 2)" }.joined(separator: "\n") + "\n")
+        let cases: [(String, String)] = [
+            ("epochs: {type: int, low: -3, high: 0}", "space.yaml:2: parameter 'epochs': values must lie in [1, 10000], got -3..0"),
+            ("dropout: {type: float, low: 1.0, high: 2.0}", "space.yaml:2: parameter 'dropout': values must lie in [0, 1), got 1..2"),
+            ("width: {type: int, low: 0, high: 4}", "space.yaml:2: parameter 'width': values must lie in [1, 16384], got 0..4"),
+            ("depth: {type: int, low: -1, high: 2}", "space.yaml:2: parameter 'depth': values must lie in [1, 64], got -1..2"),
+            ("width: {type: int, low: 200000, high: 200001}", "space.yaml:2: parameter 'width': values must lie in [1, 16384], got 200000..200001"),
+            ("lr: {type: float, low: 0.001, high: 0.1}",
+             "space.yaml:2: parameter 'lr': the mlp does not read a hyperparameter 'lr' (it reads: learning_rate, batch_size, depth, width, "
+                + "activation, dropout, weight_decay, optimizer, momentum, epochs, batch_norm; did you mean 'learning_rate'?)"),
+            ("batch_size: {type: int, low: -8, high: 32}", "space.yaml:2: parameter 'batch_size': values must lie in [1, 65536], got -8..32"),
+            ("learning_rate: {type: float, low: -0.1, high: 0.1}", "space.yaml:2: parameter 'learning_rate': values must lie in (0, 10], got -0.1..0.1"),
+            ("weight_decay: {type: float, low: -1.0, high: 0.1}", "space.yaml:2: parameter 'weight_decay': values must lie in [0, 1], got -1..0.1"),
+            ("optimizer: {type: categorical, choices: [adam, lbfgs]}", "space.yaml:2: parameter 'optimizer': unknown choice lbfgs"),
+        ]
+        for (line, expected) in cases {
+            try temporary.write("space.yaml", "activation: {type: categorical, choices: [relu]}\n" + line + "\n")
+            let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--space", "space.yaml", "--trials", "1",
+                                      "--epochs", "1", "--storage", "memory:"])
+            XCTAssertEqual(result.status, 1, "\(line): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expected), "\(line): \(result.stderr)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        }
+    }
+}

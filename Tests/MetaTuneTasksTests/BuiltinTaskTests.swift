@@ -107,3 +107,28 @@ final class BuiltinCNNTaskTests: XCTestCase {
         }
     }
 }
+
+extension BuiltinTaskTests {
+    /// A configuration the engine cannot train, from a space nobody checked (a Swift caller's),
+    /// fails its trial with the reason; the study goes on.
+    func testAnUntrainableConfigurationFailsItsTrialAndTheStudyGoesOn() throws {
+        let task = try BuiltinTask(name: "digits", data: try Dataset.digits(), model: .mlp, epochs: 1)
+        let space = try SearchSpaceFile.parse("""
+        dropout: {type: categorical, choices: [1.5, 0.1]}
+        width: {type: categorical, choices: [200000, 16]}
+        epochs: {type: categorical, choices: [0, 1]}
+        """)
+        let study = try Study.create(name: "t", direction: .maximize, sampler: try GridSampler(space: space))
+        try study.optimize(trials: 8) { try task.evaluate($0, space: space) }
+        let trials = try study.trials
+        XCTAssertEqual(trials.count, 8)
+        XCTAssertEqual(trials.filter { $0.state == .complete }.count, 1, "only dropout 0.1, width 16, one epoch trains")
+        for trial in trials where trial.state == .failed {
+            XCTAssertTrue(trial.failReason?.contains("cannot train this configuration") ?? false, trial.failReason ?? "")
+        }
+        XCTAssertNoThrow(try BuiltinModel.mlp.check(ParameterSpec(name: "dropout", distribution: .float(try FloatDistribution(low: 0, high: 0.5)))))
+        XCTAssertEqual(BuiltinModel.nearest(to: "lr", among: ["learning_rate", "batch_size"]), "learning_rate")
+        XCTAssertEqual(BuiltinModel.nearest(to: "widht", among: ["width", "depth"]), "width")
+        XCTAssertNil(BuiltinModel.nearest(to: "colour", among: ["width", "depth"]))
+    }
+}

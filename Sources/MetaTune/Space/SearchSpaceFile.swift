@@ -1,6 +1,17 @@
 import Foundation
 import Yams
 
+/// Why a check given to `SearchSpaceFile.load` refuses a parameter (the loader adds where).
+public struct SearchSpaceCheckError: Error, CustomStringConvertible {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
 /// A problem in a search-space file, located by file, line and parameter.
 public struct SearchSpaceFileError: Error, CustomStringConvertible {
     public let file: String
@@ -31,19 +42,21 @@ public struct SearchSpaceFileError: Error, CustomStringConvertible {
 ///
 /// `when: {parent: value}` (or a list of values) makes a parameter conditional.
 public enum SearchSpaceFile {
-    /// Loads and validates the space in the file at `path`.
-    public static func load(path: String) throws -> SearchSpace {
+    /// Loads and validates the space in the file at `path`; `check` may refuse a parameter (by
+    /// throwing `SearchSpaceCheckError`), e.g. one a built-in model cannot take, and the error then
+    /// names the file, line and parameter.
+    public static func load(path: String, check: ((ParameterSpec) throws -> Void)? = nil) throws -> SearchSpace {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SearchSpaceFileError(file: path, line: nil, parameter: nil, message: "no such file")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw SearchSpaceFileError(file: path, line: nil, parameter: nil, message: "cannot be read as UTF-8 text")
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, check: check)
     }
 
-    /// Parses and validates a space; `file` names the source in error messages.
-    public static func parse(_ text: String, file: String = "<space>") throws -> SearchSpace {
+    /// Parses and validates a space; `file` names the source in error messages; `check` as for `load`.
+    public static func parse(_ text: String, file: String = "<space>", check: ((ParameterSpec) throws -> Void)? = nil) throws -> SearchSpace {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -66,7 +79,13 @@ public enum SearchSpaceFile {
         for (key, value) in mapping {
             let name = key.string ?? ""
             let reader = DefinitionReader(file: file, name: name, node: value)
-            specs.append(try reader.read())
+            let spec = try reader.read()
+            do {
+                try check?(spec)
+            } catch let refusal as SearchSpaceCheckError {
+                throw SearchSpaceFileError(file: file, line: key.mark?.line, parameter: name, message: refusal.message)
+            }
+            specs.append(spec)
         }
         if specs.isEmpty {
             throw SearchSpaceFileError(file: file, line: nil, parameter: nil, message: "the space defines no parameters")
