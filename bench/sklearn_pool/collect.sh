@@ -2,10 +2,11 @@
 # Collects the scikit-learn pool: one `metatune run` study per task CSV, "sklearn-hgb-<task>", each
 # holding the same 60 random configurations of HistGradientBoostingClassifier (space.yaml) scored
 # by train.py (mean 3-fold CV accuracy). `--sampler random --seed 0` makes trial k's configuration
-# the same in every study; no meta-features are recorded. --trials is the study's total, so a
+# the same in every study; each study records its task's name (`--task`) and what it measured
+# (`--metric cv-accuracy`); no meta-features are recorded. --trials is the study's total, so a
 # rerun resumes where the last one stopped (failed trials count and are not retried).
 #   usage: bench/sklearn_pool/collect.sh [TASKS_DIR] [--concurrency K]
-#   TASKS_DIR        folder of task CSVs (default /work/shared/data/tasks)
+#   TASKS_DIR        folder of task CSVs (default ../shared/data/tasks, beside the repository)
 #   METATUNE=BIN     the metatune binary (default .build/release/metatune)
 #   POOL_STORAGE=F   the SQLite file (default bench/scratch/sklearn-pool.sqlite)
 #   POOL_TRIALS=N    trials per study (default 60)
@@ -15,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-TASKS=/work/shared/data/tasks
+TASKS=../shared/data/tasks
 CONCURRENCY=1
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -44,7 +45,7 @@ for i in "${!csvs[@]}"; do
     task="$(basename "$csv" .csv)"
     echo "collect.sh: [$((i + 1))/${#csvs[@]}] $task (elapsed $((SECONDS - start)) s)" >&2
     if ! "$METATUNE" run --study "sklearn-hgb-$task" --space bench/sklearn_pool/space.yaml \
-            --direction maximize --sampler random --seed 0 --trials "$TRIALS" \
+            --direction maximize --sampler random --seed 0 --trials "$TRIALS" --task "$task" --metric cv-accuracy \
             --storage "sqlite:$STORAGE" --concurrency "$CONCURRENCY" --quiet -- \
             "$PY" bench/sklearn_pool/train.py --data "$csv" \
             --learning-rate {learning_rate} --max-iter {max_iter} --max-leaf-nodes {max_leaf_nodes} \
