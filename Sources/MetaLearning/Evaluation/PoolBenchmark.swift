@@ -94,7 +94,7 @@ public struct PoolBenchmark: Sendable {
         var ranking: TransferRanking?
         var autoWeighting: TaskWeighting?
         if methods.contains(where: { [MetaMethod.auto.rawValue, MetaMethod.knn.rawValue, MetaMethod.portfolio.rawValue].contains($0) }) {
-            ranking = TransferRanking(knowledge: past, space: space)
+            ranking = TransferRanking(knowledge: past.limited(to: MetaMethod.rankingTaskLimit, near: target.metaFeatures), space: space)
         }
         if methods.contains(MetaMethod.auto.rawValue), let ranking {
             autoWeighting = AutoSelection.choose(ranking: ranking, metaFeaturesAvailable: target.metaFeatures != nil
