@@ -32,7 +32,7 @@ enum MetaSetup {
         let collections = Set(tasks.compactMap(\.collection))
         var text = "meta \(method.rawValue): learning from \(tasks.count) past task\(tasks.count == 1 ? "" : "s")"
         if !tasks.isEmpty {
-            text += " " + String(Self.names(tasks.map(\.name)))
+            text += " " + Self.names(tasks.map(\.name))
             let shared = Set(tasks.flatMap { query.sharedParameters(of: $0) })
             let names = query.space.parameters.map(\.name).filter(shared.contains)
             text += ", sharing \(names.count) of \(query.space.parameters.count) parameters (\(names.joined(separator: ", ")))"

@@ -113,16 +113,24 @@ public struct KnowledgeBase: Sendable, Equatable {
         return KnowledgeBase(tasks: tasks + other.tasks.filter { !names.contains($0.name) }, leftOut: leftOut + other.leftOut)
     }
 
-    /// The configurations zero-shot methods choose among, by `configurationKey` in sorted order:
-    /// those scored on at least half of the tasks (a collected pool), or every one when none is.
-    func sharedConfigurations() -> [(key: String, params: [String: ParamValue])] {
-        var taskCount: [String: Int] = [:], paramsByKey: [String: [String: ParamValue]] = [:]
+    /// The configuration keys of a collected pool: those scored on at least half of the tasks (and
+    /// on two or more), sorted; empty when the tasks share no such configurations.
+    func pooledConfigurationKeys() -> [String] {
+        var taskCount: [String: Int] = [:]
         for task in tasks {
             for key in Set(task.trials.map(\.configurationKey)) { taskCount[key, default: 0] += 1 }
+        }
+        return taskCount.filter { 2 * $0.value >= tasks.count && $0.value >= 2 }.keys.sorted()
+    }
+
+    /// The configurations zero-shot methods choose among, by `configurationKey` in sorted order:
+    /// a collected pool's (`pooledConfigurationKeys`), or every one when there is none.
+    func sharedConfigurations() -> [(key: String, params: [String: ParamValue])] {
+        var paramsByKey: [String: [String: ParamValue]] = [:]
+        for task in tasks {
             for trial in task.trials { paramsByKey[trial.configurationKey] = trial.params }
         }
-        var keys = taskCount.filter { 2 * $0.value >= tasks.count }.keys.sorted()
-        if keys.isEmpty { keys = taskCount.keys.sorted() }
-        return keys.map { ($0, paramsByKey[$0]!) }
+        let pooled = pooledConfigurationKeys()
+        return (pooled.isEmpty ? paramsByKey.keys.sorted() : pooled).compactMap { key in paramsByKey[key].map { (key, $0) } }
     }
 }

@@ -79,8 +79,9 @@ public enum AutoSelection {
         var picked: [Int] = [], observed: [Double] = []
         var tried = Set<Int>()
         var found = -Double.infinity
+        let prior = weighting.metaPrior(scores: scores, metaFeatures: metaFeatures, skip: held)
         for _ in 0..<picks {
-            let weights = weighting.weights(scores: scores, metaFeatures: metaFeatures, observed: observed, skip: held) { observation, task in
+            let weights = weighting.weights(prior: prior, observed: observed, skip: held) { observation, task in
                 ranking.table[picked[observation]][task]
             }
             guard let (index, _) = ranking.best(weights: weights, excluded: tried, skip: held) else { break }

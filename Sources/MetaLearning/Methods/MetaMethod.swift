@@ -64,9 +64,8 @@ public enum MetaMethod: String, CaseIterable, Sendable {
         if self == .rgpe, base != nil {
             throw StudyError.invalidArgument("meta-learning method rgpe is its own model of complete trials and cannot hand over to another sampler")
         }
-        if self == .none || knowledge.tasks.isEmpty { return base ?? GPSampler(seed: seed, space: space) }
         switch self {
-        case .none:
+        case _ where knowledge.tasks.isEmpty, .none:
             return base ?? GPSampler(seed: seed, space: space)
         case .rgpe:
             return RGPESampler(knowledge: knowledge, space: space, seed: seed, models: taskModels)

@@ -31,14 +31,11 @@ public final class PerformanceMapping: @unchecked Sendable {
         self.space = space
         taskFeatures = NearestTasks(knowledge: knowledge)
         var inputs: [Float] = [], blindInputs: [Float] = [], targets: [Float] = []
-        let unknown = [Double](repeating: 0, count: MetaFeatures.names.count)
         for task in knowledge.tasks {
             let meta = Self.standardized(task.metaFeatures, over: taskFeatures)
             let normalised = Self.normalScoresOfRanks(task.trials.map(\.score))
             for (trial, target) in zip(task.trials, normalised) {
-                let encoded = Self.encode(trial.params, space: space)
-                inputs += (meta + encoded).map(Float.init)
-                blindInputs += (unknown + encoded).map(Float.init)
+                Self.appendRows(meta: meta, params: trial.params, space: space, aware: &inputs, blind: &blindInputs)
                 targets.append(Float(target))
             }
         }
@@ -78,13 +75,8 @@ public final class PerformanceMapping: @unchecked Sendable {
     public func predict(metaFeatures: MetaFeatures?, configurations: [[String: ParamValue]]) -> [Double] {
         guard !configurations.isEmpty else { return [] }
         let meta = Self.standardized(metaFeatures, over: taskFeatures)
-        let unknown = [Double](repeating: 0, count: MetaFeatures.names.count)
         var inputs: [Float] = [], blindInputs: [Float] = []
-        for params in configurations {
-            let encoded = Self.encode(params, space: space)
-            inputs += (meta + encoded).map(Float.init)
-            blindInputs += (unknown + encoded).map(Float.init)
-        }
+        for params in configurations { Self.appendRows(meta: meta, params: params, space: space, aware: &inputs, blind: &blindInputs) }
         let width = MetaFeatures.names.count + Self.encodedWidth(space)
         lock.lock()
         defer { lock.unlock() }
@@ -102,6 +94,15 @@ public final class PerformanceMapping: @unchecked Sendable {
     /// the response surface all past tasks share, which ranks a new task's configurations more
     /// robustly than meta-features learned from a few dozen tasks).
     private static func isBlind(_ member: Int) -> Bool { member % 2 == 1 }
+
+    /// One input row of a configuration for the members that see meta-features (`aware`) and for
+    /// those blind to them (the meta-features at 0).
+    private static func appendRows(meta: [Double], params: [String: ParamValue], space: SearchSpace,
+                                   aware: inout [Float], blind: inout [Float]) {
+        let encoded = encode(params, space: space).map(Float.init)
+        aware += meta.map(Float.init) + encoded
+        blind += [Float](repeating: 0, count: meta.count) + encoded
+    }
 
     /// Standardised meta-features, or zeros (the mean) when unknown.
     private static func standardized(_ metaFeatures: MetaFeatures?, over taskFeatures: NearestTasks) -> [Double] {

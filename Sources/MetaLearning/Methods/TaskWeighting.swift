@@ -37,34 +37,43 @@ public struct TaskWeighting: Sendable, Hashable, CustomStringConvertible {
     /// held out by an inner leave-one-out).
     public func weights(scores: PastTaskScores, metaFeatures: MetaFeatures?, observations: [(point: [Double?], score: Double)],
                         skip: Int? = nil) -> [Double] {
-        weights(scores: scores, metaFeatures: metaFeatures, observed: observations.map(\.score), skip: skip) { observation, task in
+        weights(prior: metaPrior(scores: scores, metaFeatures: metaFeatures, skip: skip), observed: observations.map(\.score),
+                skip: skip) { observation, task in
             scores.predict(task: task, at: observations[observation].point)
         }
     }
 
-    /// `weights(scores:metaFeatures:observations:skip:)` with the past tasks' predictions of the
-    /// observations given by `prediction(observation, task)` (e.g. from a table).
-    func weights(scores: PastTaskScores, metaFeatures: MetaFeatures?, observed: [Double], skip: Int?,
-                 prediction: (Int, Int) -> Double) -> [Double] {
+    /// The meta-feature part of the weights, as log-weights per task (zeros without a bandwidth or
+    /// without meta-features): it does not change with the new task's trials, so a caller weighing
+    /// again after every trial computes it once.
+    func metaPrior(scores: PastTaskScores, metaFeatures: MetaFeatures?, skip: Int?) -> [Double] {
         let count = scores.tasks.count
         var logWeights = [Double](repeating: 0, count: count)
-        if let metaBandwidth, let metaFeatures {
-            let described = scores.tasks.enumerated().filter { $0.element.metaFeatures != nil && $0.offset != skip }
-            if !described.isEmpty {
-                let nearest = NearestTasks(knowledge: KnowledgeBase(tasks: described.map(\.element)))
-                let target = nearest.standardized(metaFeatures)
-                var sum = 0.0
-                for (index, task) in described {
-                    let v = nearest.standardized(task.metaFeatures!)
-                    var squared = 0.0
-                    for j in v.indices { squared += (v[j] - target[j]) * (v[j] - target[j]) }
-                    logWeights[index] = -squared / (metaBandwidth * metaBandwidth)
-                    sum += logWeights[index]
-                }
-                let mean = sum / Double(described.count)
-                for index in 0..<count where scores.tasks[index].metaFeatures == nil { logWeights[index] = mean }
-            }
+        guard let metaBandwidth, let metaFeatures else { return logWeights }
+        let described = scores.tasks.enumerated().filter { $0.element.metaFeatures != nil && $0.offset != skip }
+        guard !described.isEmpty else { return logWeights }
+        let nearest = NearestTasks(knowledge: KnowledgeBase(tasks: described.map(\.element)))
+        let target = nearest.standardized(metaFeatures)
+        var sum = 0.0
+        for (index, task) in described {
+            guard let features = task.metaFeatures else { continue }
+            let v = nearest.standardized(features)
+            var squared = 0.0
+            for j in v.indices { squared += (v[j] - target[j]) * (v[j] - target[j]) }
+            logWeights[index] = -squared / (metaBandwidth * metaBandwidth)
+            sum += logWeights[index]
         }
+        let mean = sum / Double(described.count)
+        for index in 0..<count where scores.tasks[index].metaFeatures == nil { logWeights[index] = mean }
+        return logWeights
+    }
+
+    /// The weights from the meta-feature log-weights `prior` (`metaPrior`) and the new task's
+    /// `observed` scores, with the past tasks' predictions of them given by
+    /// `prediction(observation, task)` (e.g. from a table).
+    func weights(prior: [Double], observed: [Double], skip: Int?, prediction: (Int, Int) -> Double) -> [Double] {
+        let count = prior.count
+        var logWeights = prior
         if observationStrength > 0, observed.count >= 2 {
             let n = Double(observed.count - 1)
             for t in 0..<count where t != skip {

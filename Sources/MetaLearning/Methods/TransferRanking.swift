@@ -83,15 +83,3 @@ public struct TransferRanking: Sendable {
         return (candidates[index].params, origin)
     }
 }
-
-extension KnowledgeBase {
-    /// The configuration keys of a collected pool: those scored on at least half of the tasks (and
-    /// on two or more), sorted; empty when the tasks share no such configurations.
-    func pooledConfigurationKeys() -> [String] {
-        var taskCount: [String: Int] = [:]
-        for task in tasks {
-            for key in Set(task.trials.map(\.configurationKey)) { taskCount[key, default: 0] += 1 }
-        }
-        return taskCount.filter { 2 * $0.value >= tasks.count && $0.value >= 2 }.keys.sorted()
-    }
-}
