@@ -40,8 +40,9 @@ enum SQLiteRows {
 
     /// A trial's parameters from its `params` column (internal values) and its distributions.
     static func params(_ text: String?, distributions: [String: Distribution], trialID: Int) throws -> [String: ParamValue] {
-        var params: [String: ParamValue] = [:]
-        for (name, raw) in try flatNumbers(text ?? "{}") ?? decode([String: Double].self, text) {
+        let raws = try flatNumbers(text ?? "{}") ?? decode([String: Double].self, text).map { (key: $0.key, value: $0.value) }
+        var params: [String: ParamValue] = .init(minimumCapacity: raws.count)
+        for (name, raw) in raws {
             guard let distribution = distributions[name] else {
                 throw StorageError.backend("trial \(trialID): parameter '\(name)' has no distribution")
             }
@@ -53,11 +54,11 @@ enum SQLiteRows {
     /// The fast path for the `params` column as this storage writes it, a flat JSON object of
     /// plain keys and numbers (`{"lr":0.01,"layers":3}`): parsed directly, since a `JSONDecoder`
     /// per trial dominated reading thousands of trials. Anything else (escapes, nesting, other
-    /// values) gives nil, and the caller decodes it in full.
-    static func flatNumbers(_ text: String) -> [String: Double]? {
+    /// values) gives nil, and the caller decodes it in full. The pairs come in the text's order.
+    static func flatNumbers(_ text: String) -> [(key: String, value: Double)]? {
         var bytes = Array(text.utf8)
         bytes.append(0)  // strtod stops at the terminator at the latest
-        return bytes.withUnsafeBufferPointer { buffer -> [String: Double]? in
+        return bytes.withUnsafeBufferPointer { buffer -> [(key: String, value: Double)]? in
             let base = buffer.baseAddress!
             var i = 0
             func skipSpaces() { while buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 { i += 1 } }
@@ -68,7 +69,7 @@ enum SQLiteRows {
                 return true
             }
             guard take(UInt8(ascii: "{")) else { return nil }
-            var values: [String: Double] = [:]
+            var values: [(key: String, value: Double)] = []
             if !take(UInt8(ascii: "}")) {
                 repeat {
                     guard take(UInt8(ascii: "\"")) else { return nil }
@@ -86,7 +87,7 @@ enum SQLiteRows {
                     let number = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { strtod($0 + i, &end) }
                     guard let end, number.isFinite else { return nil }
                     i = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { UnsafePointer(end) - $0 }
-                    values[key] = number
+                    values.append((key, number))
                 } while take(UInt8(ascii: ","))
                 guard take(UInt8(ascii: "}")) else { return nil }
             }

@@ -241,31 +241,43 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
 
     /// One query for the trials and one for their learning curves, reading only the columns
     /// meta-learning needs by position (1,000 studies × 100 trials are read for every new study).
-    public func completeTrials(studyID: Int) throws -> [FrozenTrial] {
+    public func completeTrialsByStudy() throws -> [Int: [FrozenTrial]] {
         try read { db in
             let cache = self.distributionCache
-            var trials: [FrozenTrial] = []
-            var index: [Int: Int] = [:]
+            var byStudy: [Int: [FrozenTrial]] = [:]
+            var position: [Int: (study: Int, index: Int)] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, number, value, params, distributions, user_attrs FROM trials
-                WHERE study_id = ? AND state = ? ORDER BY number
-                """, arguments: [studyID, TrialState.complete.rawValue])
+                SELECT study_id, id, number, value, params, distributions, user_attrs FROM trials
+                WHERE state = ? ORDER BY study_id, number
+                """, arguments: [TrialState.complete.rawValue])
+            var studyID = -1
+            var trials: [FrozenTrial] = []
+            var last: (text: String?, distributions: [String: Distribution])?
             while let row = try rows.next() {
-                let id: Int = row[0]
-                let distributions = try cache.distributions(row[4])
-                index[id] = trials.count
-                trials.append(FrozenTrial(id: id, number: row[1], state: .complete, value: row[2],
-                                          params: try SQLiteRows.params(row[3], distributions: distributions, trialID: id),
-                                          distributions: distributions, userAttributes: try SQLiteRows.attributes(row[5])))
+                let rowStudy: Int = row[0]
+                if rowStudy != studyID {
+                    if !trials.isEmpty { byStudy[studyID] = trials }
+                    studyID = rowStudy
+                    trials = []
+                }
+                let id: Int = row[1]
+                let text: String? = row[5]
+                let distributions = try last.flatMap { $0.text == text ? $0.distributions : nil } ?? cache.distributions(text)
+                last = (text, distributions)
+                position[id] = (studyID, trials.count)
+                trials.append(FrozenTrial(id: id, number: row[2], state: .complete, value: row[3],
+                                          params: try SQLiteRows.params(row[4], distributions: distributions, trialID: id),
+                                          distributions: distributions, userAttributes: try SQLiteRows.attributes(row[6])))
             }
+            if !trials.isEmpty { byStudy[studyID] = trials }
             let values = try Row.fetchCursor(db, sql: """
                 SELECT v.trial_id, v.step, v.value FROM intermediate_values v JOIN trials t ON t.id = v.trial_id
-                WHERE t.study_id = ? AND t.state = ?
-                """, arguments: [studyID, TrialState.complete.rawValue])
+                WHERE t.state = ?
+                """, arguments: [TrialState.complete.rawValue])
             while let row = try values.next() {
-                if let position = index[row[0]] { trials[position].intermediateValues[row[1]] = row[2] ?? .nan }
+                if let (study, index) = position[row[0]] { byStudy[study]?[index].intermediateValues[row[1]] = row[2] ?? .nan }
             }
-            return trials
+            return byStudy
         }
     }
 

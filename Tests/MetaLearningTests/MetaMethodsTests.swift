@@ -114,12 +114,15 @@ final class MetaMethodsTests: XCTestCase {
 
     func testKnowledgeBaseFileRoundTripsAndRejectsGarbage() throws {
         let directory = try TemporaryDirectory()
+        let own: [String: ParamValue] = ["learning_rate": .float(1), "units": .int(3), "flag": .bool(true), "choice": .string("auto")]
         let knowledge = KnowledgeBase(tasks: [
             PastTask(name: "a", metaFeatures: features(5, 2), trials: [
                 PastTrial(params: config(0.1), score: 0.91234567, configIndex: 0, curve: [0.5, 0.91234567]),
                 PastTrial(params: config(0.7), score: 0.5),
-            ]),
-            PastTask(name: "b", metaFeatures: features(6, 3), trials: [PastTrial(params: config(0.1), score: 0.7, configIndex: 0)]),
+                PastTrial(params: own, score: 0.25),
+                PastTrial(params: ["choice": .int(2)], score: 0.125),
+            ], objective: ObjectiveSignature(metric: "value", model: nil, epochs: nil)),
+            PastTask(name: "b", metaFeatures: nil, trials: [PastTrial(params: config(0.1), score: 0.7, configIndex: 0)]),
         ])
         try KnowledgeBaseFile.write(knowledge, to: directory.path("kb.json"))
         let read = try KnowledgeBaseFile.read(path: directory.path("kb.json"))
@@ -128,10 +131,39 @@ final class MetaMethodsTests: XCTestCase {
         XCTAssertEqual(read.tasks[0].trials[0].curve.count, 2)
         XCTAssertEqual(read.tasks[0].trials[1].params, config(0.7))
         XCTAssertNil(read.tasks[0].trials[1].configIndex)
+        XCTAssertEqual(read.tasks[0].trials[2].params, own, "every type kept as it was, 1.0 a float")
+        XCTAssertEqual(read.tasks[0].trials[3].params, ["choice": .int(2)], "a missing parameter stays missing; mixed types kept")
+        XCTAssertEqual(read.tasks[0].objective, knowledge.tasks[0].objective)
         XCTAssertEqual(read.tasks[1].trials[0].params, config(0.1))
-        try directory.write("bad.json", "{\"format\": \"something else\", \"pool\": [], \"tasks\": []}")
-        XCTAssertThrowsError(try KnowledgeBaseFile.read(path: directory.path("bad.json")))
+        XCTAssertEqual(read.tasks[1].trials[0].configIndex, 0)
+        XCTAssertNil(read.tasks[1].metaFeatures)
+        try directory.write("bad.json", "{\"format\": \"something else\", \"pool\": {}, \"tasks\": []}")
+        XCTAssertThrowsError(try KnowledgeBaseFile.read(path: directory.path("bad.json"))) { error in
+            XCTAssertTrue("\(error)".contains("'something else'"), "\(error)")
+        }
         try directory.write("garbage.json", "not json")
         XCTAssertThrowsError(try KnowledgeBaseFile.read(path: directory.path("garbage.json")))
+        try directory.write("short.json", #"{"format": "metatune-knowledge-2", "pool": {}, "tasks": [{"name": "t", "scores": [0.5, 0.6], "params": {"x": {"float": [1]}}}]}"#)
+        XCTAssertThrowsError(try KnowledgeBaseFile.read(path: directory.path("short.json"))) { error in
+            XCTAssertTrue("\(error)".contains("do not line up"), "\(error)")
+        }
+        try directory.write("ragged.json", #"{"format": "metatune-knowledge-2", "pool": {}, "tasks": [{"name": "t", "scores": [0.5], "params": {"x": {"float": [1]}, "y": {"int": [1, 2]}}}]}"#)
+        XCTAssertThrowsError(try KnowledgeBaseFile.read(path: directory.path("ragged.json"))) { error in
+            XCTAssertTrue("\(error)".contains("parameter"), "\(error)")
+        }
+    }
+
+    /// Files of the earlier row-wise format still read as they did.
+    func testAKnowledgeBaseFileOfTheEarlierFormatIsStillRead() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("v1.json", """
+            {"format": "metatune-knowledge-1", "pool": [{"learning_rate": 0.1}],
+             "tasks": [{"name": "a", "trials": [[0, 0.9, 0.5, 0.9], [-1, 0.4]], "extra": [{"learning_rate": 0.7, "units": 3}]}]}
+            """)
+        let read = try KnowledgeBaseFile.read(path: directory.path("v1.json"))
+        XCTAssertEqual(read.tasks.map(\.name), ["a"])
+        XCTAssertEqual(read.tasks[0].trials.map(\.params), [config(0.1), ["learning_rate": .float(0.7), "units": .int(3)]])
+        XCTAssertEqual(read.tasks[0].trials.map(\.configIndex), [0, nil])
+        XCTAssertEqual(read.tasks[0].trials[0].curve, [0.5, 0.9])
     }
 }

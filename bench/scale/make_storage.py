@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes a MetaTune SQLite storage of many finished studies for the load-and-first-suggestion benchmark.
 
-The storage counterpart of bench/scale/make_knowledge.py: --studies studies named study-0000, ...
-(direction maximize), each with --trials complete trials of bench/scale/space.yaml, drawn with the
-same random stream and scored by the same smooth function (same --seed: the same parameters and
-values as make_knowledge.py's tasks). Each study records the system attributes MetaTune's `run`
+--studies studies named study-0000, ... (direction maximize), each with --trials complete trials of
+bench/scale/space.yaml: its own random draws (no pool is shared: the hardest case for ranking past
+configurations), scored by a smooth function whose optimum moves a little from study to study.
+`metatune meta export --space bench/scale/space.yaml` turns it into the knowledge-base file of the
+same benchmark. Each study records the system attributes MetaTune's `run`
 records, "metatune.objective" = {"metric": "value"} and "metatune.task" = its name; no
 meta-features. The file is what MetaTune itself writes: `metatune study create` makes it (schema,
 migrations, WAL journaling), and the rows follow in one transaction, JSON columns as Swift's
@@ -77,7 +78,7 @@ def process_start(pid):
 
 
 def generate(studies, trials, seed):
-    """(study rows, trial rows) in id order; the draws and scores are make_knowledge.py's."""
+    """(study rows, trial rows) in id order."""
     rng = random.Random(seed)
     clock = random.Random(f"{seed}:timestamps")  # a separate stream: timings never shift the draws
     host, pid = socket.gethostname(), os.getpid()
@@ -151,7 +152,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, default=1000, help="number of studies (default 1000)")
     parser.add_argument("--trials", type=int, default=100, help="complete trials per study (default 100)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the draws, as make_knowledge.py's (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
     parser.add_argument("--out", required=True, help="the SQLite file to create (use with --storage sqlite:FILE)")
     parser.add_argument("--force", action="store_true", help="replace --out (and its -wal/-shm) if it exists")
     parser.add_argument("--metatune", default=".build/release/metatune", help="the metatune binary that creates the schema")

@@ -84,10 +84,11 @@ public struct KnowledgeBase: Sendable, Equatable {
     /// name is the one the study recorded (`tune`: the data set's), else the study's name.
     public static func load(from storage: Storage) throws -> KnowledgeBase {
         var tasks: [PastTask] = []
+        let completeTrials = try storage.completeTrialsByStudy()
         for record in try storage.allStudies() {
             let sign = record.direction == .maximize ? 1.0 : -1.0
             var trials: [PastTrial] = []
-            for trial in try storage.completeTrials(studyID: record.id) {
+            for trial in completeTrials[record.id] ?? [] {
                 guard let value = trial.value, value.isFinite else { continue }
                 var index: Int?
                 if case .number(let number)? = trial.userAttributes[TaskAttributes.configIndexKey] { index = Int(number) }

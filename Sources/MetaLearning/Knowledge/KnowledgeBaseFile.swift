@@ -1,30 +1,43 @@
 import Foundation
 import MetaTune
 
-/// The compact JSON form of a knowledge base, in which MetaTune ships its own: configurations
-/// shared by several tasks (a collected pool) are written once and referenced by index; scores
-/// and learning curves are rounded to 5 significant digits.
+/// The compact JSON form of a knowledge base, in which MetaTune ships its own and `meta export`
+/// writes. Format `metatune-knowledge-2` is column-wise: each parameter is one typed column per
+/// task (`{"float": [...]}`, `int`, `string`, `bool`, or `mixed` for a parameter whose values
+/// differ in type; null where a trial lacks the parameter), so reading never guesses a value's
+/// type. Configurations shared by several tasks (a collected pool) are written once, in the
+/// file's `pool` columns, and referenced by index. Scores and learning curves are rounded to 5
+/// significant digits. Files of the earlier row-wise format (`metatune-knowledge-1`) are still
+/// read (`KnowledgeBaseFileV1`).
 public enum KnowledgeBaseFile {
-    /// The format's version, checked on reading.
-    public static let format = "metatune-knowledge-1"
+    /// The format written, checked on reading.
+    public static let format = "metatune-knowledge-2"
 
-    private struct File: Encodable {
+    /// A knowledge-base file as written.
+    private struct File: Codable {
         var format: String
-        var pool: [[String: ParamValue]]
+        /// The pool's configurations (all columns have the same length).
+        var pool: [String: ParamColumn]
         var tasks: [Task]
     }
 
-    private struct Task: Encodable {
+    private struct Task: Codable {
         var name: String
         /// Left out for tasks without meta-features.
         var metaFeatures: [String: Double]?
-        /// [pool index or −1, score, curve…] per trial; params of trials outside the pool follow in `extra`.
-        var trials: [[Double]]
-        var extra: [[String: ParamValue]]
         /// How the trials were collected, when `meta collect` did (left out otherwise).
         var collection: PastTask.CollectionSettings?
         /// What the task's study measured, when it recorded it (left out otherwise).
         var objective: ObjectiveSignature?
+        /// One per trial.
+        var scores: [Double]
+        /// Per trial its pool index, or −1 when its parameters are the task's own (left out when
+        /// no trial is in the pool).
+        var poolIndex: [Int]?
+        /// The parameters of the trials outside the pool, in order.
+        var params: [String: ParamColumn]
+        /// Per trial its learning curve (left out when no trial has one).
+        var curves: [[Double]]?
     }
 
     /// Writes `knowledge` to `path`.
@@ -32,8 +45,8 @@ public enum KnowledgeBaseFile {
         var pool: [[String: ParamValue]] = []  // [:] marks an index not seen yet
         var tasks: [Task] = []
         for task in knowledge.tasks {
-            var rows: [[Double]] = []
-            var extra: [[String: ParamValue]] = []
+            var indices: [Int] = []
+            var own: [[String: ParamValue]] = []
             for trial in task.trials {
                 var index = -1
                 if let configIndex = trial.configIndex {
@@ -41,18 +54,25 @@ public enum KnowledgeBaseFile {
                     if pool[configIndex].isEmpty { pool[configIndex] = trial.params }
                     if pool[configIndex] == trial.params { index = configIndex }
                 }
-                if index < 0 { extra.append(trial.params) }
-                rows.append([Double(index), rounded(trial.score)] + trial.curve.map(rounded))
+                if index < 0 { own.append(trial.params) }
+                indices.append(index)
             }
-            tasks.append(Task(name: task.name, metaFeatures: task.metaFeatures?.values.mapValues(rounded), trials: rows, extra: extra,
-                              collection: task.collection, objective: task.objective))
+            let curves = task.trials.map { $0.curve.map(rounded) }
+            tasks.append(Task(name: task.name, metaFeatures: task.metaFeatures?.values.mapValues(rounded), collection: task.collection,
+                              objective: task.objective, scores: task.trials.map { rounded($0.score) },
+                              poolIndex: indices.contains { $0 >= 0 } ? indices : nil, params: ParamColumn.columns(of: own),
+                              curves: curves.contains { !$0.isEmpty } ? curves : nil))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(File(format: format, pool: pool, tasks: tasks)).write(to: URL(fileURLWithPath: path))
+        do {
+            try encoder.encode(File(format: format, pool: ParamColumn.columns(of: pool), tasks: tasks)).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw StudyError.invalidArgument("\(path): cannot write the knowledge base (\(error.localizedDescription))")
+        }
     }
 
-    /// Reads a knowledge base written by `write`.
+    /// Reads a knowledge base written by `write` (either format).
     public static func read(path: String) throws -> KnowledgeBase {
         let data: Data
         do {
@@ -63,85 +83,68 @@ public enum KnowledgeBaseFile {
         return try read(data: data, source: path)
     }
 
-    /// Parses with `JSONSerialization` rather than `Codable`: a knowledge base of 1,000 studies ×
-    /// 100 trials reads in a fraction of the time (decoding each parameter value by trying its
-    /// possible types threw and caught an error per value).
+    /// Parses a file of either format: the current one with `Codable`, typed throughout.
     static func read(data: Data, source: String) throws -> KnowledgeBase {
         func malformed(_ what: String) -> StudyError { .invalidArgument("\(source): not a MetaTune knowledge base (\(what))") }
-        let root: Any
+        let file: File
         do {
-            root = try JSONSerialization.jsonObject(with: data)
+            file = try JSONDecoder().decode(File.self, from: data)
         } catch {
-            throw malformed("\(error.localizedDescription)")
+            let version = (try? JSONDecoder().decode(Header.self, from: data))?.format
+            if version == KnowledgeBaseFileV1.format { return try KnowledgeBaseFileV1.read(data: data, source: source) }
+            if let version, version != format {
+                throw StudyError.invalidArgument("\(source): knowledge base format '\(version)' is neither '\(format)' nor '\(KnowledgeBaseFileV1.format)'")
+            }
+            throw malformed(describe(error))
         }
-        guard let file = root as? [String: Any] else { throw malformed("not a JSON object") }
-        guard let version = file["format"] as? String else { throw malformed("no format") }
-        guard version == format else {
-            throw StudyError.invalidArgument("\(source): knowledge base format '\(version)' is not '\(format)'")
+        guard file.format == format else {
+            throw StudyError.invalidArgument("\(source): knowledge base format '\(file.format)' is not '\(format)'")
         }
-        guard let poolObjects = file["pool"] as? [Any], let taskObjects = file["tasks"] as? [Any] else { throw malformed("no pool or tasks") }
-        let pool = try poolObjects.map { try params($0, source: source) }
+        let pool = try ParamColumn.rows(of: file.pool).mapError { malformed("pool: \($0)") }.get()
         var tasks: [PastTask] = []
-        for case let task as [String: Any] in taskObjects {
-            guard let name = task["name"] as? String, let rows = task["trials"] as? [[Any]] else { throw malformed("a task without name or trials") }
-            var extra = try ((task["extra"] as? [Any]) ?? []).map { try params($0, source: source) }.makeIterator()
+        for task in file.tasks {
+            let own = try ParamColumn.rows(of: task.params).mapError { malformed("task \(task.name): \($0)") }.get()
+            let indices = task.poolIndex ?? Array(repeating: -1, count: task.scores.count)
+            guard indices.count == task.scores.count, task.curves.map({ $0.count == task.scores.count }) ?? true,
+                  task.params.isEmpty || indices.filter({ $0 < 0 }).count == own.count else {  // no columns: no parameters
+                throw malformed("task \(task.name): its scores, pool indices, curves and parameters do not line up")
+            }
+            var next = own.makeIterator()
             var trials: [PastTrial] = []
-            for row in rows {
-                let numbers = row.compactMap { ($0 as? NSNumber)?.doubleValue }
-                guard numbers.count == row.count, numbers.count >= 2, numbers[0].isFinite, abs(numbers[0]) < 1e9 else {
-                    throw StudyError.invalidArgument("\(source): task \(name) has a malformed trial")
-                }
-                let index = Int(numbers[0])
-                let trialParams: [String: ParamValue]
+            trials.reserveCapacity(indices.count)
+            for (row, index) in indices.enumerated() {
+                let params: [String: ParamValue]
                 if index >= 0 {
-                    guard index < pool.count else { throw StudyError.invalidArgument("\(source): pool index \(index) out of range") }
-                    trialParams = pool[index]
+                    guard index < pool.count else { throw malformed("task \(task.name): pool index \(index) out of range") }
+                    params = pool[index]
                 } else {
-                    guard let next = extra.next() else { throw StudyError.invalidArgument("\(source): task \(name) lacks parameters") }
-                    trialParams = next
+                    params = next.next() ?? [:]
                 }
-                trials.append(PastTrial(params: trialParams, score: numbers[1], configIndex: index >= 0 ? index : nil,
-                                        curve: Array(numbers.dropFirst(2))))
+                trials.append(PastTrial(params: params, score: task.scores[row], configIndex: index >= 0 ? index : nil,
+                                        curve: task.curves?[row] ?? []))
             }
-            let metaFeatures = (task["metaFeatures"] as? [String: Any]).map { object in
-                MetaFeatures(values: object.compactMapValues { ($0 as? NSNumber)?.doubleValue })
-            }
-            tasks.append(PastTask(name: name, metaFeatures: metaFeatures, trials: trials,
-                                  collection: try decoded(PastTask.CollectionSettings.self, task["collection"], source: source),
-                                  objective: try decoded(ObjectiveSignature.self, task["objective"], source: source)))
+            tasks.append(PastTask(name: task.name, metaFeatures: task.metaFeatures.map(MetaFeatures.init(values:)), trials: trials,
+                                  collection: task.collection, objective: task.objective))
         }
         return KnowledgeBase(tasks: tasks)
     }
 
-    /// One configuration: a JSON object of numbers, strings and booleans.
-    private static func params(_ object: Any, source: String) throws -> [String: ParamValue] {
-        guard let dictionary = object as? [String: Any] else {
-            throw StudyError.invalidArgument("\(source): not a MetaTune knowledge base (a configuration is not an object)")
-        }
-        var values: [String: ParamValue] = [:]
-        for (name, value) in dictionary {
-            if let text = value as? String {
-                values[name] = .string(text)
-            } else if let number = value as? NSNumber {
-                switch UInt8(bitPattern: number.objCType.pointee) {
-                case UInt8(ascii: "c"), UInt8(ascii: "B"): values[name] = .bool(number.boolValue)
-                case UInt8(ascii: "d"), UInt8(ascii: "f"): values[name] = .float(number.doubleValue)
-                default: values[name] = .int(number.intValue)
-                }
-            } else {
-                throw StudyError.invalidArgument("\(source): not a MetaTune knowledge base (parameter '\(name)' is not a number, string or boolean)")
-            }
-        }
-        return values
+    /// The format field alone, to tell formats apart.
+    private struct Header: Decodable {
+        var format: String
     }
 
-    /// A small optional part of a task, decoded with `Codable` from its parsed JSON.
-    private static func decoded<T: Decodable>(_ type: T.Type, _ object: Any?, source: String) throws -> T? {
-        guard let object, !(object is NSNull) else { return nil }
-        do {
-            return try JSONDecoder().decode(T.self, from: try JSONSerialization.data(withJSONObject: object))
-        } catch {
-            throw StudyError.invalidArgument("\(source): not a MetaTune knowledge base (\(error))")
+    /// A decoding error in one line: what was wrong, and where.
+    private static func describe(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return error.localizedDescription }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return keys.isEmpty ? context.debugDescription : "at \(keys): \(context.debugDescription)"
+        }
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): return path(context)
+        case .keyNotFound(let key, let context): return "no '\(key.stringValue)' \(path(context))"
+        @unknown default: return "\(error)"
         }
     }
 

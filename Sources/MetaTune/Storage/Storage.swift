@@ -97,15 +97,20 @@ public protocol Storage: AnyObject, Sendable {
     /// The trials whose revision is greater than `revision`, and the study's current revision.
     /// Pass 0 to read them all.
     func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges
-    /// The complete trials of a study, ordered by number, with their parameters, value, learning
-    /// curve and user attributes (other fields may be left out): what meta-learning reads from
-    /// every past study. A storage may read them more cheaply than `allTrials`.
-    func completeTrials(studyID: Int) throws -> [FrozenTrial]
+    /// The complete trials of every study, by study id, each study's ordered by number, with their
+    /// parameters, value, learning curve and user attributes (other fields may be left out): what
+    /// meta-learning reads from every past study. A storage may read them in one pass, far more
+    /// cheaply than `allTrials` study by study. Studies without complete trials may be absent.
+    func completeTrialsByStudy() throws -> [Int: [FrozenTrial]]
 }
 
 extension Storage {
-    public func completeTrials(studyID: Int) throws -> [FrozenTrial] {
-        try allTrials(studyID: studyID).filter { $0.state == .complete }
+    public func completeTrialsByStudy() throws -> [Int: [FrozenTrial]] {
+        var byStudy: [Int: [FrozenTrial]] = [:]
+        for record in try allStudies() {
+            byStudy[record.id] = try allTrials(studyID: record.id).filter { $0.state == .complete }
+        }
+        return byStudy
     }
 
     /// All trials of a study, ordered by number.
