@@ -70,6 +70,8 @@ public struct CommandObjective: Sendable {
             failure = "timed out after \(formatSeconds(timeout ?? 0)) s"
         } else if !outcome.status.isSuccess {
             failure = "the command failed"
+        } else if let invalid = outcome.invalidReport {
+            failure = invalid
         } else if let value = outcome.value, !value.isFinite {
             failure = "the command reported a non-finite value (\(value))"
         } else if outcome.value == nil {
@@ -97,6 +99,8 @@ public struct CommandObjective: Sendable {
         var standardErrorTail = ""
         /// A `{"value": x}` line was seen: bare numbers no longer count.
         var sawJSONValue = false
+        /// The first report line that could not be used, and why.
+        var invalidReport: String?
     }
 
     /// Mutable state shared by the tasks that watch one process.
@@ -158,6 +162,10 @@ public struct CommandObjective: Sendable {
                         watch.update { $0.prunedAt = step }
                         await execution.teardown(using: teardown)
                     }
+                case .invalid(let reason):
+                    watch.update { outcome in
+                        if outcome.invalidReport == nil { outcome.invalidReport = "its output line '\(line.prefix(200))' was not understood: \(reason)" }
+                    }
                 case .other:
                     return
                 }
@@ -166,9 +174,24 @@ public struct CommandObjective: Sendable {
             watchdog.cancel()
             watch.update { $0.standardErrorTail = tail }
         }
+        await Self.endLeftovers(ofGroup: result.processIdentifier.value, grace: terminationGrace)
         var outcome = watch.snapshot
         outcome.status = result.terminationStatus
         return outcome
+    }
+
+    /// Ends what the trial's command left running in its process group after it exited (a
+    /// server, a `sleep` in the background): SIGTERM, then SIGKILL to whatever is left after
+    /// `grace` seconds. The group outlives its leader only while members remain, and its id is
+    /// not reused meanwhile, so this reaches the trial's own processes only.
+    private static func endLeftovers(ofGroup group: pid_t, grace: TimeInterval) async {
+        guard group > 0, kill(-group, SIGTERM) == 0 else { return }  // ESRCH: nothing left
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+            if kill(-group, 0) != 0 { return }
+        }
+        kill(-group, SIGKILL)
     }
 
     /// The last `standardErrorTailBytes` bytes of a stream, as text.

@@ -26,10 +26,18 @@ public struct CommandTemplate: Sendable, Equatable {
     public static let builtinPlaceholders: Set<String> = ["trial_number", "resource", "checkpoint", "restore"]
 
     /// Checks the template: it needs a program, and every placeholder must name a parameter of
-    /// `parameterNames` or a built-in one.
+    /// `parameterNames` or a built-in one. Parameters may not take a built-in placeholder's name,
+    /// nor two of them the same environment variable (`lr` and `LR`, `a-b` and `a_b`).
     public init(arguments: [String], parameterNames: Set<String>) throws {
         guard let program = arguments.first, !program.isEmpty else {
             throw CommandError("no command given: put the objective's command after '--'")
+        }
+        for name in parameterNames.sorted() where Self.builtinPlaceholders.contains(name) {
+            throw CommandError("parameter '\(name)' has the name of MetaTune's own placeholder {\(name)}: rename the parameter")
+        }
+        let byVariable = Dictionary(grouping: parameterNames.sorted(), by: Self.environmentName(of:))
+        for (variable, names) in byVariable.sorted(by: { $0.key < $1.key }) where names.count > 1 {
+            throw CommandError("parameters \(names.map { "'\($0)'" }.joined(separator: " and ")) would all be passed as \(variable): rename all but one")
         }
         for argument in arguments {
             for name in Self.placeholders(in: argument)
@@ -64,11 +72,14 @@ public struct CommandTemplate: Sendable, Equatable {
     public static func environment(params: [String: ParamValue], trialNumber: Int, scheduling: [String: String] = [:]) -> [String: String] {
         var environment = ["METATUNE_TRIAL": String(trialNumber)]
         for (name, value) in scheduling { environment["METATUNE_" + name.uppercased()] = value }
-        for (name, value) in params {
-            let key = "METATUNE_PARAM_" + String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-            environment[key] = value.description
-        }
+        for (name, value) in params { environment[environmentName(of: name)] = value.description }
         return environment
+    }
+
+    /// The environment variable of parameter `name`: `METATUNE_PARAM_` and the name in upper case,
+    /// other characters than letters and digits as `_`.
+    public static func environmentName(of name: String) -> String {
+        "METATUNE_PARAM_" + String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 
     /// The placeholder names in an argument, in order.

@@ -9,7 +9,8 @@ import MetaTune
 public final class SQLiteStorage: Storage, @unchecked Sendable {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    /// A pool for a writable storage, a read-only queue for one opened `readOnly`.
+    private let pool: any DatabaseWriter
     /// Trials' distributions, decoded once per distinct text.
     private let distributionCache = SQLiteRows.DistributionCache()
     private let clock: @Sendable () -> Date
@@ -17,7 +18,12 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     /// Opens (creating if needed) the storage at `path` and brings its schema up to date.
     /// Fails with a clear message — without touching the file — when its directory is missing,
     /// when the file is not a SQLite database, or when it is some other program's database.
-    public init(path: String, busyTimeout: TimeInterval = 60, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    ///
+    /// With `readOnly`, the file must already exist; nothing is created or written (no journal
+    /// files either, and the schema is not upgraded), so a file the user may only read can be
+    /// opened, and writing through the storage fails with an error.
+    public init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = 60,
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.clock = clock
         let directory = (path as NSString).deletingLastPathComponent
@@ -26,10 +32,32 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
             || !isDirectory.boolValue {
             throw StorageError.backend("cannot open storage '\(path)': directory '\(directory)' does not exist")
         }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            guard !isDirectory.boolValue, type == .typeRegular else {
+                throw StorageError.backend("cannot open storage '\(path)': it is \(isDirectory.boolValue ? "a directory" : "not a regular file")")
+            }
+        } else if readOnly {
+            throw StorageError.backend("no storage at '\(path)' (the file does not exist)")
+        }
         try Self.checkHeader(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "MetaTune"
+        if readOnly {
+            configuration.readonly = true
+            do {
+                let queue = try Self.openReadOnly(path: path, configuration: configuration)
+                try Self.checkOwnership(queue, path: path)
+                guard try queue.read({ try SQLiteSchema.migrator.hasCompletedMigrations($0) }) else {
+                    throw StorageError.backend("storage '\(path)' holds no MetaTune studies yet, or was written by an older MetaTune (a command that writes, such as `metatune study create`, brings it up to date)")
+                }
+                pool = queue
+            } catch let error as DatabaseError {
+                throw StorageError.backend("cannot open storage '\(path)': \(error.message ?? error.description)")
+            }
+            return
+        }
         configuration.prepareDatabase { db in
             // In WAL mode NORMAL keeps every committed transaction across application crashes
             // (kill -9 included); only a power loss may drop the last commits. It saves an fsync
@@ -66,6 +94,20 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
+    }
+
+    /// A read-only connection that creates no file. SQLite opens a WAL database read-only by
+    /// creating its `-wal` and `-shm` files when they are missing; they are missing exactly when
+    /// no process has the storage open, and then the file is opened as immutable (nothing else is
+    /// writing it). When a runner has it open, its files exist and the plain read-only open
+    /// shares them.
+    private static func openReadOnly(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        let inUse = FileManager.default.fileExists(atPath: path + "-wal") || FileManager.default.fileExists(atPath: path + "-shm")
+        if !inUse, let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed),
+           let queue = try? DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration) {
+            return queue
+        }
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     /// A file that exists must start like a SQLite database.

@@ -12,7 +12,7 @@ enum KnowledgeSource {
     static func load(_ source: String, model: BuiltinModel?) throws -> KnowledgeBase {
         if source == "builtin" { return try KnowledgeBaseFile.builtin(model: (model ?? .mlp).rawValue) }
         if source.hasSuffix(".json") { return try KnowledgeBaseFile.read(path: source) }
-        return try KnowledgeBase.load(from: try StorageLocator.open(source))
+        return try KnowledgeBase.load(from: try StorageLocator.open(source, readOnly: true))
     }
 
     /// The task names listed in `path`, one per line (blank lines and `#` comments ignored).
@@ -160,14 +160,16 @@ extension MetaCommand {
             """)
 
         @OptionGroup var storage: StorageOption
-        @Option(help: "The knowledge-base JSON file to write.") var out: String
+        @Option(help: "The knowledge-base JSON file to write (never the storage itself).") var out: String
+        @Flag(help: "Replace --out if it exists.") var force = false
         @Option(help: "The model whose studies are exported.") var model: String = "mlp"
         @Option(help: "Instead of --model: export every study sharing parameters with this search space (YAML or JSON).") var space: String?
 
         func run() throws {
             guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
             do {
-                var knowledge = try KnowledgeBase.load(from: try storage.open())
+                try OutputFile.check(out, replacing: force, storage: storage.storage)
+                var knowledge = try KnowledgeBase.load(from: try storage.open(readOnly: true))
                 if let space {
                     knowledge = knowledge.selected(for: KnowledgeQuery(space: try SearchSpaceFile.load(path: space)))
                 } else {

@@ -8,21 +8,22 @@ struct StorageOption: ParsableArguments {
     @Option(name: .long, help: "Where studies live: sqlite:PATH (default sqlite:metatune.sqlite in the working directory) or memory:.")
     var storage: String = "sqlite:metatune.sqlite"
 
-    /// Opens the storage named by the URL.
-    func open() throws -> Storage {
-        try StorageLocator.open(storage)
+    /// Opens the storage named by the URL; `readOnly` for commands that only read (they create
+    /// and write nothing, and work on a file the user may only read).
+    func open(readOnly: Bool = false) throws -> Storage {
+        try StorageLocator.open(storage, readOnly: readOnly)
     }
 }
 
 /// Turns a storage URL into a storage.
 enum StorageLocator {
-    static func open(_ url: String) throws -> Storage {
+    static func open(_ url: String, readOnly: Bool = false) throws -> Storage {
         if url == "memory:" { return InMemoryStorage() }
         if url.hasPrefix("sqlite:") {
             var path = String(url.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path = String(path.dropFirst(2)) }  // sqlite:///abs/path
             guard !path.isEmpty else { throw StudyError.invalidArgument("storage URL '\(url)' names no file (use sqlite:PATH)") }
-            return try SQLiteStorage(path: path)
+            return try SQLiteStorage(path: path, readOnly: readOnly)
         }
         throw StudyError.invalidArgument("unsupported storage URL '\(url)' (use sqlite:PATH or memory:)")
     }

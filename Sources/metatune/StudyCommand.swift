@@ -14,10 +14,11 @@ struct StudyCommand: ParsableCommand {
         @Argument(help: "The study's name.") var name: String
         @OptionGroup var storage: StorageOption
 
-        /// Runs `body` on the opened storage and study; any error exits with one clear line.
-        func run(_ body: (Storage, StudyRecord) throws -> Void) {
+        /// Runs `body` on the opened storage (read-only unless `writing`) and study; any error
+        /// exits with one clear line.
+        func run(writing: Bool = false, _ body: (Storage, StudyRecord) throws -> Void) {
             do {
-                let store = try storage.open()
+                let store = try storage.open(readOnly: !writing)
                 guard let record = try store.study(named: name) else { throw StorageError.noSuchStudy(name) }
                 try body(store, record)
             } catch {
@@ -50,7 +51,7 @@ struct StudyCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try storage.open()
+                let store = try storage.open(readOnly: true)
                 let studies = try store.allStudies().map { ($0, try store.allTrials(studyID: $0.id)) }
                 if json {
                     print("[" + studies.map { StudyReport.json($0.0, trials: $0.1) }.joined(separator: ",") + "]")
@@ -138,7 +139,8 @@ struct StudyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Export a study's trials as CSV or JSON.")
         @OptionGroup var study: Selection
         @Option(help: "csv or json.") var format: ExportFormat
-        @Option(help: "Write to this file instead of standard output.") var output: String?
+        @Option(help: "Write to this file instead of standard output (never the storage itself).") var output: String?
+        @Flag(help: "Replace --output if it exists.") var force = false
 
         enum ExportFormat: String, ExpressibleByArgument { case csv, json }
 
@@ -147,7 +149,12 @@ struct StudyCommand: ParsableCommand {
                 let trials = try store.allTrials(studyID: record.id)
                 let text = format == .csv ? StudyReport.csv(trials) : StudyReport.exportJSON(record, trials: trials)
                 if let output {
-                    try text.write(toFile: output, atomically: true, encoding: .utf8)
+                    try OutputFile.check(output, replacing: force, storage: study.storage.storage)
+                    do {
+                        try text.write(toFile: output, atomically: true, encoding: .utf8)
+                    } catch {
+                        throw StudyError.invalidArgument("cannot write '\(output)': \(error.localizedDescription)")
+                    }
                 } else {
                     print(text, terminator: "")
                 }
@@ -159,10 +166,16 @@ struct StudyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a study and all its trials.")
         @OptionGroup var study: Selection
         @Flag(help: "Confirm the deletion.") var yes = false
+        @Flag(help: "Delete even while a live runner works on the study (its in-flight trials are lost).") var force = false
 
         func run() throws {
             guard yes else { usageError("refusing to delete study '\(study.name)' without --yes") }
-            study.run { store, record in
+            study.run(writing: true) { store, record in
+                let live = force ? [] : try store.liveTrials(studyID: record.id)
+                if let first = live.first {
+                    let owner = first.owner.map { " (host \($0.host), pid \($0.pid))" } ?? ""
+                    throw StudyError.invalidArgument("study '\(record.name)' has \(live.count) running trial\(live.count == 1 ? "" : "s") of a live runner\(owner): stop the runner first, or pass --force to delete it anyway")
+                }
                 try store.deleteStudy(id: record.id)
                 print("deleted study '\(record.name)'")
             }

@@ -49,7 +49,7 @@ final class BadInputTests: XCTestCase {
                                mentioning: ["broken.yaml", "not valid YAML"])
         try write("invalid.yaml", "x: {type: float, low: 1, high: 0}\n")
         try assertFailsClearly(["run", "--study", "keep", "--space", "invalid.yaml", "--trials", "5", "--", "/bin/echo", "1"],
-                               mentioning: ["invalid.yaml:1", "'x'", "low (1) must be less than high (0)"])
+                               mentioning: ["invalid.yaml:1", "'x'", "low (1) must not be greater than high (0)"])
     }
 
     func testUnknownSamplerPrunerAndPlaceholder() throws {

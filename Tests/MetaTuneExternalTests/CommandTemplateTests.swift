@@ -31,8 +31,20 @@ final class CommandTemplateTests: XCTestCase {
         XCTAssertEqual(ObjectiveLine("-1e-3"), .number(-0.001))
         XCTAssertEqual(ObjectiveLine("epoch 3 loss 0.2"), .other)
         XCTAssertEqual(ObjectiveLine("{\"loss\": 0.2}"), .other)
-        XCTAssertEqual(ObjectiveLine("{\"step\": -1, \"value\": 0.5}"), .other)
-        XCTAssertEqual(ObjectiveLine("{\"step\": 1.5, \"value\": 0.5}"), .other)
+        XCTAssertEqual(ObjectiveLine("{\"step\": -1, \"value\": 0.5}"),
+                       .invalid("it reported a learning-curve step -1; steps are whole numbers from 0"))
+        XCTAssertEqual(ObjectiveLine("{\"step\": 1.5, \"value\": 0.5}"),
+                       .invalid("it reported a learning-curve step 1.5; steps are whole numbers from 0"))
+        XCTAssertEqual(ObjectiveLine("{\"step\": \"x\", \"value\": 0.5}"),
+                       .invalid("it reported a learning-curve step x; steps are whole numbers from 0"))
+        XCTAssertEqual(ObjectiveLine("{\"value\": null}"), .invalid("it reported a null value"))
+        XCTAssertEqual(ObjectiveLine("{\"value\": 1e999}"),
+                       .invalid("it reported the value 1e999, beyond the range of a 64-bit floating-point number"))
+        XCTAssertEqual(ObjectiveLine("{\"value\": [1e999]}"), .invalid("it reported a value that is a list or an object, not a number"))
+        XCTAssertEqual(ObjectiveLine("{\"value\": \"high\"}"), .invalid("it reported the value \"high\", which is not a number"))
+        XCTAssertEqual(ObjectiveLine("{\"value\": true}"), .invalid("it reported a value that is a boolean, not a number"))
+        XCTAssertEqual(ObjectiveLine("{\"value\": 1e100}"), .value(1e100))
+        XCTAssertEqual(ObjectiveLine("{\"value\": \"-inf\"}"), .value(-.infinity))
         XCTAssertEqual(ObjectiveLine("2024-01-01"), .other)
         guard case .value(let nan) = ObjectiveLine("{\"value\": NaN}"), nan.isNaN else { return XCTFail("NaN not read") }
         XCTAssertEqual(ObjectiveLine("{\"value\": Infinity}"), .value(.infinity))

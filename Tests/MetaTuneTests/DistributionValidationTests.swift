@@ -2,13 +2,29 @@ import XCTest
 @testable import MetaTune
 
 final class DistributionValidationTests: XCTestCase {
-    func testFloatRejectsEmptyOrInvertedRange() {
-        XCTAssertThrowsError(try FloatDistribution(low: 1, high: 1, name: "x")) { error in
-            XCTAssertEqual(error as? SearchSpaceError, .emptyRange(name: "x", low: "1", high: "1"))
+    func testInvertedRangesAreRefusedAndAFixedOneIsAConstant() throws {
+        XCTAssertThrowsError(try FloatDistribution(low: 2, high: 1, name: "x")) { error in
+            XCTAssertEqual(error as? SearchSpaceError, .emptyRange(name: "x", low: "2", high: "1"))
         }
-        XCTAssertThrowsError(try FloatDistribution(low: 2, high: 1, name: "x"))
-        XCTAssertThrowsError(try IntDistribution(low: 5, high: 5, name: "n"))
         XCTAssertThrowsError(try IntDistribution(low: 6, high: 5, name: "n"))
+        XCTAssertEqual(Distribution.float(try FloatDistribution(low: 1, high: 1, name: "x")).singleValue, .float(1))
+        XCTAssertEqual(Distribution.float(try FloatDistribution(low: 0.1, high: 0.1, log: true, name: "x")).singleValue, .float(0.1))
+        XCTAssertEqual(Distribution.int(try IntDistribution(low: 5, high: 5, name: "n")).singleValue, .int(5))
+        XCTAssertEqual(Distribution.categorical(try CategoricalDistribution(choices: ["only"])).singleValue, .string("only"))
+        XCTAssertNil(Distribution.int(try IntDistribution(low: 5, high: 6, name: "n")).singleValue)
+        let constant = Distribution.float(try FloatDistribution(low: 3, high: 3, name: "x"))
+        XCTAssertEqual(constant.internalValue(fromUnit: 0.7), 3)
+        XCTAssertEqual(constant.unit(ofInternal: 3), 0.5)
+    }
+
+    /// Issue 16, finding 5: a range whose width is not a finite number (or overflows an Int) is refused.
+    func testARangeTooWideToSampleIsRefused() {
+        XCTAssertThrowsError(try FloatDistribution(low: -1e308, high: 1e308, name: "x")) { error in
+            XCTAssertEqual(error as? SearchSpaceError, .rangeTooWide(name: "x", low: "-1e+308", high: "1e+308"))
+        }
+        XCTAssertThrowsError(try IntDistribution(low: Int.min, high: Int.max, name: "n"))
+        XCTAssertThrowsError(try IntDistribution(low: -1, high: Int.max, name: "n"))
+        XCTAssertNoThrow(try FloatDistribution(low: -1e300, high: 1e300, name: "x"))
     }
 
     func testLogNeedsPositiveLow() {

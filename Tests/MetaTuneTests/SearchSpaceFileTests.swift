@@ -30,7 +30,7 @@ final class SearchSpaceFileTests: XCTestCase {
         assertError("""
         lr: {type: float, low: 1e-5, high: 0.1, log: true}
         depth: {type: int, low: 5, high: 2}
-        """, contains: ["space.yaml:2", "'depth'", "low (5) must be less than high (2)"])
+        """, contains: ["space.yaml:2", "'depth'", "low (5) must not be greater than high (2)"])
         assertError("x: {type: float, low: 0, high: 1, log: true}", contains: ["'x'", "log scale needs low > 0"])
         assertError("x: {type: floaty, low: 0, high: 1}", contains: ["'x'", "unknown type 'floaty'"])
         assertError("x: {type: float, low: zero, high: 1}", contains: ["'x'", "'low' must be a number"])

@@ -7,10 +7,12 @@ public struct FloatDistribution: Hashable, Sendable, Codable {
     public let log: Bool
     public let step: Double?
 
-    /// Creates a validated float distribution; `name` is used in error messages.
+    /// Creates a validated float distribution; `name` is used in error messages. `low == high` is
+    /// a constant parameter (`Distribution.singleValue`).
     public init(low: Double, high: Double, log: Bool = false, step: Double? = nil, name: String = "parameter") throws {
         guard low.isFinite, high.isFinite else { throw SearchSpaceError.nonFiniteBound(name: name) }
-        guard low < high else { throw SearchSpaceError.emptyRange(name: name, low: formatNumber(low), high: formatNumber(high)) }
+        guard low <= high else { throw SearchSpaceError.emptyRange(name: name, low: formatNumber(low), high: formatNumber(high)) }
+        guard (high - low).isFinite else { throw SearchSpaceError.rangeTooWide(name: name, low: formatNumber(low), high: formatNumber(high)) }
         if log && low <= 0 { throw SearchSpaceError.logWithNonPositiveLow(name: name, low: formatNumber(low)) }
         if let step {
             guard step > 0, step.isFinite else { throw SearchSpaceError.nonPositiveStep(name: name, step: formatNumber(step)) }
@@ -35,9 +37,13 @@ public struct IntDistribution: Hashable, Sendable, Codable {
     public let log: Bool
     public let step: Int
 
-    /// Creates a validated integer distribution; `name` is used in error messages.
+    /// Creates a validated integer distribution; `name` is used in error messages. `low == high` is
+    /// a constant parameter (`Distribution.singleValue`).
     public init(low: Int, high: Int, log: Bool = false, step: Int = 1, name: String = "parameter") throws {
-        guard low < high else { throw SearchSpaceError.emptyRange(name: name, low: String(low), high: String(high)) }
+        guard low <= high else { throw SearchSpaceError.emptyRange(name: name, low: String(low), high: String(high)) }
+        guard !high.subtractingReportingOverflow(low).overflow, high - low < Int.max - 1 else {
+            throw SearchSpaceError.rangeTooWide(name: name, low: String(low), high: String(high))
+        }
         if log && low <= 0 { throw SearchSpaceError.logWithNonPositiveLow(name: name, low: String(low)) }
         guard step > 0 else { throw SearchSpaceError.nonPositiveStep(name: name, step: String(step)) }
         if log && step != 1 { throw SearchSpaceError.logWithStep(name: name) }
@@ -154,6 +160,16 @@ public enum Distribution: Hashable, Sendable, Codable {
         case .categorical(let dist):
             let index = Swift.min(Swift.max(Int(raw.rounded()), 0), dist.choices.count - 1)
             return dist.choices[index]
+        }
+    }
+
+    /// The only value of a constant parameter (a range with `low == high`, or a single choice),
+    /// else nil. A trial takes it without asking its sampler, and samplers never see it.
+    public var singleValue: ParamValue? {
+        switch self {
+        case .float(let d): return d.low == d.high ? .float(d.low) : nil
+        case .int(let d): return d.low == d.high ? .int(d.low) : nil
+        case .categorical(let d): return d.choices.count == 1 ? d.choices[0] : nil
         }
     }
 

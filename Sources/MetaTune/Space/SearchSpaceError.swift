@@ -1,6 +1,7 @@
 /// Why a search space, a distribution or a suggestion is invalid. Every message names the parameter.
 public enum SearchSpaceError: Error, Equatable, CustomStringConvertible {
     case emptyRange(name: String, low: String, high: String)
+    case rangeTooWide(name: String, low: String, high: String)
     case nonFiniteBound(name: String)
     case logWithNonPositiveLow(name: String, low: String)
     case nonPositiveStep(name: String, step: String)
@@ -18,10 +19,33 @@ public enum SearchSpaceError: Error, Equatable, CustomStringConvertible {
     case valueNotInDistribution(name: String, value: String, distribution: String)
     case invalidName(name: String)
 
+    /// The parameter the error is about.
+    public var parameter: String {
+        switch self {
+        case let .emptyRange(name, _, _), let .rangeTooWide(name, _, _), let .nonFiniteBound(name),
+             let .logWithNonPositiveLow(name, _), let .nonPositiveStep(name, _), let .logWithStep(name),
+             let .stepDoesNotDivideRange(name, _, _, _), let .emptyChoices(name), let .duplicateChoice(name, _),
+             let .duplicateName(name), let .redefined(name, _, _), let .unknownParent(name, _), let .parentDeclaredLater(name, _),
+             let .parentNotCategorical(name, _), let .conditionValueNotAChoice(name, _, _), let .emptyCondition(name),
+             let .valueNotInDistribution(name, _, _), let .invalidName(name):
+            return name
+        }
+    }
+
+    /// True for the errors of a parameter's condition (`when`).
+    public var isAboutCondition: Bool {
+        switch self {
+        case .unknownParent, .parentDeclaredLater, .parentNotCategorical, .conditionValueNotAChoice, .emptyCondition: return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case let .emptyRange(name, low, high):
-            return "parameter '\(name)': low (\(low)) must be less than high (\(high))"
+            return "parameter '\(name)': low (\(low)) must not be greater than high (\(high))"
+        case let .rangeTooWide(name, low, high):
+            return "parameter '\(name)': the range [\(low), \(high)] is too wide to sample (its width is not a finite number)"
         case let .nonFiniteBound(name):
             return "parameter '\(name)': bounds must be finite numbers"
         case let .logWithNonPositiveLow(name, low):

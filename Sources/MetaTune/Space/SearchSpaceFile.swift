@@ -76,8 +76,10 @@ public enum SearchSpaceFile {
             mapping = innerMapping
         }
         var specs: [ParameterSpec] = []
+        var lines: [String: (definition: Int?, condition: Int?)] = [:]
         for (key, value) in mapping {
             let name = key.string ?? ""
+            lines[name] = (key.mark?.line, value.mapping?["when"]?.mark?.line)
             let reader = DefinitionReader(file: file, name: name, node: value)
             let spec = try reader.read()
             do {
@@ -93,8 +95,7 @@ public enum SearchSpaceFile {
         do {
             return try SearchSpace(specs)
         } catch let error as SearchSpaceError {
-            let name = specs.first { error.description.contains("'\($0.name)'") }?.name
-            let line = name.flatMap { n in mapping.first { $0.key.string == n }?.key.mark?.line }
+            let line = lines[error.parameter].flatMap { error.isAboutCondition ? $0.condition ?? $0.definition : $0.definition }
             throw SearchSpaceFileError(file: file, line: line, parameter: nil, message: error.description)
         }
     }
@@ -146,7 +147,7 @@ private struct DefinitionReader {
             case "categorical":
                 guard let choicesNode = mapping["choices"] else { throw fail("missing 'choices'", at: node) }
                 guard let sequence = choicesNode.sequence else { throw fail("'choices' must be a list", at: choicesNode) }
-                distribution = .categorical(try CategoricalDistribution(choices: sequence.map(Self.choice), name: name))
+                distribution = .categorical(try CategoricalDistribution(choices: sequence.map(choice), name: name))
             default:
                 throw fail("unknown type '\(type)' (expected float, int or categorical)", at: typeNode)
             }
@@ -162,17 +163,22 @@ private struct DefinitionReader {
               let parent = parentNode.string else {
             throw fail("'when' must name exactly one parent, e.g. when: {optimizer: sgd}", at: whenNode)
         }
-        let values = valuesNode.sequence.map { $0.map(Self.choice) } ?? [Self.choice(valuesNode)]
+        let values = try valuesNode.sequence.map { try $0.map(choice) } ?? [choice(valuesNode)]
         return Condition(parent: parent, values: values)
     }
 
     /// A choice keeps its YAML type: quoted scalars are strings; plain ones may be bools or numbers.
-    static func choice(_ node: Node) -> ParamValue {
-        guard let scalar = node.scalar else { return .string(node.string ?? "") }
+    /// Lists, mappings and null are refused: a choice is one number, string or boolean.
+    private func choice(_ node: Node) throws -> ParamValue {
+        guard let scalar = node.scalar else {
+            throw fail("a choice must be a number, string or boolean, got a \(node.sequence != nil ? "list" : "mapping")", at: node)
+        }
         if scalar.style != .plain { return .string(scalar.string) }
         switch scalar.string {
         case "true", "True", "TRUE": return .bool(true)
         case "false", "False", "FALSE": return .bool(false)
+        case "null", "Null", "NULL", "~", "":
+            throw fail("a choice cannot be null (write 'null' in quotes for the string)", at: node)
         default: break
         }
         if let int = Int(scalar.string) { return .int(int) }

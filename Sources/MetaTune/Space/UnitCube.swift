@@ -13,6 +13,7 @@ extension Distribution {
         let u = u.clamped(0, 1)
         switch self {
         case .float(let d):
+            guard d.high > d.low else { return d.low }
             if d.log { return exp(log(d.low) + u * (log(d.high) - log(d.low))).clamped(d.low, d.high) }
             if let step = d.step {
                 let count = ((d.high - d.low) / step).rounded() + 1
@@ -35,6 +36,7 @@ extension Distribution {
     public func unit(ofInternal x: Double) -> Double {
         switch self {
         case .float(let d):
+            guard d.high > d.low else { return 0.5 }  // a constant: the centre of its one cell
             if d.log { return ((log(x) - log(d.low)) / (log(d.high) - log(d.low))).clamped(0, 1) }
             if let step = d.step {
                 let count = ((d.high - d.low) / step).rounded() + 1

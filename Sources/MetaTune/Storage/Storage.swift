@@ -37,6 +37,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case noSuchStudy(String)
     case noSuchStudyID(Int)
     case noSuchTrial(Int)
+    /// The study was deleted (or replaced) while a run was working on it.
+    case studyDeleted(String)
     case trialFinished(number: Int, state: TrialState)
     case invalidValue(String)
     case backend(String)
@@ -47,6 +49,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case .noSuchStudy(let name): return "no study named '\(name)'"
         case .noSuchStudyID(let id): return "no study with id \(id)"
         case .noSuchTrial(let id): return "no trial with id \(id)"
+        case .studyDeleted(let name): return "study '\(name)' was deleted while this run was working on it: stopped (its trials went with it)"
         case let .trialFinished(number, state): return "trial \(number) has already finished (\(state.rawValue)) and cannot change"
         case .invalidValue(let message): return message
         case .backend(let message): return message

@@ -57,7 +57,11 @@ extension Study {
             }
         }
         runInParallel(count: concurrency, concurrency: concurrency) { _ in worker() }
-        if let error = run.firstError { throw error }
+        if let error = run.firstError {
+            if error is StorageError, let current = try? storage.study(named: name), current.id == id { throw error }
+            if error is StorageError { throw StorageError.studyDeleted(name) }  // the study is gone: say so, not which row was missing
+            throw error
+        }
     }
 
     /// Evaluates the objective on a trial and tells the outcome; returns the stored trial.

@@ -41,6 +41,17 @@ extension Study {
     }
 }
 
+extension Storage {
+    /// The running trials of study `studyID` whose worker is still alive (not orphaned: its
+    /// process exists on this host, or its heartbeat is younger than `heartbeatGrace` seconds) —
+    /// what deleting the study would pull from under a runner.
+    public func liveTrials(studyID: Int, heartbeatGrace: TimeInterval = 60, now: Date = Date()) throws -> [FrozenTrial] {
+        try allTrials(studyID: studyID).filter {
+            $0.state == .running && !Study.isOrphaned($0, heartbeatGrace: heartbeatGrace, now: now)
+        }
+    }
+}
+
 extension Study {
     /// Refreshes, every `interval` seconds until stopped, the heartbeat of each running trial of
     /// this study that this process owns — for schedulers, whose paused trials stay running

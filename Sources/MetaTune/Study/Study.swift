@@ -108,7 +108,8 @@ public final class Study: @unchecked Sendable {
             ?? storage.createTrial(studyID: id, state: .running, systemAttributes: [:], owner: .current, limit: limit)
         else { return nil }
         let history = try self.history()
-        let space = sampler.relativeSearchSpace(history: history, trial: frozen)
+        // Constant parameters are the trial's to fill in (`Distribution.singleValue`), never a sampler's.
+        let space = sampler.relativeSearchSpace(history: history, trial: frozen).filter { $0.value.singleValue == nil }
         let relative = space.isEmpty ? [:] : sampler.sampleRelative(history: history, trial: frozen, space: space)
         return Trial(study: self, frozen: frozen, relativeSpace: space, relativeParams: relative)
     }

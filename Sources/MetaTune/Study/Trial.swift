@@ -119,6 +119,7 @@ public final class Trial: @unchecked Sendable {
             }
             return distribution.externalValue(raw)
         }
+        if let constant = distribution.singleValue { return constant }
         if relativeSpace[name] == distribution, let value = relativeParams[name] {
             return value
         }
