@@ -142,26 +142,39 @@ public struct CommandObjective: Sendable {
             }
             async let errorTail: String = Self.tail(of: execution.standardError)
             var lines = LineSplitter()
+            // The learning-curve points of one chunk of output are stored in one write, and the
+            // pruner asked once, at the chunk's last step: a command printing 100,000 points is
+            // stored in a few hundred writes, not 100,000.
+            var curve: [Int: Double] = [:]
+            var lastStep = 0
             for try await buffer in execution.standardOutput {
                 for line in buffer.withUnsafeBytes({ lines.feed($0) }) {
-                    try await handle(line)
+                    handle(line)
+                }
+                try await storeCurve()
+            }
+            if let last = lines.finish() { handle(last) }
+            try await storeCurve()
+
+            func storeCurve() async throws {
+                guard !curve.isEmpty, watch.snapshot.prunedAt == nil else { return }
+                try trial.report(curve)
+                curve = [:]
+                if try trial.shouldPrune {
+                    watch.update { $0.prunedAt = lastStep }
+                    await execution.teardown(using: teardown)
                 }
             }
-            if let last = lines.finish() { try await handle(last) }
 
-            func handle(_ line: String) async throws {
+            func handle(_ line: String) {
                 switch ObjectiveLine(line) {
                 case .value(let value):
                     watch.update { $0.value = value; $0.sawJSONValue = true }
                 case .number(let value):
                     watch.update { outcome in if !outcome.sawJSONValue { outcome.value = value } }
                 case .intermediate(let step, let value):
-                    guard watch.snapshot.prunedAt == nil else { return }
-                    try trial.report(value, step: step)
-                    if try trial.shouldPrune {
-                        watch.update { $0.prunedAt = step }
-                        await execution.teardown(using: teardown)
-                    }
+                    curve[step] = value
+                    lastStep = step
                 case .invalid(let reason):
                     watch.update { outcome in
                         if outcome.invalidReport == nil { outcome.invalidReport = "its output line '\(line.prefix(200))' was not understood: \(reason)" }

@@ -49,6 +49,15 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // Each learning-curve value records the revision that set it, so that a reader of what
+        // changed reads only the new values of a running trial, not its whole curve again (which
+        // made storing a curve quadratic in its length).
+        migrator.registerMigration("v2-intermediate-revisions") { db in
+            try db.execute(sql: """
+                ALTER TABLE intermediate_values ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX intermediate_values_by_revision ON intermediate_values (trial_id, revision);
+                """)
+        }
         return migrator
     }
 }

@@ -243,10 +243,16 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         }
     }
 
-    public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
-        try updateRunning(trialID) { db, _ in
-            try db.execute(sql: "INSERT OR REPLACE INTO intermediate_values (trial_id, step, value) VALUES (?, ?, ?)",
-                           arguments: [trialID, step, value.isNaN ? nil : value])
+    public func setIntermediateValues(trialID: Int, values: [Int: Double]) throws {
+        guard !values.isEmpty else { return }
+        try updateRunning(trialID) { db, row in
+            let revision = try Int.fetchOne(db, sql: "SELECT revision FROM studies WHERE id = ?", arguments: [row["study_id"]])
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO intermediate_values (trial_id, step, value, revision) VALUES (?, ?, ?, ?)
+                """)
+            for (step, value) in values {
+                try insert.execute(arguments: [trialID, step, value.isNaN ? nil : value, revision])
+            }
             return nil
         }
     }
@@ -335,10 +341,12 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 """, arguments: [studyID, revision]).map { try SQLiteRows.trial($0, distributions: cache) }
             var index: [Int: Int] = [:]
             for (position, trial) in trials.enumerated() { index[trial.id] = position }
+            // Only the values set after `revision` (all of them on a first read), through the
+            // index on (trial_id, revision): a running trial's long curve is not read again.
             let values = try Row.fetchAll(db, sql: """
                 SELECT v.trial_id, v.step, v.value FROM intermediate_values v JOIN trials t ON t.id = v.trial_id
-                WHERE t.study_id = ? AND t.revision > ?
-                """, arguments: [studyID, revision])
+                WHERE t.study_id = ? AND t.revision > ?\(revision > 0 ? " AND v.revision > ?" : "")
+                """, arguments: StatementArguments(revision > 0 ? [studyID, revision, revision] : [studyID, revision]))
             for row in values {
                 if let position = index[row["trial_id"]] {
                     trials[position].intermediateValues[row["step"]] = row["value"] ?? .nan

@@ -241,4 +241,19 @@ final class HardeningTests: XCTestCase {
             XCTAssertTrue(stored.contains(reason), "\(script): \(stored)")
         }
     }
+
+    /// Finding 11: a long learning curve printed at once is stored whole (in batches; its speed
+    /// is measured in BENCHMARKS.md, not here).
+    func testALongLearningCurveIsStoredWhole() throws {
+        try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
+        let script = "i=0; while [ $i -lt 3000 ]; do echo \"{\\\"step\\\": $i, \\\"value\\\": $i}\"; i=$((i+1)); done; echo 0.5"
+        let result = try cli.run(["run", "--study", "lc", "--space", "space.yaml", "--trials", "1", "--quiet", "--", "/bin/sh", "-c", script])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let export = try cli.run(["study", "export", "lc", "--format", "json"])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+        let trial = try XCTUnwrap((json["trials"] as? [[String: Any]])?.first)
+        let curve = try XCTUnwrap(trial["intermediate_values"] as? [String: Any], "\(trial.keys)")
+        XCTAssertEqual(curve.count, 3000)
+        XCTAssertEqual(curve["2999"] as? Double, 2999)
+    }
 }

@@ -61,8 +61,8 @@ final class StorageContractTests: XCTestCase {
             }
             XCTAssertThrowsError(try storage.setTrialParam(trialID: trial.id, name: "bad", value: .float(5),
                                                            distribution: distributions["float"]!.0), name)
-            try storage.setIntermediateValue(trialID: trial.id, step: 0, value: 0.5)
-            try storage.setIntermediateValue(trialID: trial.id, step: 3, value: .nan)
+            try storage.setIntermediateValues(trialID: trial.id, values: [0: 0.5])
+            try storage.setIntermediateValues(trialID: trial.id, values: [3: .nan])
             try storage.setTrialAttribute(trialID: trial.id, key: "note", value: .array([.string("x"), .null]), system: false)
             try storage.finishTrial(trialID: trial.id, state: .complete, value: 0.25, reason: nil)
             let stored = try storage.trial(id: trial.id)
@@ -93,7 +93,7 @@ final class StorageContractTests: XCTestCase {
             XCTAssertThrowsError(try storage.finishTrial(trialID: trial.id, state: .complete, value: 1, reason: nil), name) { error in
                 XCTAssertEqual(error as? StorageError, .trialFinished(number: 0, state: .failed))
             }
-            XCTAssertThrowsError(try storage.setIntermediateValue(trialID: trial.id, step: 1, value: 1), name)
+            XCTAssertThrowsError(try storage.setIntermediateValues(trialID: trial.id, values: [1: 1]), name)
             XCTAssertThrowsError(try storage.recordHeartbeat(trialID: trial.id), name)
             XCTAssertEqual(try storage.trial(id: trial.id).failReason, "boom", name)
         }
@@ -138,7 +138,7 @@ final class StorageContractTests: XCTestCase {
             let all = try storage.trials(studyID: study.id, changedAfter: 0)
             XCTAssertEqual(all.trials.map(\.number), [0, 1], name)
             XCTAssertTrue(try storage.trials(studyID: study.id, changedAfter: all.revision).trials.isEmpty, name)
-            try storage.setIntermediateValue(trialID: b.id, step: 2, value: 0.1)
+            try storage.setIntermediateValues(trialID: b.id, values: [2: 0.1])
             let changed = try storage.trials(studyID: study.id, changedAfter: all.revision)
             XCTAssertEqual(changed.trials.map(\.number), [1], name)
             XCTAssertEqual(changed.trials.first?.intermediateValues, [2: 0.1], name)
@@ -177,6 +177,32 @@ final class StorageContractTests: XCTestCase {
             let trials = try study.trials
             XCTAssertEqual(trials.map(\.number), Array(0..<25), name)
             XCTAssertTrue(trials.allSatisfy { $0.state == .complete && $0.intermediateValues.count == 1 }, name)
+        }
+    }
+
+    /// Issue 16, finding 11: a study's history follows a long learning curve by reading only the
+    /// values set since its last read (SQLite), and merges them into the whole curve; a batch of
+    /// values is one write.
+    func testALearningCurveIsReadIncrementallyAndMergedWhole() throws {
+        for (name, storage) in try storages() {
+            let study = try Study.create(name: "c", direction: .minimize, sampler: RandomSampler(seed: 1), storage: storage)
+            let trial = try study.ask()
+            try trial.report(Dictionary(uniqueKeysWithValues: (0..<500).map { ($0, Double($0)) }))
+            var history = try study.history()
+            XCTAssertEqual(history.trials[0].intermediateValues.count, 500, name)
+            let revision = try storage.trials(studyID: study.id, changedAfter: 0).revision
+            try trial.report(0.5, step: 500)
+            try trial.report(-1, step: 7)  // a step reported again replaces its value
+            let changes = try storage.trials(studyID: study.id, changedAfter: revision)
+            XCTAssertEqual(changes.trials.count, 1, name)
+            if name == "sqlite" {
+                XCTAssertEqual(changes.trials[0].intermediateValues, [500: 0.5, 7: -1], "only what changed is read again")
+            }
+            history = try study.history()
+            XCTAssertEqual(history.trials[0].intermediateValues.count, 501, name)
+            XCTAssertEqual(history.trials[0].intermediateValues[7], -1, name)
+            XCTAssertEqual(history.trials[0].intermediateValues[499], 499, name)
+            XCTAssertEqual(try storage.allTrials(studyID: study.id)[0].intermediateValues, history.trials[0].intermediateValues, name)
         }
     }
 }

@@ -112,8 +112,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
         }
     }
 
-    public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
-        try locked { _ = try update(trialID: trialID) { $0.intermediateValues[step] = value } }
+    public func setIntermediateValues(trialID: Int, values: [Int: Double]) throws {
+        try locked { _ = try update(trialID: trialID) { $0.intermediateValues.merge(values) { $1 } } }
     }
 
     public func setTrialAttribute(trialID: Int, key: String, value: JSONValue, system: Bool) throws {

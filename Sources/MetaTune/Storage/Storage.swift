@@ -20,7 +20,9 @@ public struct StudyRecord: Sendable, Codable, Hashable {
     }
 }
 
-/// The trials of a study that changed after a revision, and the revision they bring it to.
+/// The trials of a study that changed after a revision, and the revision they bring it to. Each
+/// changed trial carries at least the intermediate values set after that revision (a storage may
+/// give all of them); values are never removed, so a reader merges them into what it read before.
 public struct TrialChanges: Sendable {
     public var trials: [FrozenTrial]
     public var revision: Int
@@ -87,8 +89,9 @@ public protocol Storage: AnyObject, Sendable {
     func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial?
     /// Records a parameter of a running trial.
     func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws
-    /// Records an intermediate value (a point of the learning curve) of a running trial.
-    func setIntermediateValue(trialID: Int, step: Int, value: Double) throws
+    /// Records intermediate values (points of the learning curve, by step) of a running trial,
+    /// all in one write: a command that prints thousands of them is stored in batches.
+    func setIntermediateValues(trialID: Int, values: [Int: Double]) throws
     /// Sets a user (or, with `system`, a system) attribute of a trial.
     func setTrialAttribute(trialID: Int, key: String, value: JSONValue, system: Bool) throws
     /// Refreshes the heartbeat of a running trial.
@@ -98,7 +101,8 @@ public protocol Storage: AnyObject, Sendable {
     /// One trial by id.
     func trial(id: Int) throws -> FrozenTrial
     /// The trials whose revision is greater than `revision`, and the study's current revision.
-    /// Pass 0 to read them all.
+    /// Pass 0 to read them all (with every intermediate value). See `TrialChanges` for the
+    /// intermediate values of a later read.
     func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges
     /// The complete trials of every study, by study id, each study's ordered by number, with their
     /// parameters, value, learning curve and user attributes (other fields may be left out): what

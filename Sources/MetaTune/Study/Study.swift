@@ -74,7 +74,13 @@ public final class Study: @unchecked Sendable {
                 while cachedTrials.count <= trial.number {
                     cachedTrials.append(FrozenTrial(id: -1, number: cachedTrials.count, state: .waiting, revision: -1))
                 }
-                if trial.revision > cachedTrials[trial.number].revision { cachedTrials[trial.number] = trial }
+                guard trial.revision > cachedTrials[trial.number].revision else { continue }
+                // The change carries the values set since the last read: merge them in place, so a
+                // long learning curve is not copied at every report.
+                var values = cachedTrials[trial.number].intermediateValues
+                cachedTrials[trial.number] = trial
+                for (step, value) in trial.intermediateValues { values[step] = value }
+                cachedTrials[trial.number].intermediateValues = values
             }
             cachedRevision = changes.revision
         }

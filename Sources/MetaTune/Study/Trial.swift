@@ -139,9 +139,17 @@ public final class Trial: @unchecked Sendable {
 
     /// Records the objective's value at `step` (e.g. validation loss after an epoch).
     public func report(_ value: Double, step: Int) throws {
-        guard step >= 0 else { throw StudyError.invalidArgument("step must be non-negative, got \(step)") }
-        try study.storage.setIntermediateValue(trialID: id, step: step, value: value)
-        lock.withLock { frozen.intermediateValues[step] = value }
+        try report([step: value])
+    }
+
+    /// Records the objective's values at several steps in one write (a learning curve that
+    /// arrives in bursts).
+    public func report(_ values: [Int: Double]) throws {
+        if let step = values.keys.first(where: { $0 < 0 }) {
+            throw StudyError.invalidArgument("step must be non-negative, got \(step)")
+        }
+        try study.storage.setIntermediateValues(trialID: id, values: values)
+        lock.withLock { frozen.intermediateValues.merge(values) { $1 } }
     }
 
     /// Whether the study's pruner says this trial should stop now, judged on what it reported.
