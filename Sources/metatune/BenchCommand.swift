@@ -44,20 +44,20 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if let train {
             guard TrainingBenchmark(rawValue: train) != nil else {
-                usageError("unknown training benchmark '\(train)' (expected one of: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw UsageError("unknown training benchmark '\(train)' (expected one of: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
+            guard threads >= 1 else { throw UsageError("--threads must be at least 1, got \(threads)") }
             return
         }
-        guard let problem else { usageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
+        guard let problem else { throw UsageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
         if problem != "all" && BenchmarkProblem.named(problem) == nil {
-            usageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
+            throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
         }
         if sampler != "all" && !SamplerCatalog.names.contains(sampler) {
-            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
+            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
         }
-        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
-        guard seeds >= 1 else { usageError("--seeds must be at least 1, got \(seeds)") }
+        guard trials >= 1 else { throw UsageError("--trials must be at least 1, got \(trials)") }
+        guard seeds >= 1 else { throw UsageError("--seeds must be at least 1, got \(seeds)") }
     }
 
     func run() throws {

@@ -22,12 +22,12 @@ struct DemoCommand: ParsableCommand {
 
     func validate() throws {
         guard BenchmarkProblem.named(problem) != nil else {
-            usageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")))")
+            throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")))")
         }
         guard SamplerCatalog.names.contains(sampler) else {
-            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
-        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
+        guard trials >= 1 else { throw UsageError("--trials must be at least 1, got \(trials)") }
     }
 
     func run() throws {

@@ -30,12 +30,12 @@ extension MetaCommand {
         @Option(help: "BLAS threads.") var threads: Int = 1
 
         func validate() throws {
-            if (data == nil) == (dataset == nil) { usageError("give exactly one of --data FILE.csv and --dataset digits") }
-            if let dataset, dataset != "digits" { usageError("unknown data set '\(dataset)' (bundled: digits)") }
+            if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
+            if let dataset, dataset != "digits" { throw UsageError("unknown data set '\(dataset)' (bundled: digits)") }
             guard let chosen = MetaMethod(rawValue: method), chosen != .none else {
-                usageError("unknown method '\(method)' (expected one of: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")))")
+                throw UsageError("unknown method '\(method)' (expected one of: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard trials >= 1, epochs >= 1, threads >= 1 else { usageError("--trials, --epochs and --threads must be at least 1") }
+            guard trials >= 1, epochs >= 1, threads >= 1 else { throw UsageError("--trials, --epochs and --threads must be at least 1") }
         }
 
         func run() throws {

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     var trials: Int?
 
     /// `--trials`, or what `--budget` decides when it is left out.
-    private var trialCount: Int { schedule.trialCount(trials) }
+    private var trialCount: Int { get throws { try schedule.trialCount(trials) } }
     @Option(help: "minimize or maximize (for a new study; must match an existing one).") var direction: StudyDirection?
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
     @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "none"
@@ -66,28 +66,28 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
 
     func validate() throws {
-        guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
-        if let trialTimeout, !(trialTimeout > 0) { usageError("--trial-timeout must be positive") }
-        guard heartbeatGrace > 0 else { usageError("--heartbeat-grace must be positive") }
+        guard concurrency >= 1 else { throw UsageError("--concurrency must be at least 1, got \(concurrency)") }
+        if let trialTimeout, !(trialTimeout > 0) { throw UsageError("--trial-timeout must be positive") }
+        guard heartbeatGrace > 0 else { throw UsageError("--heartbeat-grace must be positive") }
         guard SamplerCatalog.names.contains(sampler) else {
-            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
         guard PrunerCatalog.names.contains(pruner) else {
-            usageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
         }
         guard MetaMethod(rawValue: meta) != nil else {
-            usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw UsageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard !command.isEmpty else { usageError("no command given: put the objective's command after '--'") }
+        guard !command.isEmpty else { throw UsageError("no command given: put the objective's command after '--'") }
         if schedule.isEnabled {
-            guard let maxResource else { usageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
-            schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
-            schedule.validate(meta: meta)
-            if schedule.scheduler == "pbt" && trialCount < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
+            guard let maxResource else { throw UsageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
+            try schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
+            try schedule.validate(meta: meta)
+            if schedule.scheduler == "pbt", try trialCount < 2 { throw UsageError("--scheduler pbt needs a population (--trials) of at least 2") }
         } else {
-            schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
+            try schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
         }
-        _ = trialCount
+        _ = try trialCount
     }
 
     func run() throws {
@@ -120,7 +120,7 @@ struct RunCommand: ParsableCommand {
         InterruptHandler.install { stop.raise() }
 
         let grace = heartbeatGrace
-        let total = trialCount
+        let total = try trialCount
         let retry = retryFailed
         do {
             // Under a scheduler --trials counts new trials, not the study's total.
@@ -131,7 +131,7 @@ struct RunCommand: ParsableCommand {
             failClearly(error)
         }
         if schedule.isEnabled, let maxResource {
-            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, stop: stop)
+            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, trials: total, stop: stop)
             return
         }
         let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
@@ -158,7 +158,7 @@ struct RunCommand: ParsableCommand {
     }
 
     /// `--scheduler`: `--trials` new trials of the command under the scheduler, steps as resource.
-    private func runScheduled(study: Study, objective: CommandObjective, space: SearchSpace, maxResource: Int, stop: StopFlag) {
+    private func runScheduled(study: Study, objective: CommandObjective, space: SearchSpace, maxResource: Int, trials: Int, stop: StopFlag) {
         let resumable: ResumableCommand
         do {
             let directory = URL(fileURLWithPath: checkpointDir ?? "metatune-checkpoints/\(study.name)")
@@ -172,7 +172,7 @@ struct RunCommand: ParsableCommand {
         if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
         let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
                                      seed: seed, quiet: quiet, json: json, heartbeatInterval: min(max(heartbeatGrace / 4, 0.5), 15))
-        if scheduled.execute(study: study, objective: resumable, trials: trialCount, stopped: stop) {
+        if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {
             note("interrupted: paused trials were recorded as pruned, running ones as failed")
             Foundation.exit(130)
         }

@@ -18,43 +18,43 @@ struct SchedulerOptions: ParsableArguments {
     var isEnabled: Bool { scheduler != "none" }
 
     /// Checks the options against the maximum resource; `maxResourceOption` names the option that sets it.
-    func validate(maxResource: Int, maxResourceOption: String) {
+    func validate(maxResource: Int, maxResourceOption: String) throws {
         guard Self.names.contains(scheduler) else {
-            usageError("unknown scheduler '\(scheduler)' (expected one of: \(Self.names.joined(separator: ", ")))")
+            throw UsageError("unknown scheduler '\(scheduler)' (expected one of: \(Self.names.joined(separator: ", ")))")
         }
         guard isEnabled else { return }
-        guard maxResource >= 1 else { usageError("\(maxResourceOption) must be at least 1") }
+        guard maxResource >= 1 else { throw UsageError("\(maxResourceOption) must be at least 1") }
         guard minResource >= 1, minResource <= maxResource else {
-            usageError("--min-resource must be between 1 and \(maxResourceOption) (\(maxResource))")
+            throw UsageError("--min-resource must be between 1 and \(maxResourceOption) (\(maxResource))")
         }
-        guard reductionFactor >= 2 else { usageError("--reduction-factor must be at least 2") }
+        guard reductionFactor >= 2 else { throw UsageError("--reduction-factor must be at least 2") }
         if let pbtInterval, pbtInterval < 1 || pbtInterval > maxResource {
-            usageError("--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource))")
+            throw UsageError("--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource))")
         }
         if let budget {
-            if scheduler == "pbt" { usageError("--budget does not apply to pbt: its population trains the full \(maxResourceOption) each") }
-            guard budget >= minResource else { usageError("--budget must be at least --min-resource (\(minResource)), got \(budget)") }
+            if scheduler == "pbt" { throw UsageError("--budget does not apply to pbt: its population trains the full \(maxResourceOption) each") }
+            guard budget >= minResource else { throw UsageError("--budget must be at least --min-resource (\(minResource)), got \(budget)") }
         }
     }
 
     /// The number of trials to run: `trials` (`--trials`) when given; left out, as many as a
     /// `--budget` could start under hyperband, asha or bohb (every trial costs at least
     /// `--min-resource`), so the budget alone decides. Refuses a missing `--trials` elsewhere.
-    func trialCount(_ trials: Int?) -> Int {
+    func trialCount(_ trials: Int?) throws -> Int {
         if let trials {
-            guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
+            guard trials >= 1 else { throw UsageError("--trials must be at least 1, got \(trials)") }
             return trials
         }
         guard ["hyperband", "asha", "bohb"].contains(scheduler), let budget else {
-            usageError("--trials is required (it may be left out only with --scheduler hyperband, asha or bohb and a --budget)")
+            throw UsageError("--trials is required (it may be left out only with --scheduler hyperband, asha or bohb and a --budget)")
         }
         return max(1, budget / minResource)
     }
 
     /// Refuses a meta-learning method (`--meta`) that cannot steer the scheduler.
-    func validate(meta: String) {
+    func validate(meta: String) throws {
         if isEnabled && meta == "rgpe" {
-            usageError("--meta rgpe models complete trials only and cannot steer --scheduler \(scheduler): use knn, portfolio, mapping or auto")
+            throw UsageError("--meta rgpe models complete trials only and cannot steer --scheduler \(scheduler): use knn, portfolio, mapping or auto")
         }
     }
 

@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// The command line's manners: exit status, help, usage errors, numeric options, quiet output
+/// and option combinations that would otherwise be ignored (the hardening issue's findings 14–25).
+final class CommandLineUXTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var cli: CLI!
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory("metatune-ux")
+        cli = CLI(workingDirectory: temporary.url)
+        try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
+        try temporary.write("task.csv", "a,b,label\n" + (0..<40).map { "\($0 % 7),\($0 % 5),\($0 % 2)" }.joined(separator: "\n") + "\n")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: CLI.binary.path), "build metatune first: \(CLI.binary.path)")
+    }
+
+    override func tearDownWithError() throws {
+        temporary = nil
+    }
+
+    /// Every command and subcommand, as typed after `metatune`.
+    private static let commands: [[String]] = [
+        [], ["tune"], ["run"], ["study"], ["study", "create"], ["study", "list"], ["study", "show"], ["study", "best"],
+        ["study", "trials"], ["study", "export"], ["study", "delete"], ["meta"], ["meta", "features"], ["meta", "collect"],
+        ["meta", "export"], ["meta", "bench"], ["meta", "compare"], ["bench"], ["demo"],
+    ]
+
+    /// Asserts a usage error: status 1, and one line on standard error that says `message` and
+    /// points to the subcommand's `--help`.
+    private func assertUsageError(_ arguments: [String], says message: String, command: String, status: Int32 = 1,
+                                  file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try cli.run(arguments)
+        XCTAssertEqual(result.status, status, "\(arguments): \(result.stderr)", file: file, line: line)
+        XCTAssertEqual(result.stdout, "", "\(arguments)", file: file, line: line)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one line: \(result.stderr)", file: file, line: line)
+        XCTAssertTrue(result.stderr.contains(message), "'\(result.stderr)' lacks '\(message)'", file: file, line: line)
+        XCTAssertTrue(result.stderr.hasSuffix("See '\(helpCommand(command))'.\n"), "\(arguments): \(result.stderr)", file: file, line: line)
+    }
+
+    /// `metatune COMMAND --help`.
+    private func helpCommand(_ command: String) -> String {
+        (["metatune"] + (command.isEmpty ? [] : [command]) + ["--help"]).joined(separator: " ")
+    }
+
+    // MARK: Finding 15: --help, --version and usage errors that point to the right help
+
+    func testHelpWorksForEveryCommand() throws {
+        for command in Self.commands {
+            let result = try cli.run(command + ["--help"])
+            XCTAssertEqual(result.status, 0, "\(command): \(result.stderr)")
+            XCTAssertEqual(result.stderr, "", "\(command)")
+            XCTAssertTrue(result.stdout.contains("USAGE: metatune" + command.map { " " + $0 }.joined()), "\(command): \(result.stdout)")
+        }
+    }
+
+    func testVersion() throws {
+        let result = try cli.run(["--version"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "0.1.0\n")
+    }
+
+    func testUsageErrorsPointToTheSubcommandsHelp() throws {
+        try assertUsageError(["tune", "--trials", "2"], says: "give exactly one of --data FILE.csv and --dataset digits", command: "tune")
+        try assertUsageError(["meta", "compare"], says: "give exactly one of --data FILE.csv and --dataset digits", command: "meta compare")
+        try assertUsageError(["bench"], says: "give --problem NAME|all", command: "bench")
+        try assertUsageError(["run", "--study", "s", "--space", "space.yaml", "--trials", "2", "--sampler", "magic", "--", "/bin/echo", "1"],
+                             says: "unknown sampler 'magic'", command: "run")
+        try assertUsageError(["study", "delete", "ghost"], says: "without --yes", command: "study delete")
+        try assertUsageError(["meta", "collect", "--tasks", ".", "--configs", "0"], says: "--configs", command: "meta collect")
+        try assertUsageError(["demo", "--problem", "nowhere"], says: "unknown problem 'nowhere'", command: "demo")
+        // argument-parser's own errors (status 64): one line too, and the same pointer.
+        try assertUsageError(["bench", "--problem", "all", "--bogus"], says: "Unknown option '--bogus'", command: "bench", status: 64)
+        try assertUsageError(["run", "--study", "s", "--space", "space.yaml", "--trials", "many", "--", "/bin/echo", "1"],
+                             says: "The value 'many' is invalid for '--trials <trials>'", command: "run", status: 64)
+        try assertUsageError(["study", "trials"], says: "Missing expected argument '<name>'", command: "study trials", status: 64)
+        try assertUsageError(["frobnicate"], says: "Unexpected argument 'frobnicate'", command: "", status: 64)
+    }
+}
