@@ -20,7 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A training benchmark of bench/dl.md instead: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var train: String?
 
-    @Option(help: "BLAS threads for --train.")
+    @Option(parsing: .unconditional, help: "BLAS threads for --train.")
     var threads: Int = 1
 
     @Flag(help: "The protocol's quick mode for --train (fewer runs and samples).")
@@ -29,10 +29,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A sampler, or 'all'.")
     var sampler: String = "tpe"
 
-    @Option(help: "Trials per run.")
+    @Option(parsing: .unconditional, help: "Trials per run.")
     var trials: Int = 100
 
-    @Option(help: "Number of seeds (0..K-1).")
+    @Option(parsing: .unconditional, help: "Number of seeds (0..K-1).")
     var seeds: Int = 10
 
     @Flag(help: "Print one JSON object per (problem, sampler) on standard output.")
@@ -46,7 +46,7 @@ struct BenchCommand: ParsableCommand {
             guard TrainingBenchmark(rawValue: train) != nil else {
                 throw UsageError("unknown training benchmark '\(train)' (expected one of: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard threads >= 1 else { throw UsageError("--threads must be at least 1, got \(threads)") }
+            try NumberCheck.positive(threads, "--threads")
             return
         }
         guard let problem else { throw UsageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
@@ -56,8 +56,8 @@ struct BenchCommand: ParsableCommand {
         if sampler != "all" && !SamplerCatalog.names.contains(sampler) {
             throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
         }
-        guard trials >= 1 else { throw UsageError("--trials must be at least 1, got \(trials)") }
-        guard seeds >= 1 else { throw UsageError("--seeds must be at least 1, got \(seeds)") }
+        try NumberCheck.positive(trials, "--trials")
+        try NumberCheck.positive(seeds, "--seeds")
     }
 
     func run() throws {

@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "The study's name (created if it does not exist).") var study: String
     @Option(help: "The search space, a YAML or JSON file.") var space: String
-    @Option(help: "Total number of trials the study should hold; under a scheduler, the new trials to run (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
+    @Option(parsing: .unconditional, help: "Total number of trials the study should hold; under a scheduler, the new trials to run (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
     var trials: Int?
 
     /// `--trials`, or what `--budget` decides when it is left out.
@@ -39,14 +39,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
     @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "none"
     @OptionGroup var storage: StorageOption
-    @Option(help: "Random seed of the sampler.") var seed: UInt64 = 0
-    @Option(help: "Trials to run at once in this process.") var concurrency: Int = 1
+    @Option(parsing: .unconditional, help: "Random seed of the sampler.", transform: NumberCheck.seed) var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Trials to run at once in this process.") var concurrency: Int = 1
     @OptionGroup var schedule: SchedulerOptions
-    @Option(help: "With --scheduler: the most steps a trial trains for (the maximum resource).") var maxResource: Int?
+    @Option(parsing: .unconditional, help: "With --scheduler: the most steps a trial trains for (the maximum resource).") var maxResource: Int?
     @Option(help: "With --scheduler: where checkpoints go (default: metatune-checkpoints/STUDY).") var checkpointDir: String?
-    @Option(name: .customLong("trial-timeout"), help: "Seconds a trial may run before it is stopped and failed.")
+    @Option(name: .customLong("trial-timeout"), parsing: .unconditional, help: "Seconds a trial may run before it is stopped and failed.")
     var trialTimeout: Double?
-    @Option(name: .customLong("heartbeat-grace"), help: "Seconds without a heartbeat after which another host's running trial counts as dead.")
+    @Option(name: .customLong("heartbeat-grace"), parsing: .unconditional, help: "Seconds without a heartbeat after which another host's running trial counts as dead.")
     var heartbeatGrace: Double = 60
     @Flag(name: .customLong("retry-failed"), help: "Enqueue the parameters of trials whose worker died again.")
     var retryFailed = false
@@ -66,9 +66,10 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
 
     func validate() throws {
-        guard concurrency >= 1 else { throw UsageError("--concurrency must be at least 1, got \(concurrency)") }
-        if let trialTimeout, !(trialTimeout > 0) { throw UsageError("--trial-timeout must be positive") }
-        guard heartbeatGrace > 0 else { throw UsageError("--heartbeat-grace must be positive") }
+        try NumberCheck.positive(concurrency, "--concurrency")
+        if let trialTimeout { try NumberCheck.positiveSeconds(trialTimeout, "--trial-timeout") }
+        try NumberCheck.positiveSeconds(heartbeatGrace, "--heartbeat-grace")
+        if let maxResource { try NumberCheck.positive(maxResource, "--max-resource") }
         guard SamplerCatalog.names.contains(sampler) else {
             throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }

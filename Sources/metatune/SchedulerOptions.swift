@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MetaTune
 
 /// The multi-fidelity and population-based scheduling options `tune` and `run` share.
@@ -7,29 +8,31 @@ struct SchedulerOptions: ParsableArguments {
 
     @Option(help: "Scheduler: none, sha (successive halving), hyperband, asha (asynchronous successive halving), bohb (Hyperband with BOHB's model, replacing --sampler) or pbt (population-based training of --trials members). Replaces the pruner.")
     var scheduler: String = "none"
-    @Option(help: "The smallest resource a scheduler gives a trial (sha, hyperband, asha, bohb).") var minResource: Int = 1
-    @Option(help: "sha, hyperband, asha and bohb keep 1/η of the trials at each rung and give them η times the resource.")
+    @Option(parsing: .unconditional, help: "The smallest resource a scheduler gives a trial (sha, hyperband, asha, bohb).") var minResource: Int = 1
+    @Option(parsing: .unconditional, help: "sha, hyperband, asha and bohb keep 1/η of the trials at each rung and give them η times the resource.")
     var reductionFactor: Double = 3
-    @Option(help: "pbt: resource between two exploit-and-explore steps (default: a tenth of the maximum resource, at least 1).")
+    @Option(parsing: .unconditional, help: "pbt: resource between two exploit-and-explore steps (default: a tenth of the maximum resource, at least 1).")
     var pbtInterval: Int?
-    @Option(help: "sha, hyperband, asha and bohb: the total resource the run may spend; it stops before going past it (--trials still caps the number of trials; hyperband, asha and bohb may leave --trials out).")
+    @Option(parsing: .unconditional, help: "sha, hyperband, asha and bohb: the total resource the run may spend; it stops before going past it (--trials still caps the number of trials; hyperband, asha and bohb may leave --trials out).")
     var budget: Int?
 
     var isEnabled: Bool { scheduler != "none" }
 
-    /// Checks the options against the maximum resource; `maxResourceOption` names the option that sets it.
+    /// Checks the options against the maximum resource (at least 1: the caller checks it);
+    /// `maxResourceOption` names the option that sets it.
     func validate(maxResource: Int, maxResourceOption: String) throws {
         guard Self.names.contains(scheduler) else {
             throw UsageError("unknown scheduler '\(scheduler)' (expected one of: \(Self.names.joined(separator: ", ")))")
         }
         guard isEnabled else { return }
-        guard maxResource >= 1 else { throw UsageError("\(maxResourceOption) must be at least 1") }
         guard minResource >= 1, minResource <= maxResource else {
-            throw UsageError("--min-resource must be between 1 and \(maxResourceOption) (\(maxResource))")
+            throw UsageError("--min-resource must be between 1 and \(maxResourceOption) (\(maxResource)), got \(minResource)")
         }
-        guard reductionFactor >= 2 else { throw UsageError("--reduction-factor must be at least 2") }
+        guard reductionFactor >= 2, reductionFactor.isFinite else {
+            throw UsageError("--reduction-factor must be at least 2, got \(String(format: "%g", reductionFactor))")
+        }
         if let pbtInterval, pbtInterval < 1 || pbtInterval > maxResource {
-            throw UsageError("--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource))")
+            throw UsageError("--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource)), got \(pbtInterval)")
         }
         if let budget {
             if scheduler == "pbt" { throw UsageError("--budget does not apply to pbt: its population trains the full \(maxResourceOption) each") }
@@ -42,7 +45,7 @@ struct SchedulerOptions: ParsableArguments {
     /// `--min-resource`), so the budget alone decides. Refuses a missing `--trials` elsewhere.
     func trialCount(_ trials: Int?) throws -> Int {
         if let trials {
-            guard trials >= 1 else { throw UsageError("--trials must be at least 1, got \(trials)") }
+            try NumberCheck.positive(trials, "--trials")
             return trials
         }
         guard ["hyperband", "asha", "bohb"].contains(scheduler), let budget else {

@@ -28,25 +28,25 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
     @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
-    @Option(help: "Number of trials this command adds to the study (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
+    @Option(parsing: .unconditional, help: "Number of trials this command adds to the study (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
     var trials: Int?
 
     /// `--trials`, or what `--budget` decides when it is left out.
     private var trialCount: Int { get throws { try schedule.trialCount(trials) } }
-    @Option(help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
+    @Option(parsing: .unconditional, help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
     @Option(help: "best-accuracy (default), accuracy (the last epoch's) or log-loss (classification); mse with --target.") var metric: String?
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
     @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "median"
     @Option(help: "A YAML or JSON search space replacing the model's default one.") var space: String?
     @Option(help: "The study's name (default: tune-DATA-MODEL).") var study: String?
     @OptionGroup var storage: StorageOption
-    @Option(help: "Random seed (sampler and data split).") var seed: UInt64 = 0
-    @Option(help: "BLAS threads.") var threads: Int = 1
+    @Option(parsing: .unconditional, help: "Random seed (sampler and data split).", transform: NumberCheck.seed) var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var schedule: SchedulerOptions
-    @Option(help: "Trials to train at once (threads).") var concurrency: Int = 1
-    @Option(help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
+    @Option(parsing: .unconditional, help: "Trials to train at once (threads).") var concurrency: Int = 1
+    @Option(parsing: .unconditional, help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
     var testFraction: Double = 0
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
@@ -64,12 +64,12 @@ struct TuneCommand: ParsableCommand {
             throw UsageError("unknown metric '\(metric)' (expected one of: \(TaskMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
-        guard epochs >= 1 else { throw UsageError("--epochs must be at least 1, got \(epochs)") }
-        guard threads >= 1 else { throw UsageError("--threads must be at least 1, got \(threads)") }
+        try NumberCheck.positive(epochs, "--epochs")
+        try NumberCheck.positive(threads, "--threads")
         guard SamplerCatalog.names.contains(sampler) else {
             throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
-        guard concurrency >= 1 else { throw UsageError("--concurrency must be at least 1, got \(concurrency)") }
+        try NumberCheck.positive(concurrency, "--concurrency")
         try schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
         try schedule.validate(meta: meta)
         let count = try trialCount  // refuses a missing --trials where no budget decides

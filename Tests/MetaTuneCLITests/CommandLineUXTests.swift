@@ -77,4 +77,60 @@ final class CommandLineUXTests: XCTestCase {
         try assertUsageError(["study", "trials"], says: "Missing expected argument '<name>'", command: "study trials", status: 64)
         try assertUsageError(["frobnicate"], says: "Unexpected argument 'frobnicate'", command: "", status: 64)
     }
+
+    // MARK: Finding 16: negative numbers are read as numbers and refused for what they are
+
+    func testNegativeNumbersAreRefusedByName() throws {
+        let run = ["run", "--study", "s", "--space", "space.yaml"]
+        let command = ["--", "/bin/echo", "1"]
+        let cases: [([String], String, String)] = [
+            (run + ["--trials", "-3"] + command, "--trials must be a positive whole number, got -3", "run"),
+            (run + ["--trials", "2", "--concurrency", "-1"] + command, "--concurrency must be a positive whole number, got -1", "run"),
+            (run + ["--trials", "2", "--trial-timeout", "-5"] + command, "--trial-timeout must be a positive number of seconds, got -5", "run"),
+            (run + ["--trials", "2", "--heartbeat-grace", "-1"] + command, "--heartbeat-grace must be a positive number of seconds, got -1", "run"),
+            (run + ["--trials", "2", "--seed", "-1"] + command, "The value '-1' is invalid for '--seed <seed>': a seed is a whole number from 0 to 18446744073709551615", "run"),
+            (run + ["--trials", "2", "--scheduler", "asha", "--max-resource", "-9"] + command, "--max-resource must be a positive whole number, got -9", "run"),
+            (run + ["--trials", "2", "--scheduler", "asha", "--max-resource", "9", "--min-resource", "-1"] + command,
+             "--min-resource must be between 1 and --max-resource (9), got -1", "run"),
+            (run + ["--trials", "2", "--scheduler", "asha", "--max-resource", "9", "--reduction-factor", "-3"] + command,
+             "--reduction-factor must be at least 2, got -3", "run"),
+            (run + ["--trials", "2", "--scheduler", "pbt", "--max-resource", "9", "--pbt-interval", "-2"] + command,
+             "--pbt-interval must be between 1 and --max-resource (9), got -2", "run"),
+            (run + ["--trials", "2", "--scheduler", "asha", "--max-resource", "9", "--budget", "-20"] + command,
+             "--budget must be at least --min-resource (1), got -20", "run"),
+            (["tune", "--dataset", "digits", "--trials", "-3"], "--trials must be a positive whole number, got -3", "tune"),
+            (["tune", "--dataset", "digits", "--trials", "2", "--epochs", "-1"], "--epochs must be a positive whole number, got -1", "tune"),
+            (["tune", "--dataset", "digits", "--trials", "2", "--threads", "-2"], "--threads must be a positive whole number, got -2", "tune"),
+            (["tune", "--dataset", "digits", "--trials", "2", "--concurrency", "-1"], "--concurrency must be a positive whole number, got -1", "tune"),
+            (["tune", "--dataset", "digits", "--trials", "2", "--test-fraction", "-0.1"], "--test-fraction must be at least 0 and below 0.5, got -0.1", "tune"),
+            (["tune", "--dataset", "digits", "--trials", "2", "--seed", "-7"], "The value '-7' is invalid for '--seed <seed>'", "tune"),
+            (["bench", "--problem", "all", "--trials", "-5"], "--trials must be a positive whole number, got -5", "bench"),
+            (["bench", "--problem", "all", "--seeds", "-1"], "--seeds must be a positive whole number, got -1", "bench"),
+            (["bench", "--train", "digits-mlp", "--threads", "-1"], "--threads must be a positive whole number, got -1", "bench"),
+            (["demo", "--trials", "-1"], "--trials must be a positive whole number, got -1", "demo"),
+            (["demo", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'", "demo"),
+            (["meta", "features", "task.csv", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'", "meta features"),
+            (["meta", "collect", "--tasks", ".", "--configs", "-1"], "--configs must be a positive whole number, got -1", "meta collect"),
+            (["meta", "collect", "--tasks", ".", "--epochs", "-1"], "--epochs must be a positive whole number, got -1", "meta collect"),
+            (["meta", "collect", "--tasks", ".", "--threads", "-1"], "--threads must be a positive whole number, got -1", "meta collect"),
+            (["meta", "collect", "--tasks", ".", "--concurrency", "-1"], "--concurrency must be a positive whole number, got -1", "meta collect"),
+            (["meta", "collect", "--tasks", ".", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'", "meta collect"),
+            (["meta", "bench", "--leave-one-out", "builtin", "--budget", "-1"], "--budget must be a positive whole number, got -1", "meta bench"),
+            (["meta", "bench", "--leave-one-out", "builtin", "--seeds", "-1"], "--seeds must be a positive whole number, got -1", "meta bench"),
+            (["meta", "bench", "--leave-one-out", "builtin", "--threads", "-1"], "--threads must be a positive whole number, got -1", "meta bench"),
+            (["meta", "bench", "--leave-one-out", "builtin", "--epochs", "-1", "--metric", "accuracy"],
+             "--epochs must be a positive whole number, got -1", "meta bench"),
+            (["meta", "compare", "--dataset", "digits", "--trials", "-1"], "--trials must be a positive whole number, got -1", "meta compare"),
+            (["meta", "compare", "--dataset", "digits", "--epochs", "-1"], "--epochs must be a positive whole number, got -1", "meta compare"),
+            (["meta", "compare", "--dataset", "digits", "--threads", "-1"], "--threads must be a positive whole number, got -1", "meta compare"),
+            (["meta", "compare", "--dataset", "digits", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'", "meta compare"),
+        ]
+        for (arguments, message, command) in cases {
+            let result = try cli.run(arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one line: \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(message), "'\(result.stderr)' lacks '\(message)'")
+            XCTAssertTrue(result.stderr.hasSuffix("See '\(helpCommand(command))'.\n"), "\(arguments): \(result.stderr)")
+        }
+    }
 }
