@@ -156,6 +156,7 @@ struct RunCommand: ParsableCommand {
             Foundation.exit(130)
         }
         if !json && !quiet { progress.printSummary() }
+        progress.exitUnlessATrialCompleted()
     }
 
     /// `--scheduler`: `--trials` new trials of the command under the scheduler, steps as resource.

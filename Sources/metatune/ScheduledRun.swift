@@ -18,7 +18,8 @@ struct ScheduledRun {
     private var talks: Bool { !quiet && !json }
 
     /// Runs `trials` new trials (sha, hyperband, bohb: rounded up to whole brackets; pbt: the
-    /// population) and returns whether the run was interrupted. Errors end the process.
+    /// population) and returns whether the run was interrupted. Errors, and a run in which no trial
+    /// completed, end the process.
     func execute<Objective: PopulationObjective>(study: Study, objective: Objective, trials: Int, stopped: StopFlag) -> Bool {
         let started = (try? study.trials.count) ?? 0
         let usage: SchedulerUsage
@@ -49,6 +50,7 @@ struct ScheduledRun {
                 printFinalHyperparameters(of: try? study.bestTrial)
             }
         }
+        if !stopped.isRaised { progress?.exitUnlessATrialCompleted() }
         return stopped.isRaised
     }
 

@@ -151,6 +151,7 @@ struct TuneCommand: ParsableCommand {
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
         if !json && !quiet { progress.printSummary() }
+        progress.exitUnlessATrialCompleted()
         HeldOutTest.report(study: study, task: task, json: json)
     }
 

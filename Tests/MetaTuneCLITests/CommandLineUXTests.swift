@@ -44,6 +44,41 @@ final class CommandLineUXTests: XCTestCase {
         (["metatune"] + (command.isEmpty ? [] : [command]) + ["--help"]).joined(separator: " ")
     }
 
+    // MARK: Finding 14: a run in which no trial completed fails
+
+    func testARunInWhichNoTrialCompletedExitsOne() throws {
+        let run = try cli.run(["run", "--study", "broken", "--space", "space.yaml", "--trials", "2", "--", "/bin/false"])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.hasSuffix("error: no trial completed: this run finished 2 trials (2 failed)\n"), run.stderr)
+        // Running it again has nothing to do, and the study still has no result.
+        let again = try cli.run(["run", "--study", "broken", "--space", "space.yaml", "--trials", "2", "--quiet", "--", "/bin/false"])
+        XCTAssertEqual(again.status, 1, again.stderr)
+        XCTAssertEqual(again.stderr, "error: no trial completed: study 'broken' holds 2 trials (2 failed)\n")
+        // A study that already has a result and nothing left to do succeeds.
+        XCTAssertEqual(try cli.run(["run", "--study", "fine", "--space", "space.yaml", "--trials", "2", "--quiet", "--", "/bin/echo", "1"]).status, 0)
+        XCTAssertEqual(try cli.run(["run", "--study", "fine", "--space", "space.yaml", "--trials", "2", "--quiet", "--", "/bin/echo", "1"]).status, 0)
+        // New trials that all fail on a study with earlier results still fail the run.
+        let broke = try cli.run(["run", "--study", "fine", "--space", "space.yaml", "--trials", "3", "--quiet", "--", "/bin/false"])
+        XCTAssertEqual(broke.status, 1, broke.stderr)
+        XCTAssertEqual(broke.stderr, "error: no trial completed: this run finished 1 trial (1 failed)\n")
+        // Under a scheduler too.
+        let scheduled = try cli.run(["run", "--study", "s", "--space", "space.yaml", "--trials", "3", "--scheduler", "asha",
+                                     "--max-resource", "3", "--quiet", "--", "/bin/false", "{resource}"])
+        XCTAssertEqual(scheduled.status, 1, scheduled.stderr)
+        XCTAssertEqual(scheduled.stderr, "error: no trial completed: this run finished 3 trials (3 failed)\n")
+    }
+
+    func testATuneInWhichNoTrialCompletedExitsOne() throws {
+        // Networks far larger than MetaTune trains: every trial fails with the reason.
+        try temporary.write("big.yaml", "width: {type: int, low: 16000, high: 16384}\ndepth: {type: int, low: 60, high: 64}\n")
+        for extra in [[], ["--scheduler", "sha"]] {
+            let tune = try cli.run(["tune", "--data", "task.csv", "--space", "big.yaml", "--trials", "3", "--epochs", "3",
+                                    "--storage", "memory:", "--quiet"] + extra)
+            XCTAssertEqual(tune.status, 1, "\(extra): \(tune.stderr)")
+            XCTAssertEqual(tune.stderr, "error: no trial completed: this run finished 3 trials (3 failed)\n", "\(extra)")
+        }
+    }
+
     // MARK: Finding 15: --help, --version and usage errors that point to the right help
 
     func testHelpWorksForEveryCommand() throws {
