@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per (problem, sampler) on standard output.")
     var json = false
 
-    @Flag(help: "No progress on standard error.")
+    @Flag(help: "No progress on standard error (the table is still printed).")
     var quiet = false
 
     func validate() throws {
@@ -75,7 +75,7 @@ struct BenchCommand: ParsableCommand {
         let problem = self.problem!
         let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
         let samplers = sampler == "all" ? SamplerCatalog.names : [sampler]
-        if !json && !quiet {
+        if !json {
             print("problem          sampler          " + BenchmarkResult.checkpoints.filter { $0 <= trials }
                 .map { "med@\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined() + "ask ms")
         }

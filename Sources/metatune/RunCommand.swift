@@ -51,7 +51,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("retry-failed"), help: "Enqueue the parameters of trials whose worker died again.")
     var retryFailed = false
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
-    @Flag(help: "No progress output.") var quiet = false
+    @Flag(help: "No progress output (the result is still printed).") var quiet = false
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
     @Option(help: "What --meta learns from (repeatable): a storage URL, a knowledge-base .json file or 'builtin' (default: every study of --storage).")
@@ -155,7 +155,7 @@ struct RunCommand: ParsableCommand {
             note("interrupted: the running trials were stopped and marked failed; run the same command again to resume")
             Foundation.exit(130)
         }
-        if !json && !quiet { progress.printSummary() }
+        if !json { progress.printSummary() }
         progress.exitUnlessATrialCompleted()
     }
 

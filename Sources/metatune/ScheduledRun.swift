@@ -41,14 +41,12 @@ struct ScheduledRun {
             failClearly(error)
         }
         progress?.end()
-        if talks {
-            let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
-            say(String(format: "resource: %d %@ for %d trials; at the full %d %@ each they would take %d (%.0f %%)",
-                       usage.resource, unit, usage.trialsStarted, maxResource, unit, usage.fullBudgetEquivalent, share))
-            if !stopped.isRaised {
-                progress?.printSummary()
-                printFinalHyperparameters(of: try? study.bestTrial)
-            }
+        let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
+        say(String(format: "resource: %d %@ for %d trials; at the full %d %@ each they would take %d (%.0f %%)",
+                   usage.resource, unit, usage.trialsStarted, maxResource, unit, usage.fullBudgetEquivalent, share))
+        if !json && !stopped.isRaised {
+            progress?.printSummary()
+            printFinalHyperparameters(of: try? study.bestTrial)
         }
         if !stopped.isRaised { progress?.exitUnlessATrialCompleted() }
         return stopped.isRaised

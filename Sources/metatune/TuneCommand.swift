@@ -43,7 +43,7 @@ struct TuneCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed (sampler and data split).", transform: NumberCheck.seed) var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
-    @Flag(help: "No progress output.") var quiet = false
+    @Flag(help: "No progress output (the result is still printed).") var quiet = false
     @OptionGroup var schedule: SchedulerOptions
     @Option(parsing: .unconditional, help: "Trials to train at once (threads).") var concurrency: Int = 1
     @Option(parsing: .unconditional, help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
@@ -150,7 +150,7 @@ struct TuneCommand: ParsableCommand {
         }
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
-        if !json && !quiet { progress.printSummary() }
+        if !json { progress.printSummary() }
         progress.exitUnlessATrialCompleted()
         HeldOutTest.report(study: study, task: task, json: json)
     }

@@ -168,4 +168,29 @@ final class CommandLineUXTests: XCTestCase {
             XCTAssertTrue(result.stderr.hasSuffix("See '\(helpCommand(command))'.\n"), "\(arguments): \(result.stderr)")
         }
     }
+
+    // MARK: Finding 17: --quiet hides progress, never the answer
+
+    func testQuietKeepsTheResult() throws {
+        let run = try cli.run(["run", "--study", "q", "--space", "space.yaml", "--trials", "2", "--quiet", "--", "/bin/echo", "0.5"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stderr, "")
+        XCTAssertTrue(run.stdout.hasPrefix("study 'q': 2 trials (2 complete)\nbest value 0.5 at trial 0:\n"), run.stdout)
+        let scheduled = try cli.run(["run", "--study", "qs", "--space", "space.yaml", "--trials", "3", "--scheduler", "asha",
+                                     "--max-resource", "3", "--quiet", "--", "/bin/sh", "-c", "echo 0.5", "{resource}"])
+        XCTAssertEqual(scheduled.status, 0, scheduled.stderr)
+        XCTAssertEqual(scheduled.stderr, "")
+        XCTAssertTrue(scheduled.stdout.hasPrefix("study 'qs': 3 trials (1 complete, 2 pruned)\nbest value 0.5 at trial 0:\n"), scheduled.stdout)
+        let tune = try cli.run(["tune", "--data", "task.csv", "--trials", "2", "--epochs", "1", "--storage", "memory:", "--quiet"])
+        XCTAssertEqual(tune.status, 0, tune.stderr)
+        XCTAssertEqual(tune.stderr, "")
+        XCTAssertTrue(tune.stdout.hasPrefix("study 'tune-task-mlp': 2 trials (2 complete)\nbest value "), tune.stdout)
+        let bench = try cli.run(["bench", "--problem", "branin", "--trials", "5", "--seeds", "1", "--quiet"])
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        XCTAssertEqual(bench.stderr, "")
+        let lines = bench.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, bench.stdout)
+        XCTAssertTrue(lines.first?.hasPrefix("problem          sampler") == true, bench.stdout)
+        XCTAssertTrue(lines.last?.hasPrefix("branin           tpe") == true, bench.stdout)
+    }
 }
