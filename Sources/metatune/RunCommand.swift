@@ -86,6 +86,7 @@ struct RunCommand: ParsableCommand {
             try schedule.validate(meta: meta)
             if schedule.scheduler == "pbt", try trialCount < 2 { throw UsageError("--scheduler pbt needs a population (--trials) of at least 2") }
         } else {
+            if maxResource != nil { throw UsageError("--max-resource needs --scheduler: without one there is no resource to cap") }
             try schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
         }
         _ = try trialCount
@@ -99,6 +100,12 @@ struct RunCommand: ParsableCommand {
         do {
             space = try SearchSpaceFile.load(path: self.space)
             let template = try CommandTemplate(arguments: command, parameterNames: Set(space.parameters.map(\.name)))
+            if !schedule.isEnabled {
+                // Without a scheduler these would silently become empty, unless a parameter has the name.
+                for name in ["resource", "checkpoint", "restore"] where template.uses(name) && !space.parameters.contains(where: { $0.name == name }) {
+                    usageError("the placeholder {\(name)} needs --scheduler: without one it would be empty")
+                }
+            }
             try ExecutableLookup.check(command[0])
             let store = try storage.open()
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }

@@ -193,4 +193,20 @@ final class CommandLineUXTests: XCTestCase {
         XCTAssertTrue(lines.first?.hasPrefix("problem          sampler") == true, bench.stdout)
         XCTAssertTrue(lines.last?.hasPrefix("branin           tpe") == true, bench.stdout)
     }
+
+    // MARK: Finding 21: scheduler-only placeholders and options need --scheduler
+
+    func testSchedulerPlaceholdersAndMaxResourceNeedAScheduler() throws {
+        for placeholder in ["{resource}", "{checkpoint}", "{restore}"] {
+            try assertUsageError(["run", "--study", "s", "--space", "space.yaml", "--trials", "2", "--", "/bin/echo", "--at=\(placeholder)", "1"],
+                                 says: "the placeholder \(placeholder) needs --scheduler", command: "run")
+        }
+        try assertUsageError(["run", "--study", "s", "--space", "space.yaml", "--trials", "2", "--max-resource", "9", "--", "/bin/echo", "1"],
+                             says: "--max-resource needs --scheduler", command: "run")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: temporary.path("metatune.sqlite")), "nothing was stored")
+        // A parameter of that name is an ordinary placeholder.
+        try temporary.write("resource.yaml", "resource: {type: int, low: 1, high: 3}\n")
+        let ordinary = try cli.run(["run", "--study", "r", "--space", "resource.yaml", "--trials", "2", "--quiet", "--", "/bin/echo", "{resource}"])
+        XCTAssertEqual(ordinary.status, 0, ordinary.stderr)
+    }
 }
