@@ -209,4 +209,21 @@ final class CommandLineUXTests: XCTestCase {
         let ordinary = try cli.run(["run", "--study", "r", "--space", "resource.yaml", "--trials", "2", "--quiet", "--", "/bin/echo", "{resource}"])
         XCTAssertEqual(ordinary.status, 0, ordinary.stderr)
     }
+
+    // MARK: Finding 25: the README says which commands take --storage
+
+    func testTheREADMENamesTheCommandsThatTakeStorage() throws {
+        var taking: [String] = []
+        for command in Self.commands {
+            let help = try cli.run(command + ["--help"])
+            XCTAssertEqual(help.status, 0, "\(command): \(help.stderr)")
+            if help.stdout.contains("--storage <storage>") { taking.append(command.joined(separator: " ")) }
+        }
+        XCTAssertEqual(taking, ["tune", "run", "study create", "study list", "study show", "study best", "study trials",
+                                "study export", "study delete", "meta collect", "meta export"])
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../README.md").standardized, encoding: .utf8)
+        XCTAssertFalse(readme.contains("Every command takes `--storage"), "the README claims every command takes --storage")
+        XCTAssertTrue(readme.contains("`tune`, `run`, every `study` command, `meta collect` and `meta export` take `--storage URL`"))
+    }
 }
