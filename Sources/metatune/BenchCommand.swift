@@ -20,7 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A training benchmark of bench/dl.md instead: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var train: String?
 
-    @Option(help: "BLAS threads for --train.")
+    @Option(parsing: .unconditional, help: "BLAS threads for --train.")
     var threads: Int = 1
 
     @Flag(help: "The protocol's quick mode for --train (fewer runs and samples).")
@@ -29,35 +29,35 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A sampler, or 'all'.")
     var sampler: String = "tpe"
 
-    @Option(help: "Trials per run.")
+    @Option(parsing: .unconditional, help: "Trials per run.")
     var trials: Int = 100
 
-    @Option(help: "Number of seeds (0..K-1).")
+    @Option(parsing: .unconditional, help: "Number of seeds (0..K-1).")
     var seeds: Int = 10
 
     @Flag(help: "Print one JSON object per (problem, sampler) on standard output.")
     var json = false
 
-    @Flag(help: "No progress on standard error.")
+    @Flag(help: "No progress on standard error (the table is still printed).")
     var quiet = false
 
     func validate() throws {
         if let train {
             guard TrainingBenchmark(rawValue: train) != nil else {
-                usageError("unknown training benchmark '\(train)' (expected one of: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw UsageError("unknown training benchmark '\(train)' (expected one of: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
+            try NumberCheck.positive(threads, "--threads")
             return
         }
-        guard let problem else { usageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
+        guard let problem else { throw UsageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
         if problem != "all" && BenchmarkProblem.named(problem) == nil {
-            usageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
+            throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
         }
         if sampler != "all" && !SamplerCatalog.names.contains(sampler) {
-            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
+            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
         }
-        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
-        guard seeds >= 1 else { usageError("--seeds must be at least 1, got \(seeds)") }
+        try NumberCheck.positive(trials, "--trials")
+        try NumberCheck.positive(seeds, "--seeds")
     }
 
     func run() throws {
@@ -75,7 +75,7 @@ struct BenchCommand: ParsableCommand {
         let problem = self.problem!
         let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
         let samplers = sampler == "all" ? SamplerCatalog.names : [sampler]
-        if !json && !quiet {
+        if !json {
             print("problem          sampler          " + BenchmarkResult.checkpoints.filter { $0 <= trials }
                 .map { "med@\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined() + "ask ms")
         }

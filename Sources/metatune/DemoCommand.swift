@@ -11,23 +11,23 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The benchmark problem to tune.")
     var problem: String = "nn_hpo"
 
-    @Option(help: "Number of trials.")
+    @Option(parsing: .unconditional, help: "Number of trials.")
     var trials: Int = 200
 
     @Option(help: "Sampler name.")
     var sampler: String = "tpe"
 
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.", transform: NumberCheck.seed)
     var seed: UInt64 = 0
 
     func validate() throws {
         guard BenchmarkProblem.named(problem) != nil else {
-            usageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")))")
+            throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")))")
         }
         guard SamplerCatalog.names.contains(sampler) else {
-            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
-        guard trials >= 1 else { usageError("--trials must be at least 1, got \(trials)") }
+        try NumberCheck.positive(trials, "--trials")
     }
 
     func run() throws {

@@ -51,15 +51,15 @@ extension MetaCommand {
         @Option(help: "The target tasks (with --knowledge).") var targets: String?
         @Option(help: "Each task of this source in turn is the target, the others the knowledge.") var leaveOneOut: String?
         @Option(help: "Comma-separated methods: \(MetaBenchMethods.all.joined(separator: ", ")).") var methods: String = MetaBenchMethods.all.joined(separator: ",")
-        @Option(help: "Trials per run.") var budget: Int = 30
-        @Option(help: "Seeds per target.") var seeds: Int = 5
+        @Option(parsing: .unconditional, help: "Trials per run.") var budget: Int = 30
+        @Option(parsing: .unconditional, help: "Seeds per target.") var seeds: Int = 5
         @Option(help: "The model whose pools are compared.") var model: String = "mlp"
         @Option(help: "The pools' search space, a YAML or JSON file (default: the model's).") var space: String?
         @Option(help: "A file of task names, one per line: the knowledge keeps only these tasks.") var knowledgeNames: String?
         @Option(help: "A file of task names, one per line: only these tasks are targets.") var targetNames: String?
-        @Option(help: "Targets run at once (default: one per core); the results do not depend on it.")
+        @Option(parsing: .unconditional, help: "Targets run at once (default: one per core); the results do not depend on it.")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-        @Option(help: "With --metric: score every collected task again from its learning curves as a run of this many epochs scores (knowledge and targets alike).")
+        @Option(parsing: .unconditional, help: "With --metric: score every collected task again from its learning curves as a run of this many epochs scores (knowledge and targets alike).")
         var epochs: Int?
         @Option(help: "With --epochs: accuracy (the last epoch's) or best-accuracy (the best of the epochs).") var metric: String?
         @Flag(help: "One JSON object per method on standard output.") var json = false
@@ -67,7 +67,10 @@ extension MetaCommand {
 
         func run() throws {
             guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
-            guard budget >= 1, seeds >= 1, threads >= 1 else { usageError("--budget, --seeds and --threads must be at least 1") }
+            try NumberCheck.positive(budget, "--budget")
+            try NumberCheck.positive(seeds, "--seeds")
+            try NumberCheck.positive(threads, "--threads")
+            if let epochs { try NumberCheck.positive(epochs, "--epochs") }
             let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             for name in names where !MetaBenchMethods.all.contains(name) {
                 usageError("unknown method '\(name)' (expected some of: \(MetaBenchMethods.all.joined(separator: ", ")))")

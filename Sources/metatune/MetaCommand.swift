@@ -32,7 +32,7 @@ struct MetaCommand: ParsableCommand {
         @Option(help: "The label column.")
         var label = "label"
 
-        @Option(help: "Seed of the landmarkers' subsample.")
+        @Option(parsing: .unconditional, help: "Seed of the landmarkers' subsample.", transform: NumberCheck.seed)
         var seed: UInt64 = 0
 
         @Flag(help: "Print one JSON object (name → value, in a fixed order) on standard output.")
@@ -77,14 +77,14 @@ struct MetaCommand: ParsableCommand {
 
         @Option(help: "A folder of CSV tasks.") var tasks: String
         @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
-        @Option(help: "Configurations per task.") var configs: Int = KnowledgeCollector.Settings().configs
-        @Option(help: "Training epochs per configuration.") var epochs: Int = KnowledgeCollector.Settings().epochs
-        @Option(help: "Seed of the configuration pool and of the data splits.") var seed: UInt64 = KnowledgeCollector.Settings().seed
+        @Option(parsing: .unconditional, help: "Configurations per task.") var configs: Int = KnowledgeCollector.Settings().configs
+        @Option(parsing: .unconditional, help: "Training epochs per configuration.") var epochs: Int = KnowledgeCollector.Settings().epochs
+        @Option(parsing: .unconditional, help: "Seed of the configuration pool and of the data splits.", transform: NumberCheck.seed) var seed: UInt64 = KnowledgeCollector.Settings().seed
         @Option(help: "A configuration's score: accuracy (last epoch) or best-accuracy (best epoch).")
         var metric: String = KnowledgeCollector.Settings().metric.rawValue
         @OptionGroup var storage: StorageOption
-        @Option(help: "BLAS threads.") var threads: Int = 1
-        @Option(help: "Tasks trained at once (threads); each task's configurations run in order, so the results do not depend on it.")
+        @Option(parsing: .unconditional, help: "BLAS threads.") var threads: Int = 1
+        @Option(parsing: .unconditional, help: "Tasks trained at once (threads); each task's configurations run in order, so the results do not depend on it.")
         var concurrency: Int = 1
         @Flag(help: "No progress output.") var quiet = false
 
@@ -93,10 +93,10 @@ struct MetaCommand: ParsableCommand {
                 usageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             guard builtin == .mlp else { usageError("meta collect supports --model mlp (CSV tasks are not images)") }
-            guard configs >= 1 else { usageError("--configs must be at least 1") }
-            guard epochs >= 1 else { usageError("--epochs must be at least 1") }
-            guard threads >= 1 else { usageError("--threads must be at least 1") }
-            guard concurrency >= 1 else { usageError("--concurrency must be at least 1") }
+            try NumberCheck.positive(configs, "--configs")
+            try NumberCheck.positive(epochs, "--epochs")
+            try NumberCheck.positive(threads, "--threads")
+            try NumberCheck.positive(concurrency, "--concurrency")
             Engine.threads = threads
             var settings = KnowledgeCollector.Settings()
             settings.concurrency = concurrency

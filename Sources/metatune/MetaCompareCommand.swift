@@ -21,21 +21,23 @@ extension MetaCommand {
         @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
         @Option(help: "The meta-learning method: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")).")
         var method: String = "auto"
-        @Option(help: "Trials per run.") var trials: Int = 15
-        @Option(help: "Training epochs per trial.") var epochs: Int = 8
+        @Option(parsing: .unconditional, help: "Trials per run.") var trials: Int = 15
+        @Option(parsing: .unconditional, help: "Training epochs per trial.") var epochs: Int = 8
         @Option(help: "What the method learns from (repeatable): 'builtin', a knowledge-base .json file or a storage URL (default: builtin).")
         var knowledge: [String] = []
         @Option(help: "A past task to leave out of the knowledge (repeatable).") var exclude: [String] = []
-        @Option(help: "Random seed (samplers and data split).") var seed: UInt64 = 0
-        @Option(help: "BLAS threads.") var threads: Int = 1
+        @Option(parsing: .unconditional, help: "Random seed (samplers and data split).", transform: NumberCheck.seed) var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "BLAS threads.") var threads: Int = 1
 
         func validate() throws {
-            if (data == nil) == (dataset == nil) { usageError("give exactly one of --data FILE.csv and --dataset digits") }
-            if let dataset, dataset != "digits" { usageError("unknown data set '\(dataset)' (bundled: digits)") }
+            if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
+            if let dataset, dataset != "digits" { throw UsageError("unknown data set '\(dataset)' (bundled: digits)") }
             guard let chosen = MetaMethod(rawValue: method), chosen != .none else {
-                usageError("unknown method '\(method)' (expected one of: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")))")
+                throw UsageError("unknown method '\(method)' (expected one of: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard trials >= 1, epochs >= 1, threads >= 1 else { usageError("--trials, --epochs and --threads must be at least 1") }
+            try NumberCheck.positive(trials, "--trials")
+            try NumberCheck.positive(epochs, "--epochs")
+            try NumberCheck.positive(threads, "--threads")
         }
 
         func run() throws {

@@ -4,11 +4,53 @@ import MetaTune
 
 @main
 struct MetaTuneCommand: ParsableCommand {
+    /// MetaTune's version, printed by `metatune --version`.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "metatune",
         abstract: "Hyperparameter optimization that learns from every study.",
+        version: version,
         subcommands: [TuneCommand.self, RunCommand.self, StudyCommand.self, MetaCommand.self, BenchCommand.self, DemoCommand.self]
     )
+
+    /// Parses and runs the command. Help and the version print as argument-parser prints them;
+    /// any other error it reports (a bad command line, or a `UsageError` from `validate()`)
+    /// becomes one line that points to the command's `--help`.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = exitCode(for: error)
+            if status == .success { exit(withError: error) }
+            let text = message(for: error)
+            if text.isEmpty { Foundation.exit(status.rawValue) }
+            usageError(text, status: status.rawValue)
+        }
+    }
+
+    /// The command typed, e.g. `metatune meta compare`: the leading arguments that name subcommands.
+    static func typedCommand(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+        var command: ParsableCommand.Type = MetaTuneCommand.self
+        var words = ["metatune"]
+        for argument in arguments {
+            guard let subcommand = command.configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            words.append(argument)
+            command = subcommand
+        }
+        return words.joined(separator: " ")
+    }
+}
+
+/// A bad argument found by a command's `validate()`. Thrown rather than exiting, so that
+/// argument-parser still answers `--help`; `MetaTuneCommand.main` reports it with `usageError`.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }
 
 /// Exits with a clear one-line message on standard error for the errors MetaTune raises itself.
@@ -17,7 +59,10 @@ func failClearly(_ error: Error) -> Never {
     Foundation.exit(1)
 }
 
-/// Exits with one clear line for a bad argument (argument-parser's own errors add the usage).
-func usageError(_ message: String) -> Never {
-    failClearly(StudyError.invalidArgument(message))
+/// Exits with one line for a bad argument, pointing to the typed command's `--help`
+/// (e.g. "error: --trials must be a positive whole number, got -3. See 'metatune run --help'.").
+func usageError(_ message: String, status: Int32 = 1) -> Never {
+    let sentence = message.hasSuffix(".") ? message : message + "."
+    FileHandle.standardError.write(Data("error: \(sentence) See '\(MetaTuneCommand.typedCommand()) --help'.\n".utf8))
+    Foundation.exit(status)
 }

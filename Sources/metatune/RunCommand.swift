@@ -30,28 +30,28 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "The study's name (created if it does not exist).") var study: String
     @Option(help: "The search space, a YAML or JSON file.") var space: String
-    @Option(help: "Total number of trials the study should hold; under a scheduler, the new trials to run (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
+    @Option(parsing: .unconditional, help: "Total number of trials the study should hold; under a scheduler, the new trials to run (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
     var trials: Int?
 
     /// `--trials`, or what `--budget` decides when it is left out.
-    private var trialCount: Int { schedule.trialCount(trials) }
+    private var trialCount: Int { get throws { try schedule.trialCount(trials) } }
     @Option(help: "minimize or maximize (for a new study; must match an existing one).") var direction: StudyDirection?
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
     @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "none"
     @OptionGroup var storage: StorageOption
-    @Option(help: "Random seed of the sampler.") var seed: UInt64 = 0
-    @Option(help: "Trials to run at once in this process.") var concurrency: Int = 1
+    @Option(parsing: .unconditional, help: "Random seed of the sampler.", transform: NumberCheck.seed) var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Trials to run at once in this process.") var concurrency: Int = 1
     @OptionGroup var schedule: SchedulerOptions
-    @Option(help: "With --scheduler: the most steps a trial trains for (the maximum resource).") var maxResource: Int?
+    @Option(parsing: .unconditional, help: "With --scheduler: the most steps a trial trains for (the maximum resource).") var maxResource: Int?
     @Option(help: "With --scheduler: where checkpoints go (default: metatune-checkpoints/STUDY).") var checkpointDir: String?
-    @Option(name: .customLong("trial-timeout"), help: "Seconds a trial may run before it is stopped and failed.")
+    @Option(name: .customLong("trial-timeout"), parsing: .unconditional, help: "Seconds a trial may run before it is stopped and failed.")
     var trialTimeout: Double?
-    @Option(name: .customLong("heartbeat-grace"), help: "Seconds without a heartbeat after which another host's running trial counts as dead.")
+    @Option(name: .customLong("heartbeat-grace"), parsing: .unconditional, help: "Seconds without a heartbeat after which another host's running trial counts as dead.")
     var heartbeatGrace: Double = 60
     @Flag(name: .customLong("retry-failed"), help: "Enqueue the parameters of trials whose worker died again.")
     var retryFailed = false
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
-    @Flag(help: "No progress output.") var quiet = false
+    @Flag(help: "No progress output (the result is still printed).") var quiet = false
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
     @Option(help: "What --meta learns from (repeatable): a storage URL, a knowledge-base .json file or 'builtin' (default: every study of --storage).")
@@ -66,28 +66,30 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command to run, after '--'.") var command: [String] = []
 
     func validate() throws {
-        guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
-        if let trialTimeout, !(trialTimeout > 0) { usageError("--trial-timeout must be positive") }
-        guard heartbeatGrace > 0 else { usageError("--heartbeat-grace must be positive") }
+        try NumberCheck.positive(concurrency, "--concurrency")
+        if let trialTimeout { try NumberCheck.positiveSeconds(trialTimeout, "--trial-timeout") }
+        try NumberCheck.positiveSeconds(heartbeatGrace, "--heartbeat-grace")
+        if let maxResource { try NumberCheck.positive(maxResource, "--max-resource") }
         guard SamplerCatalog.names.contains(sampler) else {
-            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
         guard PrunerCatalog.names.contains(pruner) else {
-            usageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
         }
         guard MetaMethod(rawValue: meta) != nil else {
-            usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw UsageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard !command.isEmpty else { usageError("no command given: put the objective's command after '--'") }
+        guard !command.isEmpty else { throw UsageError("no command given: put the objective's command after '--'") }
         if schedule.isEnabled {
-            guard let maxResource else { usageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
-            schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
-            schedule.validate(meta: meta)
-            if schedule.scheduler == "pbt" && trialCount < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
+            guard let maxResource else { throw UsageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
+            try schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
+            try schedule.validate(meta: meta)
+            if schedule.scheduler == "pbt", try trialCount < 2 { throw UsageError("--scheduler pbt needs a population (--trials) of at least 2") }
         } else {
-            schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
+            if maxResource != nil { throw UsageError("--max-resource needs --scheduler: without one there is no resource to cap") }
+            try schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
         }
-        _ = trialCount
+        _ = try trialCount
     }
 
     func run() throws {
@@ -98,6 +100,12 @@ struct RunCommand: ParsableCommand {
         do {
             space = try SearchSpaceFile.load(path: self.space)
             let template = try CommandTemplate(arguments: command, parameterNames: Set(space.parameters.map(\.name)))
+            if !schedule.isEnabled {
+                // Without a scheduler these would silently become empty, unless a parameter has the name.
+                for name in ["resource", "checkpoint", "restore"] where template.uses(name) && !space.parameters.contains(where: { $0.name == name }) {
+                    usageError("the placeholder {\(name)} needs --scheduler: without one it would be empty")
+                }
+            }
             try ExecutableLookup.check(command[0])
             let store = try storage.open()
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
@@ -120,7 +128,7 @@ struct RunCommand: ParsableCommand {
         InterruptHandler.install { stop.raise() }
 
         let grace = heartbeatGrace
-        let total = trialCount
+        let total = try trialCount
         let retry = retryFailed
         do {
             // Under a scheduler --trials counts new trials, not the study's total.
@@ -131,7 +139,7 @@ struct RunCommand: ParsableCommand {
             failClearly(error)
         }
         if schedule.isEnabled, let maxResource {
-            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, stop: stop)
+            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, trials: total, stop: stop)
             return
         }
         let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
@@ -154,11 +162,12 @@ struct RunCommand: ParsableCommand {
             note("interrupted: the running trials were stopped and marked failed; run the same command again to resume")
             Foundation.exit(130)
         }
-        if !json && !quiet { progress.printSummary() }
+        if !json { progress.printSummary() }
+        progress.exitUnlessATrialCompleted()
     }
 
     /// `--scheduler`: `--trials` new trials of the command under the scheduler, steps as resource.
-    private func runScheduled(study: Study, objective: CommandObjective, space: SearchSpace, maxResource: Int, stop: StopFlag) {
+    private func runScheduled(study: Study, objective: CommandObjective, space: SearchSpace, maxResource: Int, trials: Int, stop: StopFlag) {
         let resumable: ResumableCommand
         do {
             let directory = URL(fileURLWithPath: checkpointDir ?? "metatune-checkpoints/\(study.name)")
@@ -172,7 +181,7 @@ struct RunCommand: ParsableCommand {
         if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
         let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
                                      seed: seed, quiet: quiet, json: json, heartbeatInterval: min(max(heartbeatGrace / 4, 0.5), 15))
-        if scheduled.execute(study: study, objective: resumable, trials: trialCount, stopped: stop) {
+        if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {
             note("interrupted: paused trials were recorded as pruned, running ones as failed")
             Foundation.exit(130)
         }

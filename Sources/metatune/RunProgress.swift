@@ -12,6 +12,8 @@ final class RunProgress: @unchecked Sendable {
     private let best: BestTracker
     private let lock = NSLock()
     private var resourceMeter: ResourceMeter?
+    /// The states of the trials this run finished.
+    private var finishedHere: [TrialState] = []
 
     init(study: Study, total: Int, showProgress: Bool, json: Bool, totalIsCap: Bool = false) {
         self.study = study
@@ -39,6 +41,7 @@ final class RunProgress: @unchecked Sendable {
         let trials = (try? study.history().trials) ?? []
         let done = trials.filter { $0.state.isFinished }.count
         lock.withLock {
+            finishedHere.append(trial.state)
             if trial.state == .complete { _ = best.offer(trial.value!) }
             if json {
                 print(TrialReport.json(trial))
@@ -55,15 +58,37 @@ final class RunProgress: @unchecked Sendable {
 
     func printSummary() {
         guard let history = try? study.history() else { return }
-        let counts = TrialState.allCases.compactMap { state -> String? in
-            let count = history.trials.filter { $0.state == state }.count
-            return count > 0 ? "\(count) \(state.rawValue)" : nil
-        }
-        print("study '\(study.name)': \(history.trials.count) trials (\(counts.joined(separator: ", ")))")
+        print("study '\(study.name)': \(history.trials.count) trials (\(Self.counts(history.trials.map(\.state))))")
         if let bestTrial = history.bestTrial {
             print("best value \(bestTrial.value!) at trial \(bestTrial.number):")
             TrialReport.printParams(bestTrial.params)
         }
+    }
+
+    /// Exits with status 1 and one line on standard error when the run has no result: none of
+    /// the trials it finished completed or, having had nothing left to run, the study holds no
+    /// complete trial either.
+    func exitUnlessATrialCompleted() {
+        let states = lock.withLock { finishedHere }
+        guard !states.contains(.complete) else { return }
+        if !states.isEmpty {
+            fail("this run finished \(states.count) trial\(states.count == 1 ? "" : "s") (\(Self.counts(states)))")
+        }
+        guard let trials = try? study.history().trials, !trials.contains(where: { $0.state == .complete }) else { return }
+        fail("study '\(study.name)' holds \(trials.count) trial\(trials.count == 1 ? "" : "s") (\(Self.counts(trials.map(\.state))))")
+    }
+
+    private func fail(_ detail: String) -> Never {
+        FileHandle.standardError.write(Data("error: no trial completed: \(detail)\n".utf8))
+        Foundation.exit(1)
+    }
+
+    /// "3 complete, 1 failed": how many trials are in each state, in the states' order.
+    private static func counts(_ states: [TrialState]) -> String {
+        TrialState.allCases.compactMap { state -> String? in
+            let count = states.filter { $0 == state }.count
+            return count > 0 ? "\(count) \(state.rawValue)" : nil
+        }.joined(separator: ", ")
     }
 }
 

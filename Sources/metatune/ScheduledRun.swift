@@ -18,7 +18,8 @@ struct ScheduledRun {
     private var talks: Bool { !quiet && !json }
 
     /// Runs `trials` new trials (sha, hyperband, bohb: rounded up to whole brackets; pbt: the
-    /// population) and returns whether the run was interrupted. Errors end the process.
+    /// population) and returns whether the run was interrupted. Errors, and a run in which no trial
+    /// completed, end the process.
     func execute<Objective: PopulationObjective>(study: Study, objective: Objective, trials: Int, stopped: StopFlag) -> Bool {
         let started = (try? study.trials.count) ?? 0
         let usage: SchedulerUsage
@@ -40,15 +41,14 @@ struct ScheduledRun {
             failClearly(error)
         }
         progress?.end()
-        if talks {
-            let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
-            say(String(format: "resource: %d %@ for %d trials; at the full %d %@ each they would take %d (%.0f %%)",
-                       usage.resource, unit, usage.trialsStarted, maxResource, unit, usage.fullBudgetEquivalent, share))
-            if !stopped.isRaised {
-                progress?.printSummary()
-                printFinalHyperparameters(of: try? study.bestTrial)
-            }
+        let share = usage.fullBudgetEquivalent > 0 ? 100 * Double(usage.resource) / Double(usage.fullBudgetEquivalent) : 0
+        say(String(format: "resource: %d %@ for %d trials; at the full %d %@ each they would take %d (%.0f %%)",
+                   usage.resource, unit, usage.trialsStarted, maxResource, unit, usage.fullBudgetEquivalent, share))
+        if !json && !stopped.isRaised {
+            progress?.printSummary()
+            printFinalHyperparameters(of: try? study.bestTrial)
         }
+        if !stopped.isRaised { progress?.exitUnlessATrialCompleted() }
         return stopped.isRaised
     }
 

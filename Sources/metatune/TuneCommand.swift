@@ -28,25 +28,25 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
     @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
-    @Option(help: "Number of trials this command adds to the study (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
+    @Option(parsing: .unconditional, help: "Number of trials this command adds to the study (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
     var trials: Int?
 
     /// `--trials`, or what `--budget` decides when it is left out.
-    private var trialCount: Int { schedule.trialCount(trials) }
-    @Option(help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
+    private var trialCount: Int { get throws { try schedule.trialCount(trials) } }
+    @Option(parsing: .unconditional, help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
     @Option(help: "best-accuracy (default), accuracy (the last epoch's) or log-loss (classification); mse with --target.") var metric: String?
     @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
     @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "median"
     @Option(help: "A YAML or JSON search space replacing the model's default one.") var space: String?
     @Option(help: "The study's name (default: tune-DATA-MODEL).") var study: String?
     @OptionGroup var storage: StorageOption
-    @Option(help: "Random seed (sampler and data split).") var seed: UInt64 = 0
-    @Option(help: "BLAS threads.") var threads: Int = 1
+    @Option(parsing: .unconditional, help: "Random seed (sampler and data split).", transform: NumberCheck.seed) var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
-    @Flag(help: "No progress output.") var quiet = false
+    @Flag(help: "No progress output (the result is still printed).") var quiet = false
     @OptionGroup var schedule: SchedulerOptions
-    @Option(help: "Trials to train at once (threads).") var concurrency: Int = 1
-    @Option(help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
+    @Option(parsing: .unconditional, help: "Trials to train at once (threads).") var concurrency: Int = 1
+    @Option(parsing: .unconditional, help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
     var testFraction: Double = 0
     @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
     var meta: String = "none"
@@ -55,39 +55,40 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
 
     func validate() throws {
-        if (data == nil) == (dataset == nil) { usageError("give exactly one of --data FILE.csv and --dataset digits") }
-        if let dataset, dataset != "digits" { usageError("unknown data set '\(dataset)' (bundled: digits)") }
+        if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
+        if let dataset, dataset != "digits" { throw UsageError("unknown data set '\(dataset)' (bundled: digits)") }
         guard BuiltinModel(rawValue: model) != nil else {
-            usageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw UsageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if let metric, TaskMetric(rawValue: metric) == nil {
-            usageError("unknown metric '\(metric)' (expected one of: \(TaskMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw UsageError("unknown metric '\(metric)' (expected one of: \(TaskMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if target != nil && data == nil { usageError("--target needs --data FILE.csv") }
-        guard epochs >= 1 else { usageError("--epochs must be at least 1, got \(epochs)") }
-        guard threads >= 1 else { usageError("--threads must be at least 1, got \(threads)") }
+        if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
+        try NumberCheck.positive(epochs, "--epochs")
+        try NumberCheck.positive(threads, "--threads")
         guard SamplerCatalog.names.contains(sampler) else {
-            usageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
         }
-        guard concurrency >= 1 else { usageError("--concurrency must be at least 1, got \(concurrency)") }
-        schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
-        schedule.validate(meta: meta)
-        let count = trialCount  // refuses a missing --trials where no budget decides
-        if schedule.scheduler == "pbt" && count < 2 { usageError("--scheduler pbt needs a population (--trials) of at least 2") }
-        guard testFraction >= 0, testFraction < 0.5 else { usageError("--test-fraction must be at least 0 and below 0.5, got \(testFraction)") }
+        try NumberCheck.positive(concurrency, "--concurrency")
+        try schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
+        try schedule.validate(meta: meta)
+        let count = try trialCount  // refuses a missing --trials where no budget decides
+        if schedule.scheduler == "pbt" && count < 2 { throw UsageError("--scheduler pbt needs a population (--trials) of at least 2") }
+        guard testFraction >= 0, testFraction < 0.5 else { throw UsageError("--test-fraction must be at least 0 and below 0.5, got \(testFraction)") }
         if testFraction > 0 && schedule.scheduler == "pbt" {
-            usageError("--test-fraction cannot retrain a pbt winner: its hyperparameters changed during training")
+            throw UsageError("--test-fraction cannot retrain a pbt winner: its hyperparameters changed during training")
         }
         guard MetaMethod(rawValue: meta) != nil else {
-            usageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw UsageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if meta != "none" && target != nil { usageError("--meta needs a classification task (not --target)") }
+        if meta != "none" && target != nil { throw UsageError("--meta needs a classification task (not --target)") }
         guard PrunerCatalog.names.contains(pruner) else {
-            usageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
+            throw UsageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
         }
     }
 
     func run() throws {
+        let trialCount = try self.trialCount
         Engine.threads = threads
         let builtin = BuiltinModel(rawValue: model)!
         let metric = self.metric.flatMap(TaskMetric.init(rawValue:)) ?? (target == nil ? .bestAccuracy : .mse)
@@ -149,7 +150,8 @@ struct TuneCommand: ParsableCommand {
         }
         progress.end()
         if stopped.isRaised { Foundation.exit(130) }
-        if !json && !quiet { progress.printSummary() }
+        if !json { progress.printSummary() }
+        progress.exitUnlessATrialCompleted()
         HeldOutTest.report(study: study, task: task, json: json)
     }
 
