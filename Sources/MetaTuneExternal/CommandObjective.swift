@@ -260,7 +260,10 @@ private func formatSeconds(_ seconds: TimeInterval) -> String {
 func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
-    Task {
+    // Default priority: a task that inherits a worker thread's user-initiated QoS runs on a
+    // thread that Dispatch gives nice -2 when MetaTune runs as root, and the trial's command
+    // would inherit it; commands run at the caller's priority.
+    Task(priority: .medium) {
         do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
         done.signal()
     }

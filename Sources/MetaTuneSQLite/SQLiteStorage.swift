@@ -139,7 +139,8 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     // MARK: - Studies
 
     public func createStudy(name: String, direction: StudyDirection) throws -> StudyRecord {
-        try write { db in
+        try StudyName.validate(name)
+        return try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM studies WHERE name = ?", arguments: [name]) != nil {
                 throw StorageError.studyExists(name)
             }

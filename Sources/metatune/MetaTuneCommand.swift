@@ -53,10 +53,28 @@ struct UsageError: Error, CustomStringConvertible {
     }
 }
 
-/// Exits with a clear one-line message on standard error for the errors MetaTune raises itself.
+/// Exits with a clear one-line message on standard error (`plainMessage`).
 func failClearly(_ error: Error) -> Never {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(plainMessage(for: error))\n".utf8))
     Foundation.exit(1)
+}
+
+/// One line in plain words for any error: MetaTune's own errors as they describe themselves; a
+/// Foundation file error (which would print as "Error Domain=NSCocoaErrorDomain Code=4 …") as
+/// its file and the system's reason.
+func plainMessage(for error: Error) -> String {
+    let bridged = error as NSError
+    guard bridged.domain == NSCocoaErrorDomain || bridged.domain == NSPOSIXErrorDomain else {
+        return "\(error)".replacingOccurrences(of: "\n", with: " ")
+    }
+    var reason = bridged.localizedDescription
+    if let underlying = bridged.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        reason = String(cString: strerror(Int32(underlying.code)))
+    } else if bridged.domain == NSPOSIXErrorDomain {
+        reason = String(cString: strerror(Int32(bridged.code)))
+    }
+    let path = bridged.userInfo[NSFilePathErrorKey] as? String ?? (bridged.userInfo[NSURLErrorKey] as? URL)?.path
+    return path.map { "'\($0)': \(reason)" } ?? reason
 }
 
 /// Exits with one line for a bad argument, pointing to the typed command's `--help`

@@ -2,7 +2,9 @@ import Foundation
 import MetaTune
 
 /// A live progress line on standard error: `label i/N  best …  elapsed …  ETA …`. On a terminal
-/// it redraws in place; otherwise it prints a line at most every few seconds.
+/// it redraws in place, at least once a second (so the elapsed time moves while a long trial
+/// runs); otherwise it prints a line at most every few seconds. The ETA shows "—" until a first
+/// share of the work is done.
 final class ProgressLine: @unchecked Sendable {
     private let enabled: Bool
     private let total: Int
@@ -11,6 +13,9 @@ final class ProgressLine: @unchecked Sendable {
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var lastPrinted = Date.distantPast
     private let lock = NSLock()
+    /// The last state shown, redrawn by the ticker.
+    private var state: (done: Int, best: Double?, detail: String?, fraction: Double?)?
+    private var ticking = false
 
     /// Whether the line shows "done/total" or only "done" (when the total is a mere cap).
     private let showsTotal: Bool
@@ -28,22 +33,48 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
+        state = (done, best, detail, fraction)
+        startTickerIfNeeded()
         let now = Date()
         guard isTerminal || now.timeIntervalSince(lastPrinted) >= 5 || done == total else { return }
-        lastPrinted = now
-        let elapsed = now.timeIntervalSince(start)
-        let share = fraction ?? (total > 0 ? Double(done) / Double(total) : 1)
-        let eta = share > 0 ? elapsed / share * (1 - share) : 0
-        var text = showsTotal ? "\(label) \(done)/\(total)" : "\(label) \(done)"
-        if let detail { text += "  \(detail)" }
-        if let best { text += "  best \(String(format: "%.6g", best))" }
-        text += "  elapsed \(formatDuration(elapsed))  ETA \(formatDuration(eta))"
-        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[2K" + text : text + "\n").utf8))
+        draw(now: now)
     }
 
     func finish() {
-        guard enabled, isTerminal else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        ticking = false
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    /// Draws the last state (call with the lock held).
+    private func draw(now: Date) {
+        guard let state else { return }
+        lastPrinted = now
+        let elapsed = now.timeIntervalSince(start)
+        let share = state.fraction ?? (total > 0 ? Double(state.done) / Double(total) : 1)
+        let eta = share > 0 ? formatDuration(elapsed / share * (1 - share)) : "—"
+        var text = showsTotal ? "\(label) \(state.done)/\(total)" : "\(label) \(state.done)"
+        if let detail = state.detail { text += "  \(detail)" }
+        if let best = state.best { text += "  best \(String(format: "%.6g", best))" }
+        text += "  elapsed \(formatDuration(elapsed))  ETA \(eta)"
+        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[2K" + text : text + "\n").utf8))
+    }
+
+    /// On a terminal, redraws once a second until `finish` (call with the lock held).
+    private func startTickerIfNeeded() {
+        guard isTerminal, !ticking else { return }
+        ticking = true
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                lock.lock()
+                defer { lock.unlock() }
+                guard ticking else { return }
+                draw(now: Date())
+            }
+        }
     }
 
     private func formatDuration(_ seconds: TimeInterval) -> String {

@@ -3,6 +3,7 @@ import Foundation
 import MetaLearning
 import MetaTune
 import MetaTuneExternal
+import MetaTuneSQLite
 import Neural
 
 struct RunCommand: ParsableCommand {
@@ -43,7 +44,7 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Trials to run at once in this process.") var concurrency: Int = 1
     @OptionGroup var schedule: SchedulerOptions
     @Option(parsing: .unconditional, help: "With --scheduler: the most steps a trial trains for (the maximum resource).") var maxResource: Int?
-    @Option(help: "With --scheduler: where checkpoints go (default: metatune-checkpoints/STUDY).") var checkpointDir: String?
+    @Option(help: "With --scheduler: where checkpoints go (default: beside the SQLite storage, STORAGE.checkpoints/study-ID-NAME, removed with the study).") var checkpointDir: String?
     @Option(name: .customLong("trial-timeout"), parsing: .unconditional, help: "Seconds a trial may run before it is stopped and failed.")
     var trialTimeout: Double?
     @Option(name: .customLong("heartbeat-grace"), parsing: .unconditional, help: "Seconds without a heartbeat after which another host's running trial counts as dead.")
@@ -101,8 +102,8 @@ struct RunCommand: ParsableCommand {
             space = try SearchSpaceFile.load(path: self.space)
             let template = try CommandTemplate(arguments: command, parameterNames: Set(space.parameters.map(\.name)))
             if !schedule.isEnabled {
-                // Without a scheduler these would silently become empty, unless a parameter has the name.
-                for name in ["resource", "checkpoint", "restore"] where template.uses(name) && !space.parameters.contains(where: { $0.name == name }) {
+                // Without a scheduler these would silently become empty (no parameter may take their names).
+                for name in ["resource", "checkpoint", "restore"] where template.uses(name) {
                     usageError("the placeholder {\(name)} needs --scheduler: without one it would be empty")
                 }
             }
@@ -170,7 +171,16 @@ struct RunCommand: ParsableCommand {
     private func runScheduled(study: Study, objective: CommandObjective, space: SearchSpace, maxResource: Int, trials: Int, stop: StopFlag) {
         let resumable: ResumableCommand
         do {
-            let directory = URL(fileURLWithPath: checkpointDir ?? "metatune-checkpoints/\(study.name)")
+            let directory: URL
+            if let checkpointDir {
+                directory = URL(fileURLWithPath: checkpointDir)
+            } else if let sqlite = study.storage as? SQLiteStorage {
+                directory = CheckpointFolder.folder(studyID: study.id, name: study.name, storagePath: sqlite.path)
+            } else if objective.template.uses("checkpoint") {
+                throw CommandError("with --storage memory:, name the folder for the checkpoints with --checkpoint-dir")
+            } else {
+                directory = URL(fileURLWithPath: NSTemporaryDirectory())  // never written: the command keeps no checkpoints
+            }
             resumable = try ResumableCommand(command: objective, space: space, checkpointDirectory: directory)
             if schedule.scheduler == "pbt" && !resumable.resumes {
                 throw CommandError("--scheduler pbt needs {checkpoint} and {restore} in the command, to copy a better trial's state")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import MetaTune
+import MetaTuneExternal
+import MetaTuneSQLite
 
 struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -177,6 +179,7 @@ struct StudyCommand: ParsableCommand {
                     throw StudyError.invalidArgument("study '\(record.name)' has \(live.count) running trial\(live.count == 1 ? "" : "s") of a live runner\(owner): stop the runner first, or pass --force to delete it anyway")
                 }
                 try store.deleteStudy(id: record.id)
+                if let sqlite = store as? SQLiteStorage { try CheckpointFolder.remove(for: record, storagePath: sqlite.path) }
                 print("deleted study '\(record.name)'")
             }
         }

@@ -204,10 +204,11 @@ final class CommandLineUXTests: XCTestCase {
         try assertUsageError(["run", "--study", "s", "--space", "space.yaml", "--trials", "2", "--max-resource", "9", "--", "/bin/echo", "1"],
                              says: "--max-resource needs --scheduler", command: "run")
         XCTAssertFalse(FileManager.default.fileExists(atPath: temporary.path("metatune.sqlite")), "nothing was stored")
-        // A parameter of that name is an ordinary placeholder.
+        // No parameter may take such a name (finding 3).
         try temporary.write("resource.yaml", "resource: {type: int, low: 1, high: 3}\n")
-        let ordinary = try cli.run(["run", "--study", "r", "--space", "resource.yaml", "--trials", "2", "--quiet", "--", "/bin/echo", "{resource}"])
-        XCTAssertEqual(ordinary.status, 0, ordinary.stderr)
+        let shadowing = try cli.run(["run", "--study", "r", "--space", "resource.yaml", "--trials", "2", "--quiet", "--", "/bin/echo", "{resource}"])
+        XCTAssertEqual(shadowing.status, 1, shadowing.stderr)
+        XCTAssertTrue(shadowing.stderr.contains("parameter 'resource' has the name of MetaTune's own placeholder"), shadowing.stderr)
     }
 
     // MARK: Finding 25: the README says which commands take --storage

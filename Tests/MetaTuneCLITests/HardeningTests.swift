@@ -177,6 +177,14 @@ final class HardeningTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: path("notes.csv"), encoding: .utf8).hasPrefix("number,"), "replaced with --force")
         try assertRefused(["study", "export", "k", "--format", "json", "--output", "missing/out.json", "--storage", "sqlite:kk.sqlite"],
                           mentioning: ["missing/out.json", "does not exist"])
+        // Finding 18: a directory as storage gets words, not "disk I/O error".
+        try FileManager.default.createDirectory(atPath: path("folder"), withIntermediateDirectories: false)
+        for command in [["study", "list", "--storage", "sqlite:folder"],
+                        ["run", "--study", "k", "--space", "space.yaml", "--trials", "1", "--storage", "sqlite:folder", "--", "/bin/echo", "1"]] {
+            try assertRefused(command, mentioning: ["folder", "is a directory"])
+        }
+        try assertRefused(["study", "export", "k", "--format", "json", "--output", "folder", "--storage", "sqlite:kk.sqlite"],
+                          mentioning: ["folder", "is a directory"])
     }
 
     /// Finding 9: a study a live runner works on is not deleted without --force; with it, the
@@ -255,5 +263,68 @@ final class HardeningTests: XCTestCase {
         let curve = try XCTUnwrap(trial["intermediate_values"] as? [String: Any], "\(trial.keys)")
         XCTAssertEqual(curve.count, 3000)
         XCTAssertEqual(curve["2999"] as? Double, 2999)
+    }
+
+    /// Finding 7: a study name is one line of printable text of sane length.
+    func testStudyNamesAreValidated() throws {
+        try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
+        let cases: [(String, String)] = [("", "cannot be empty"), ("   ", "cannot be empty"), ("a\nb", "control characters"),
+                                         ("tab\there", "control characters"), (String(repeating: "n", count: 5000), "at most 200 characters"),
+                                         (String(repeating: "n", count: 300), "at most 200 characters")]
+        for (name, reason) in cases {
+            try assertRefused(["run", "--study", name, "--space", "space.yaml", "--trials", "1", "--", "/bin/echo", "1"], mentioning: [reason])
+            try assertRefused(["study", "create", name], mentioning: [reason])
+        }
+        let listed = try cli.run(["study", "list"])
+        XCTAssertFalse(listed.stdout.contains("nnnn"), listed.stdout)
+        let fine = try cli.run(["run", "--study", "ünïcode name (v2)", "--space", "space.yaml", "--trials", "1", "--quiet", "--", "/bin/echo", "1"])
+        XCTAssertEqual(fine.status, 0, fine.stderr)
+    }
+
+    /// Finding 24: trial commands run at the caller's priority (as root, Dispatch's worker
+    /// threads ran them at nice -2).
+    func testTrialCommandsRunAtTheCallersPriority() throws {
+        try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
+        let result = try cli.run(["run", "--study", "n", "--space", "space.yaml", "--trials", "2", "--concurrency", "2", "--storage", "memory:",
+                                  "--quiet", "--", "/bin/sh", "-c", "cut -d' ' -f19 /proc/$$/stat >> nice.txt; echo 1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        errno = 0
+        let own = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let seen = try String(contentsOfFile: path("nice.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(seen, ["\(own)", "\(own)"])
+    }
+
+    /// Finding 23: the progress line shows "ETA —" until an estimate exists, and on a terminal
+    /// it redraws at least once a second while a trial runs.
+    func testTheProgressLineHasNoETABeforeAnEstimateAndTicksOnATerminal() throws {
+        try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
+        let plain = try cli.run(["run", "--study", "p", "--space", "space.yaml", "--trials", "2", "--storage", "memory:", "--", "/bin/echo", "1"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let first = plain.stderr.split(separator: "\n").first { $0.hasPrefix("trial ") }
+        XCTAssertEqual(first.map(String.init), "trial 0/2  elapsed 0:00  ETA —", plain.stderr)
+        // `script` gives the run a terminal; one trial of 3.5 s must show several redraws.
+        let command = [CLI.binary.path, "run", "--study", "t", "--space", "space.yaml", "--trials", "1", "--storage", "memory:",
+                       "--", "/bin/sh", "-c", "\"sleep 3.5; echo 1\""].joined(separator: " ")
+        let terminal = try CLIShell.run("script -qec '\(command)' /dev/null", in: temporary.url)
+        let redraws = terminal.components(separatedBy: "\r\u{1B}[2K").count - 1
+        XCTAssertGreaterThanOrEqual(redraws, 3, terminal)
+        XCTAssertTrue(terminal.contains("elapsed 0:02"), terminal)
+    }
+}
+
+/// Runs a shell command line and returns what it printed.
+enum CLIShell {
+    static func run(_ line: String, in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", line]
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -38,6 +38,14 @@ final class RunSchedulerTests: XCTestCase {
         temporary = nil
     }
 
+    /// The default checkpoint folder of `study` in `storage` (beside it, keyed by the study's id).
+    private func checkpointFolder(_ study: String, storage: String = "metatune.sqlite") throws -> URL {
+        let base = temporary.url.appendingPathComponent(storage + ".checkpoints")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasPrefix("study-") && $0.hasSuffix("-" + study) }
+        XCTAssertEqual(folders.count, 1, "\(folders)")
+        return base.appendingPathComponent(try XCTUnwrap(folders.first))
+    }
+
     private func trials(_ study: String) throws -> [FrozenTrial] {
         let storage = try SQLiteStorage(path: temporary.url.appendingPathComponent("metatune.sqlite").path)
         guard let record = try storage.study(named: study) else { throw StorageError.noSuchStudy(study) }
@@ -80,7 +88,7 @@ final class RunSchedulerTests: XCTestCase {
         let used = stored.reduce(0) { $0 + $1.intermediateValues.count }
         XCTAssertTrue(result.stderr.contains("resource: \(used) steps for 12 trials; at the full 9 steps each they would take 108"), result.stderr)
         // Only the last checkpoint of each trial is kept.
-        let files = try FileManager.default.contentsOfDirectory(atPath: temporary.url.appendingPathComponent("metatune-checkpoints/a").path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: try checkpointFolder("a").path)
         XCTAssertEqual(files.count, 12)
     }
 
@@ -124,7 +132,7 @@ final class RunSchedulerTests: XCTestCase {
         XCTAssertEqual(log.filter { $0.start == 0 }.count, 4)
         XCTAssertEqual(log.count, 12)
         // One checkpoint per member is left: a replaced run's files are removed.
-        let files = try FileManager.default.contentsOfDirectory(atPath: temporary.url.appendingPathComponent("metatune-checkpoints/p").path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: try checkpointFolder("p").path)
         XCTAssertEqual(files.count, 4, "\(files)")
     }
 
@@ -178,5 +186,29 @@ final class RunSchedulerTests: XCTestCase {
         XCTAssertFalse(stored.contains { $0.state == .running })
         XCTAssertTrue(stored.filter { $0.state == .pruned }.allSatisfy { $0.failReason?.hasPrefix("run interrupted at resource") == true })
         XCTAssertGreaterThan(stored.filter { $0.state == .pruned }.count, 0, "paused trials are pruned as interrupted")
+    }
+
+    /// Issue 16, findings 6 and 7: checkpoints are keyed by the storage and the study's id, so a
+    /// study of the same name elsewhere never takes them, a name cannot lead them outside their
+    /// folder, and they are deleted with the study.
+    func testCheckpointsBelongToOneStudyOfOneStorageAndGoWithIt() throws {
+        for (study, storage) in [("a", "one.sqlite"), ("a", "two.sqlite"), ("../../escaped", "one.sqlite")] {
+            let result = try cli.run(["run", "--study", study, "--space", "space.yaml", "--trials", "3", "--scheduler", "asha",
+                                      "--max-resource", "3", "--storage", "sqlite:" + storage, "--quiet", "--",
+                                      "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        let one = try checkpointFolder("a", storage: "one.sqlite"), two = try checkpointFolder("a", storage: "two.sqlite")
+        XCTAssertNotEqual(one.path, two.path)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: one.path).count, 3)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: two.path).count, 3)
+        let escaped = try checkpointFolder(".._.._escaped", storage: "one.sqlite")
+        XCTAssertEqual(escaped.deletingLastPathComponent().lastPathComponent, "one.sqlite.checkpoints")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: temporary.url.appendingPathComponent("../../escaped").standardizedFileURL.path))
+        let deleted = try cli.run(["study", "delete", "a", "--yes", "--storage", "sqlite:one.sqlite"])
+        XCTAssertEqual(deleted.status, 0, deleted.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: one.path), "deleted with the study")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: two.path), "the other storage's study keeps its own")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: escaped.path))
     }
 }

@@ -24,7 +24,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
 
     public func createStudy(name: String, direction: StudyDirection) throws -> StudyRecord {
-        try locked {
+        try StudyName.validate(name)
+        return try locked {
             if studies.values.contains(where: { $0.record.name == name }) { throw StorageError.studyExists(name) }
             let record = StudyRecord(id: nextStudyID, name: name, direction: direction, createdAt: clock())
             studies[record.id] = StudyData(record: record)

@@ -68,7 +68,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
 /// - running trials carry a heartbeat time so that orphans of dead workers can be detected;
 /// - a finished trial never changes again.
 public protocol Storage: AnyObject, Sendable {
-    /// Creates a study; throws `StorageError.studyExists` if the name is taken.
+    /// Creates a study; throws `StorageError.studyExists` if the name is taken, and
+    /// `StudyError.invalidArgument` if `StudyName.validate` refuses it.
     func createStudy(name: String, direction: StudyDirection) throws -> StudyRecord
     /// The study named `name`, or nil.
     func study(named name: String) throws -> StudyRecord?
