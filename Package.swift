@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "Numerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport"]),
+        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),
         .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport"]),
     ]

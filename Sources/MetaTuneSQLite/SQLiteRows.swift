@@ -96,38 +96,78 @@ enum SQLiteRows {
         }
     }
 
-    /// A trial from its row (intermediate values are added by the caller).
-    static func trial(_ row: Row) throws -> FrozenTrial {
-        try trial(row, distributions: DistributionCache())
+    /// The id of `distribution` among the study's distributions (`study_distributions`), stored
+    /// there first if it is new.
+    static func distributionID(_ db: Database, studyID: Int, distribution: Distribution) throws -> Int {
+        let body = try json(distribution)
+        try db.execute(sql: "INSERT OR IGNORE INTO study_distributions (study_id, body) VALUES (?, ?)", arguments: [studyID, body])
+        guard let id = try Int.fetchOne(db, sql: "SELECT id FROM study_distributions WHERE study_id = ? AND body = ?",
+                                        arguments: [studyID, body]) else {
+            throw StorageError.backend("study \(studyID): a distribution could not be stored")
+        }
+        return id
     }
 
-    /// The distributions of trial rows, each distinct JSON text decoded once: the trials of a study
-    /// usually share one, and so do the studies of one search space; decoding it for each of
-    /// thousands of trials dominated reading them. A storage keeps one for its lifetime (bounded).
+    /// The distributions of trial rows: each row's `distributions` column maps parameter names to
+    /// ids of `study_distributions`. Each distinct column text is resolved once (the trials of a
+    /// study usually share one), and each id decoded once — ids are never reused, so a storage
+    /// keeps one cache for its lifetime (bounded).
     final class DistributionCache: @unchecked Sendable {
-        private var decoded: [String: [String: Distribution]] = [:]
+        private var byText: [String: [String: Distribution]] = [:]
+        private var byID: [Int: Distribution] = [:]
+        /// Studies of one search space store the same bodies: each is decoded once.
+        private var byBody: [String: Distribution] = [:]
         private let lock = NSLock()
 
-        func distributions(_ text: String?) throws -> [String: Distribution] {
+        func distributions(_ text: String?, in db: Database) throws -> [String: Distribution] {
             let key = text ?? "{}"
-            lock.lock()
-            let known = decoded[key]
-            lock.unlock()
-            if let known { return known }
-            let value = try decode([String: Distribution].self, key)
-            lock.lock()
-            if decoded.count < 256 { decoded[key] = value }
-            lock.unlock()
-            return value
+            if let known = lock.withLock({ byText[key] }) { return known }
+            guard let ids = flatNumbers(key) ?? (try? decode([String: Double].self, key)).map({ $0.map { (key: $0.key, value: $0.value) } }) else {
+                throw StorageError.backend("a trial's distributions are not a map of ids: \(key.prefix(80))")
+            }
+            var distributions: [String: Distribution] = .init(minimumCapacity: ids.count)
+            for (name, number) in ids {
+                distributions[name] = try distribution(id: Int(number), in: db)
+            }
+            lock.withLock { if byText.count < 256 { byText[key] = distributions } }
+            return distributions
+        }
+
+        /// Reads every stored distribution in one query, before resolving many trials of many
+        /// studies.
+        func preload(_ db: Database) throws {
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM study_distributions")
+            while let row = try rows.next() {
+                let id: Int = row[0]
+                if lock.withLock({ byID[id] }) == nil { _ = try remember(id: id, body: row[1]) }
+            }
+        }
+
+        private func distribution(id: Int, in db: Database) throws -> Distribution {
+            if let known = lock.withLock({ byID[id] }) { return known }
+            guard let body = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM study_distributions WHERE id = ?"),
+                                                 arguments: [id]) else {
+                throw StorageError.backend("distribution \(id) is missing from the storage")
+            }
+            return try remember(id: id, body: body)
+        }
+
+        private func remember(id: Int, body: String) throws -> Distribution {
+            let distribution = try lock.withLock({ byBody[body] }) ?? decode(Distribution.self, body)
+            lock.withLock {
+                if byID.count < 100_000 { byID[id] = distribution }
+                if byBody.count < 1024 && body.utf8.count < 4096 { byBody[body] = distribution }
+            }
+            return distribution
         }
     }
 
-    /// A trial from its row, its distributions decoded through `cache`.
-    static func trial(_ row: Row, distributions cache: DistributionCache) throws -> FrozenTrial {
+    /// A trial from its row, its distributions resolved through `cache`.
+    static func trial(_ row: Row, distributions cache: DistributionCache, in db: Database) throws -> FrozenTrial {
         guard let state = TrialState(rawValue: row["state"]) else {
             throw StorageError.backend("trial \(row["id"] as Int) has an unknown state '\(row["state"] as String)'")
         }
-        let distributions = try cache.distributions(row["distributions"])
+        let distributions = try cache.distributions(row["distributions"], in: db)
         let params = try params(row["params"], distributions: distributions, trialID: row["id"])
         var owner: TrialOwner?
         if let host: String = row["owner_host"] {

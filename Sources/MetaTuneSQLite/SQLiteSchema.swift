@@ -1,4 +1,5 @@
 import GRDB
+import MetaTune
 
 /// The versioned schema of a MetaTune SQLite file. Add a migration for every change; never edit
 /// a released one.
@@ -57,6 +58,28 @@ enum SQLiteSchema {
                 ALTER TABLE intermediate_values ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
                 CREATE INDEX intermediate_values_by_revision ON intermediate_values (trial_id, revision);
                 """)
+        }
+        // Each distinct distribution is stored once per study, and a trial's `distributions`
+        // column maps its parameters to their ids (`{"lr": 3, "optimizer": 4}`): a categorical
+        // with 100,000 choices was written out with every trial.
+        migrator.registerMigration("v3-distributions-once-per-study") { db in
+            try db.execute(sql: """
+                CREATE TABLE study_distributions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+                    body TEXT NOT NULL,
+                    UNIQUE (study_id, body)
+                );
+                """)
+            let rows = try Row.fetchAll(db, sql: "SELECT id, study_id, distributions FROM trials")
+            for row in rows {
+                let distributions = try SQLiteRows.decode([String: Distribution].self, row["distributions"])
+                var ids: [String: Int] = [:]
+                for (name, distribution) in distributions {
+                    ids[name] = try SQLiteRows.distributionID(db, studyID: row["study_id"], distribution: distribution)
+                }
+                try db.execute(sql: "UPDATE trials SET distributions = ? WHERE id = ?", arguments: [try SQLiteRows.json(ids), row["id"]])
+            }
         }
         return migrator
     }

@@ -11,7 +11,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     public let path: String
     /// A pool for a writable storage, a read-only queue for one opened `readOnly`.
     private let pool: any DatabaseWriter
-    /// Trials' distributions, decoded once per distinct text.
+    /// Trials' distributions, resolved once per distinct text and decoded once per id.
     private let distributionCache = SQLiteRows.DistributionCache()
     private let clock: @Sendable () -> Date
 
@@ -237,9 +237,9 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         }
         try updateRunning(trialID) { db, row in
             var params = try SQLiteRows.decode([String: Double].self, row["params"])
-            var distributions = try SQLiteRows.decode([String: Distribution].self, row["distributions"])
+            var distributions = try SQLiteRows.decode([String: Int].self, row["distributions"])
             params[name] = raw
-            distributions[name] = distribution
+            distributions[name] = try SQLiteRows.distributionID(db, studyID: row["study_id"], distribution: distribution)
             return ("params = ?, distributions = ?", [try SQLiteRows.json(params), try SQLiteRows.json(distributions)])
         }
     }
@@ -293,6 +293,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     public func completeTrialsByStudy() throws -> [Int: [FrozenTrial]] {
         try read { db in
             let cache = self.distributionCache
+            try cache.preload(db)
             var byStudy: [Int: [FrozenTrial]] = [:]
             var position: [Int: (study: Int, index: Int)] = [:]
             let rows = try Row.fetchCursor(db, sql: """
@@ -311,7 +312,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 }
                 let id: Int = row[1]
                 let text: String? = row[5]
-                let distributions = try last.flatMap { $0.text == text ? $0.distributions : nil } ?? cache.distributions(text)
+                let distributions = try last.flatMap { $0.text == text ? $0.distributions : nil } ?? cache.distributions(text, in: db)
                 last = (text, distributions)
                 position[id] = (studyID, trials.count)
                 trials.append(FrozenTrial(id: id, number: row[2], state: .complete, value: row[3],
@@ -339,7 +340,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
             let cache = self.distributionCache
             var trials = try Row.fetchAll(db, sql: """
                 SELECT * FROM trials WHERE study_id = ? AND revision > ? ORDER BY number
-                """, arguments: [studyID, revision]).map { try SQLiteRows.trial($0, distributions: cache) }
+                """, arguments: [studyID, revision]).map { try SQLiteRows.trial($0, distributions: cache, in: db) }
             var index: [Int: Int] = [:]
             for (position, trial) in trials.enumerated() { index[trial.id] = position }
             // Only the values set after `revision` (all of them on a first read), through the
@@ -371,7 +372,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM trials WHERE id = ?", arguments: [id]) else {
             throw StorageError.noSuchTrial(id)
         }
-        var trial = try SQLiteRows.trial(row)
+        var trial = try SQLiteRows.trial(row, distributions: distributionCache, in: db)
         for value in try Row.fetchAll(db, sql: "SELECT step, value FROM intermediate_values WHERE trial_id = ?", arguments: [id]) {
             trial.intermediateValues[value["step"]] = value["value"] ?? .nan
         }

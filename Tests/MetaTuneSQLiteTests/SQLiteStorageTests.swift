@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 import TestSupport
 import MetaTune
@@ -191,5 +192,55 @@ extension SQLiteStorageTests {
         XCTAssertEqual(fast.map(\.value), full.map(\.value))
         XCTAssertEqual(fast.map(\.intermediateValues), full.map(\.intermediateValues))
         XCTAssertEqual(fast.map(\.userAttributes), full.map(\.userAttributes))
+    }
+
+    /// Issue 16, finding 12: each distinct distribution is stored once per study, not with every
+    /// trial — a categorical of 100,000 choices once.
+    func testEachDistributionIsStoredOncePerStudy() throws {
+        let file = path("choices.sqlite")
+        let storage = try SQLiteStorage(path: file)
+        let choices = (0..<100_000).map { ParamValue.string("c\($0)") }
+        let study = try Study.create(name: "wide", direction: .minimize, sampler: RandomSampler(seed: 2), storage: storage)
+        try study.optimize(trials: 5) { trial in
+            let choice = try trial.suggestCategorical("choice", choices)
+            let x = try trial.suggestFloat("x", in: 0...1)
+            return x + Double(choice.stringValue!.dropFirst().count)
+        }
+        let trials = try storage.allTrials(studyID: study.id)
+        XCTAssertEqual(trials.count, 5)
+        XCTAssertTrue(trials.allSatisfy { $0.distributions["choice"]?.summary.hasPrefix("categorical{c0, c1") == true })
+        XCTAssertTrue(trials.allSatisfy { choices.contains($0.params["choice"]!) })
+        let queue = try DatabaseQueue(path: file)
+        let (stored, longest) = try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM study_distributions") ?? -1,
+             try Int.fetchOne(db, sql: "SELECT max(length(distributions)) FROM trials") ?? -1)
+        }
+        XCTAssertEqual(stored, 2, "one row per distinct distribution of the study")
+        XCTAssertLessThan(longest, 64, "a trial refers to its distributions by id")
+    }
+
+    /// A storage written before distributions were stored once per study is migrated on opening:
+    /// its trials read back with the same distributions and parameters.
+    func testAnOlderStorageIsMigratedToDistributionsOncePerStudy() throws {
+        let file = path("old.sqlite")
+        let queue = try DatabaseQueue(path: file)
+        try SQLiteSchema.migrator.migrate(queue, upTo: "v2-intermediate-revisions")
+        let old = #"{"k":{"categorical":{"_0":{"choices":[{"string":"a"},{"string":"b"}]}}},"x":{"float":{"_0":{"high":1,"log":false,"low":0}}}}"#
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO studies (name, direction, created_at, revision, trial_count) VALUES ('s', 'minimize', 0, 1, 2)")
+            for number in 0..<2 {
+                try db.execute(sql: """
+                    INSERT INTO trials (study_id, number, state, value, params, distributions, revision)
+                    VALUES (1, ?, 'complete', 0.5, ?, ?, 1)
+                    """, arguments: [number, #"{"k":\#(number),"x":0.25}"#, old])
+            }
+        }
+        try queue.close()
+        let storage = try SQLiteStorage(path: file)
+        let trials = try storage.allTrials(studyID: 1)
+        XCTAssertEqual(trials.map { $0.params["k"] }, [.string("a"), .string("b")])
+        XCTAssertEqual(trials.map { $0.params["x"] }, [.float(0.25), .float(0.25)])
+        XCTAssertEqual(trials[0].distributions["x"], .float(try FloatDistribution(low: 0, high: 1)))
+        XCTAssertEqual(try storage.completeTrialsByStudy()[1]?.count, 2)
     }
 }

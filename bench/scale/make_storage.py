@@ -83,15 +83,19 @@ def generate(studies, trials, seed):
     clock = random.Random(f"{seed}:timestamps")  # a separate stream: timings never shift the draws
     host, pid = socket.gethostname(), os.getpid()
     start = process_start(pid)
-    distributions = swift_json(DISTRIBUTIONS)
+    names = sorted(DISTRIBUTIONS)
     study_attrs = '{"metatune.objective":{"metric":"value"},"metatune.task":%s}'
     # Studies ran one after another, trials of ~0.5-3 s each, the last one finishing now.
     durations = [clock.uniform(0.5, 3.0) for _ in range(studies * trials)]
     t = time.time() - sum(durations) - studies * (0.015 + trials * 0.003)
-    study_rows, trial_rows = [], []
+    study_rows, trial_rows, distribution_rows = [], [], []
     trial_id = 0
     for s in range(studies):
         name = f"study-{s:04d}"
+        # Each distinct distribution once per study; a trial maps its parameters to their ids.
+        ids = {param: s * len(names) + k + 1 for k, param in enumerate(names)}
+        distribution_rows += [(ids[param], s + 1, swift_json(DISTRIBUTIONS[param])) for param in names]
+        distributions = swift_json(ids)
         created = t
         t += 0.015
         shift = rng.gauss(0, 0.3)
@@ -113,7 +117,7 @@ def generate(studies, trials, seed):
                                REVISIONS_PER_TRIAL * (number + 1)))
         study_rows.append((s + 1, name, "maximize", "{}", study_attrs % swift_json(name), created,
                            REVISIONS_PER_TRIAL * trials, trials))
-    return study_rows, trial_rows
+    return study_rows, trial_rows, distribution_rows
 
 
 def make_schema(path, metatune):
@@ -122,7 +126,7 @@ def make_schema(path, metatune):
         subprocess.run([metatune, *arguments, "--storage", f"sqlite:{path}"], check=True, capture_output=True)
 
 
-def write(path, study_rows, trial_rows):
+def write(path, study_rows, trial_rows, distribution_rows):
     db = sqlite3.connect(path, isolation_level=None)
     try:
         # Built in a scratch file nobody else opens: no rollback journal, no fsync until the end.
@@ -134,6 +138,7 @@ def write(path, study_rows, trial_rows):
         db.execute("DELETE FROM sqlite_sequence")  # the schema study's id is not kept
         db.executemany("INSERT INTO studies (id, name, direction, user_attrs, system_attrs, created_at, revision, "
                        "trial_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", study_rows)
+        db.executemany("INSERT INTO study_distributions (id, study_id, body) VALUES (?, ?, ?)", distribution_rows)
         db.executemany("INSERT INTO trials (id, study_id, number, state, value, params, distributions, user_attrs, "
                        "system_attrs, started_at, completed_at, heartbeat_at, fail_reason, owner_host, owner_pid, "
                        "owner_start, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", trial_rows)
@@ -169,12 +174,12 @@ def main():
         sys.exit(f"make_storage.py: {existing[0]} exists; pass --force to replace it")
 
     began = time.perf_counter()
-    study_rows, trial_rows = generate(args.studies, args.trials, args.seed)
+    study_rows, trial_rows, distribution_rows = generate(args.studies, args.trials, args.seed)
     generated = time.perf_counter()
     scratch = os.path.join(directory, f".{os.path.basename(out)}.{os.getpid()}.tmp")
     try:
         make_schema(scratch, args.metatune)
-        write(scratch, study_rows, trial_rows)
+        write(scratch, study_rows, trial_rows, distribution_rows)
         for path in companions:  # a stale -wal would be replayed into the new file
             if os.path.lexists(path):
                 os.remove(path)

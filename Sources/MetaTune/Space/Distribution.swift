@@ -67,10 +67,26 @@ public struct CategoricalDistribution: Hashable, Sendable, Codable {
     /// Creates a validated categorical distribution; `name` is used in error messages.
     public init(choices: [ParamValue], name: String = "parameter") throws {
         guard !choices.isEmpty else { throw SearchSpaceError.emptyChoices(name: name) }
-        for (index, choice) in choices.enumerated() where choices[..<index].contains(where: { $0.sameChoice(as: choice) }) {
+        // One pass with a set (a categorical may have 100,000 choices); numbers compare by value,
+        // as `sameChoice` does, so 1 and 1.0 are the same choice.
+        var seen = Set<ChoiceKey>()
+        for choice in choices where !seen.insert(ChoiceKey(choice)).inserted {
             throw SearchSpaceError.duplicateChoice(name: name, choice: choice.description)
         }
         self.choices = choices
+    }
+
+    /// What makes two choices the same (`ParamValue.sameChoice`), hashable.
+    private enum ChoiceKey: Hashable {
+        case number(Double), string(String), bool(Bool)
+
+        init(_ value: ParamValue) {
+            switch value {
+            case .float, .int: self = .number(value.doubleValue ?? .nan)
+            case .string(let text): self = .string(text)
+            case .bool(let flag): self = .bool(flag)
+            }
+        }
     }
 
     private enum CodingKeys: String, CodingKey { case choices }
