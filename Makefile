@@ -26,7 +26,7 @@ demo: release
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-swift-testing
+	$(SWIFT) test --skip-build
 
 # The sampler-quality benchmark of BENCHMARKS.md (release build; takes a few minutes).
 bench: release

@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -53,5 +54,6 @@ let package = Package(
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),
         .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport"]),
+        .testTarget(name: "PropertyTests", dependencies: ["MetaTune", .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )
