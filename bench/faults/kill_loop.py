@@ -26,6 +26,13 @@ completion run leaves exactly the total and nothing running. At the end: every v
 printed.log belongs to a trial stored complete with that value or failed, and
 `metatune study trials faults --json` agrees with SQLite. Prints a summary; exits 1 if any
 check failed.
+
+Result, `python3 bench/faults/kill_loop.py --seed 1` with the release binary of a738e9c: 200 runs;
+signals reaching a live runner SIGKILL 38, SIGTERM 43, SIGINT 37 (62 more came after the run had
+ended); exit codes 0 x83, 130 x74 (handled stop), -9 x38, -15 x2 and -2 x3 (signal within 0.03 s,
+before the handler is installed); 1000 trials: 862 complete, 138 failed (88 "interrupted (killed
+by signal 15)", 50 "heartbeat lost"), 0 running/pruned/waiting; integrity ok; 0 duplicate
+numbers, 0 gaps; `study trials --json` agrees; 0 failed checks; 225 s wall, 20 s user CPU.
 """
 import argparse
 import json
