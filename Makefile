@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/metatune
 
-.PHONY: deps build release demo test bench bench-meta clean
+.PHONY: deps build release demo test bench bench-meta fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -41,3 +41,24 @@ bench-meta: release
 
 clean:
 	rm -rf .build
+
+# Coverage-guided fuzzing (libFuzzer with AddressSanitizer) of the search-space parser, the CSV and
+# IDX loaders and the parser of a command's output: each target runs FUZZ_SECONDS seconds (or
+# FUZZ_RUNS executions) from its seeds in Fuzz/seeds; crashers land in .build-fuzz/crashes/TARGET.
+# A crasher reproduces with a plain build: `swift build --product TARGET && .build/debug/TARGET FILE`.
+FUZZ_TARGETS := fuzz-space fuzz-csv fuzz-idx fuzz-objective-line
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= -1
+fuzz: deps
+	@for target in $(FUZZ_TARGETS); do \
+	  $(SWIFT) build -c release --product $$target --scratch-path .build-fuzz --toolset Fuzz/toolset.json \
+	    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -D -Xswiftc FUZZING || exit 1; \
+	done
+	@for target in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$target .build-fuzz/crashes/$$target; \
+	  echo "== $$target"; \
+	  .build-fuzz/release/$$target .build-fuzz/corpus/$$target Fuzz/seeds/$$target -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \
+	    -artifact_prefix=.build-fuzz/crashes/$$target/ -print_final_stats=1 > .build-fuzz/$$target.log 2>&1; status=$$?; \
+	  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done)|ERROR|SUMMARY" .build-fuzz/$$target.log; \
+	  [ $$status = 0 ] || { echo "$$target failed: see .build-fuzz/$$target.log"; exit $$status; }; \
+	done

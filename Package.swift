@@ -54,6 +54,13 @@ let package = Package(
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),
         .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport"]),
+        // Fuzz targets: `make fuzz` builds them with libFuzzer (-sanitize=fuzzer,address -D FUZZING);
+        // a plain build runs a target over the files named on its command line (reproducing a crasher).
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-space", dependencies: ["MetaTune", "FuzzSupport"], path: "Fuzz/SearchSpace"),
+        .executableTarget(name: "fuzz-csv", dependencies: ["Neural", "FuzzSupport"], path: "Fuzz/CSV"),
+        .executableTarget(name: "fuzz-idx", dependencies: ["Neural", "FuzzSupport"], path: "Fuzz/IDX"),
+        .executableTarget(name: "fuzz-objective-line", dependencies: ["MetaTuneExternal", "FuzzSupport"], path: "Fuzz/ObjectiveLine"),
         .testTarget(name: "PropertyTests", dependencies: ["MetaTune", .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

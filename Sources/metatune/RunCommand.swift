@@ -231,7 +231,7 @@ enum InterruptHandler {
             let count = Counter()
             source.setEventHandler {
                 if count.increment() > 1 { Foundation.exit(130) }
-                FileHandle.standardError.write(Data("\nstopping: finishing up the running trials (press Ctrl-C again to quit at once)\n".utf8))
+                FileHandle.standardError.write(Data("\nstopping: the running trials are being stopped and marked failed (press Ctrl-C again to quit at once)\n".utf8))
                 onInterrupt()
             }
             source.resume()
