@@ -46,6 +46,14 @@ final class DatasetTests: XCTestCase {
         }
     }
 
+    /// Found by fuzz-csv (Fuzz/crashers/fuzz-csv/huge-label.csv): a numeric label too large for
+    /// an Int trapped while naming the classes.
+    func testAHugeNumericLabelIsAClassLikeAnyOther() throws {
+        let data = try load("y,aj,label\n01,.513,1e111\n2,3,4\n")
+        XCTAssertEqual(data.classCount, 2)
+        XCTAssertEqual(data.labels.count, 2)
+    }
+
     func testBundledDigits() throws {
         let digits = try Dataset.digits()
         XCTAssertEqual(digits.count, 1797)

@@ -94,6 +94,9 @@ extension Dataset {
     }
 }
 
+/// A numeric class label as text: whole numbers without ".0" (when they fit an Int), others as
+/// they are (a label like 1e111 once trapped converting to Int).
 private func formatLabel(_ value: Double) -> String {
-    value.rounded() == value ? String(Int(value)) : String(value)
+    if value.rounded() == value, let whole = Int(exactly: value) { return String(whole) }
+    return String(value)
 }
