@@ -101,6 +101,14 @@ final class DatasetTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("data bytes"), "\(error)")
         }
         XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("labels.idx"), labels: temporary.path("labels.idx")))
+        // An empty file (fuzz-idx found FileManager leaking its buffer here) and a missing one.
+        try Data().write(to: temporary.url.appendingPathComponent("empty.idx"))
+        XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("images.idx"), labels: temporary.path("empty.idx"))) { error in
+            XCTAssertTrue("\(error)".contains("empty.idx: not an IDX file"), "\(error)")
+        }
+        XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("none.idx"), labels: temporary.path("labels.idx"))) { error in
+            XCTAssertTrue("\(error)".contains("none.idx: no such file"), "\(error)")
+        }
     }
 
     func testRegressionCSVKeepsRealTargets() throws {
