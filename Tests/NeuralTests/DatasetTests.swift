@@ -109,6 +109,11 @@ final class DatasetTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("none.idx"), labels: temporary.path("labels.idx"))) { error in
             XCTAssertTrue("\(error)".contains("none.idx: no such file"), "\(error)")
         }
+        // Sizes whose product overflows an Int (fuzz-idx, Fuzz/crashers/fuzz-idx/huge-sizes.bin).
+        try Data([0, 0, 8, 3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0]).write(to: temporary.url.appendingPathComponent("huge.idx"))
+        XCTAssertThrowsError(try Dataset.loadIDX(images: temporary.path("huge.idx"), labels: temporary.path("labels.idx"))) { error in
+            XCTAssertTrue("\(error)".contains("too large"), "\(error)")
+        }
     }
 
     func testRegressionCSVKeepsRealTargets() throws {

@@ -40,7 +40,13 @@ extension Dataset {
         let dimensions = (0..<expectedDimensions).map { d in
             (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) }
         }
-        let expected = dimensions.reduce(1, *)
+        // The product of the header's sizes can overflow (fuzz-idx found 3 × 2³² trapping).
+        var expected = 1
+        for size in dimensions {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: size)
+            guard !overflow else { throw DatasetError("\(path): the header's sizes \(dimensions) are too large") }
+            expected = product
+        }
         guard bytes.count - header == expected else {
             throw DatasetError("\(path): \(bytes.count - header) data bytes, the header promises \(expected)")
         }
