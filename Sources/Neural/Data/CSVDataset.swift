@@ -38,8 +38,7 @@ extension Dataset {
     /// Parses a numeric CSV with a header into features and one target column.
     private static func readNumericCSV(path: String, targetColumn labelColumn: String)
         throws -> (features: [Float], targets: [Double], featureNames: [String]) {
-        guard FileManager.default.fileExists(atPath: path) else { throw DatasetError("\(path): no such file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError("\(path): cannot be read") }
+        let data = try contents(of: path)
         guard let text = String(data: data, encoding: .utf8) else { throw DatasetError("\(path): is not UTF-8 text") }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw DatasetError("\(path): the file is empty (expected a header row and data rows)")

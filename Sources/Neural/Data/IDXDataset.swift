@@ -19,17 +19,7 @@ extension Dataset {
     }
 
     private static func readIDX(_ path: String, expectedType: UInt8, expectedDimensions: Int) throws -> (dimensions: [Int], bytes: [UInt8]) {
-        // Read through a file handle: FileManager.contents(atPath:) leaked its 4 KB buffer on an
-        // empty file (LeakSanitizer, found by fuzz-idx).
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw DatasetError("\(path): no such file") }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.readToEnd() ?? Data()
-        } catch {
-            throw DatasetError("\(path): cannot be read (\(error.localizedDescription))")
-        }
-        let bytes = [UInt8](data)
+        let bytes = [UInt8](try contents(of: path))
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else { throw DatasetError("\(path): not an IDX file (bad magic number)") }
         guard bytes[2] == expectedType else { throw DatasetError("\(path): IDX element type 0x\(String(bytes[2], radix: 16)) is not unsigned bytes") }
         guard Int(bytes[3]) == expectedDimensions else {
