@@ -19,12 +19,17 @@ struct StorageOption: ParsableArguments {
 enum StorageLocator {
     static func open(_ url: String, readOnly: Bool = false) throws -> Storage {
         if url == "memory:" { return InMemoryStorage() }
-        if url.hasPrefix("sqlite:") {
-            var path = String(url.dropFirst("sqlite:".count))
-            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }  // sqlite:///abs/path
+        if let path = sqlitePath(url) {
             guard !path.isEmpty else { throw StudyError.invalidArgument("storage URL '\(url)' names no file (use sqlite:PATH)") }
             return try SQLiteStorage(path: path, readOnly: readOnly)
         }
         throw StudyError.invalidArgument("unsupported storage URL '\(url)' (use sqlite:PATH or memory:)")
+    }
+
+    /// The file of a `sqlite:PATH` (or `sqlite:///abs/path`) URL, or nil for another kind.
+    static func sqlitePath(_ url: String) -> String? {
+        guard url.hasPrefix("sqlite:") else { return nil }
+        let path = String(url.dropFirst("sqlite:".count))
+        return path.hasPrefix("//") ? String(path.dropFirst(2)) : path
     }
 }

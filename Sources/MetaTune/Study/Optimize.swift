@@ -58,8 +58,8 @@ extension Study {
         }
         runInParallel(count: concurrency, concurrency: concurrency) { _ in worker() }
         if let error = run.firstError {
-            if error is StorageError, let current = try? storage.study(named: name), current.id == id { throw error }
-            if error is StorageError { throw StorageError.studyDeleted(name) }  // the study is gone: say so, not which row was missing
+            // A storage error because the study is gone: say so, not which row was missing.
+            if error is StorageError, (try? storage.study(named: name))?.id != id { throw StorageError.studyDeleted(name) }
             throw error
         }
     }
