@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""How noisy is a last-epoch score, and how much of that noise does best-epoch scoring remove?
+"""How noisy is each way of scoring a training run, and how much of the noise does it remove?
 
 Test-retest on the learning curves of the shipped knowledge base (40 tasks x 100 configurations,
-27 epochs each): the same run is read twice, in two disjoint windows of epochs, A = epochs
-a..b and B = epochs b+1..27, by each scoring:
+27 epochs each): the same run is read twice, in two disjoint windows of epochs, A and B, by each
+scoring:
   last  - the accuracy at the window's last epoch (what `--metric accuracy` reads),
-  best  - the best accuracy within the window (what `--metric best-accuracy` reads).
+  best  - the best accuracy within the window (what `--metric best-accuracy` reads),
+  ma3   - the best mean of three consecutive epochs within the window (a smoothed best epoch),
+  top3  - the mean of the window's three best epochs.
 A configuration's quality hardly changes between the windows, so the closer the two readings
 rank the configurations alike (Spearman over each task's configurations, median over tasks), and
-the smaller their typical difference, the less noise the scoring carries.
+the smaller their typical difference, the less noise the scoring carries. "Target agreement" is
+the Jaccard overlap of the two readings' sets of configurations within 0.5 accuracy points of
+that reading's best (the target of `meta bench`'s "trials to target"), median over tasks: how far
+the target is a property of the configurations rather than of one reading's noise.
 
-    python3 bench/scoring_noise.py [Sources/MetaLearning/Resources/knowledge-mlp.json]
+    python3 bench/scoring_noise.py [--tasks bench/split/design.txt] [KNOWLEDGE.json]
 """
 import json
 import statistics
@@ -39,28 +44,52 @@ def spearman(x, y):
     return num / den if den > 0 else 0.0
 
 
+WINDOWS = ((14, 20, 26), (8, 14, 20), (4, 8, 12))  # A = epochs first..split, B = split+1..end
+SCORINGS = ("last", "best", "ma3", "top3")
+TARGET_GAP = 0.005
+
+
+def read(window, scoring):
+    if scoring == "last":
+        return window[-1]
+    if scoring == "best":
+        return max(window)
+    if scoring == "ma3":
+        return max(sum(window[i:i + 3]) / 3 for i in range(len(window) - 2))
+    return sum(sorted(window)[-3:]) / 3
+
+
+def target(readings):
+    top = max(readings)
+    return {i for i, value in enumerate(readings) if value >= top - TARGET_GAP}
+
+
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "Sources/MetaLearning/Resources/knowledge-mlp.json"
-    tasks = json.load(open(path))["tasks"]
-    print("| windows A / B | scoring | median Spearman(A, B) over tasks | median abs(A - B) |")
-    print("|---|---|---:|---:|")
-    for first, split in ((14, 20), (8, 14), (4, 8)):
-        for scoring in ("last", "best"):
-            correlations, gaps = [], []
+    args = sys.argv[1:]
+    names = None
+    if args[:1] == ["--tasks"]:
+        names = set(open(args[1]).read().split())
+        args = args[2:]
+    path = args[0] if args else "Sources/MetaLearning/Resources/knowledge-mlp.json"
+    tasks = [t for t in json.load(open(path))["tasks"] if names is None or t["name"] in names]
+    print(f"{len(tasks)} tasks")
+    print("| windows A / B | scoring | median Spearman(A, B) over tasks | median abs(A - B) | target agreement |")
+    print("|---|---|---:|---:|---:|")
+    for first, split, end in WINDOWS:
+        for scoring in SCORINGS:
+            correlations, gaps, agreements = [], [], []
             for task in tasks:
-                curves = [row[2:] for row in task["trials"] if len(row) >= 2 + 27]
+                curves = [row[2:] for row in task["trials"] if len(row) >= 2 + end]
                 if len(curves) < 10:
                     continue
-                if scoring == "last":
-                    a = [c[split - 1] for c in curves]
-                    b = [c[min(2 * split - first, 27) - 1] for c in curves]
-                else:
-                    a = [max(c[first - 1:split]) for c in curves]
-                    b = [max(c[split:min(2 * split - first, 27)]) for c in curves]
+                a = [read(c[first - 1:split], scoring) for c in curves]
+                b = [read(c[split:end], scoring) for c in curves]
                 correlations.append(spearman(a, b))
                 gaps.extend(abs(x - y) for x, y in zip(a, b))
-            end = min(2 * split - first, 27)
-            print(f"| {first}-{split} / {split + 1}-{end} | {scoring} | {statistics.median(correlations):.3f} | {statistics.median(gaps):.4f} |")
+                ta, tb = target(a), target(b)
+                agreements.append(len(ta & tb) / len(ta | tb))
+            print(f"| {first}-{split} / {split + 1}-{end} | {scoring} | {statistics.median(correlations):.3f} | "
+                  f"{statistics.median(gaps):.4f} | {statistics.median(agreements):.2f} |")
 
 
 if __name__ == "__main__":
