@@ -43,10 +43,10 @@ clean:
 	rm -rf .build
 
 # Coverage-guided fuzzing (libFuzzer with AddressSanitizer) of the search-space parser, the CSV and
-# IDX loaders and the parser of a command's output: each target runs FUZZ_SECONDS seconds (or
+# IDX loaders, the parser of a command's output and the storage-URL parser: each target runs FUZZ_SECONDS seconds (or
 # FUZZ_RUNS executions) from its seeds in Fuzz/seeds; crashers land in .build-fuzz/crashes/TARGET.
 # A crasher reproduces with a plain build: `swift build --product TARGET && .build/debug/TARGET FILE`.
-FUZZ_TARGETS := fuzz-space fuzz-csv fuzz-idx fuzz-objective-line
+FUZZ_TARGETS := fuzz-space fuzz-csv fuzz-idx fuzz-objective-line fuzz-storage-url
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 fuzz: deps

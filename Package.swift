@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),
-        .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport"]),
+        .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Fuzz targets: `make fuzz` builds them with libFuzzer (-sanitize=fuzzer,address -D FUZZING);
         // a plain build runs a target over the files named on its command line (reproducing a crasher).
         .target(name: "FuzzSupport", path: "Fuzz/Support"),
@@ -61,6 +61,7 @@ let package = Package(
         .executableTarget(name: "fuzz-csv", dependencies: ["Neural", "FuzzSupport"], path: "Fuzz/CSV"),
         .executableTarget(name: "fuzz-idx", dependencies: ["Neural", "FuzzSupport"], path: "Fuzz/IDX"),
         .executableTarget(name: "fuzz-objective-line", dependencies: ["MetaTuneExternal", "FuzzSupport"], path: "Fuzz/ObjectiveLine"),
+        .executableTarget(name: "fuzz-storage-url", dependencies: ["MetaTune", "FuzzSupport"], path: "Fuzz/StorageURL"),
         .testTarget(name: "PropertyTests", dependencies: ["MetaTune", .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

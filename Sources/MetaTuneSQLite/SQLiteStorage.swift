@@ -14,6 +14,10 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     /// Trials' distributions, resolved once per distinct text and decoded once per id.
     private let distributionCache = SQLiteRows.DistributionCache()
     private let clock: @Sendable () -> Date
+    /// The file opened for writing; every write first checks that `path` still names it.
+    private let openedFile: FileIdentity?
+    /// This storage's own `-wal` and `-shm` files, as they were when it opened.
+    private let journalFiles: [(path: String, identity: FileIdentity)]
 
     /// Opens (creating if needed) the storage at `path` and brings its schema up to date.
     /// Fails with a clear message — without touching the file — when its directory is missing,
@@ -53,6 +57,8 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                     throw StorageError.backend("storage '\(path)' holds no MetaTune studies yet, or was written by an older MetaTune (a command that writes, such as `metatune study create`, brings it up to date)")
                 }
                 pool = queue
+                openedFile = nil
+                journalFiles = []
             } catch let error as DatabaseError {
                 throw StorageError.backend("cannot open storage '\(path)': \(error.message ?? error.description)")
             }
@@ -69,6 +75,8 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         } catch let error as DatabaseError {
             throw StorageError.backend("cannot open storage '\(path)': \(error.message ?? error.description)")
         }
+        openedFile = FileIdentity(path: path)
+        journalFiles = ["-wal", "-shm"].compactMap { suffix in FileIdentity(path: path + suffix).map { (path + suffix, $0) } }
     }
 
     /// Inspects an existing file read-only (a file that is not ours must not be changed at all:
@@ -407,10 +415,24 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
 
     private func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+        if let openedFile, FileIdentity(path: path) != openedFile {
+            releaseJournalFiles()
+            throw StorageError.storageFileGone(path: path, replaced: FileIdentity(path: path) != nil)
+        }
         do {
             return try pool.write(body)
         } catch let error as DatabaseError {
             throw StorageError.backend("storage '\(path)': \(error.message ?? error.description)")
+        }
+    }
+
+    /// Removes this storage's own `-wal` and `-shm` files once its database file is gone: SQLite
+    /// finds a journal by name, so the next program to open a file put at `path` would otherwise
+    /// replay this storage's journal into it. Journal files that are not this storage's (another
+    /// program's, for the new file) are left alone.
+    private func releaseJournalFiles() {
+        for (journal, identity) in journalFiles where FileIdentity(path: journal) == identity {
+            unlink(journal)
         }
     }
 

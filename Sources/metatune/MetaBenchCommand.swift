@@ -12,7 +12,7 @@ enum KnowledgeSource {
     static func load(_ source: String, model: BuiltinModel?) throws -> KnowledgeBase {
         if source == "builtin" { return try KnowledgeBaseFile.builtin(model: (model ?? .mlp).rawValue) }
         if source.hasSuffix(".json") { return try KnowledgeBaseFile.read(path: source) }
-        return try KnowledgeBase.load(from: try StorageLocator.open(source, readOnly: true))
+        return try KnowledgeBase.load(from: try StorageURL.open(source, readOnly: true))
     }
 
     /// The task names listed in `path`, one per line (blank lines and `#` comments ignored).

@@ -8,7 +8,7 @@ enum OutputFile {
     /// storage URL; `replacing` is the command's `--force`.
     static func check(_ path: String, replacing: Bool, storage: String) throws {
         let target = resolved(path)
-        if let database = StorageLocator.sqlitePath(storage) {
+        if let database = (try? StorageURL(storage))?.sqlitePath {
             let protected = [database, database + "-wal", database + "-shm", database + "-journal"].map(resolved)
             if protected.contains(target) {
                 throw StudyError.invalidArgument("'\(path)' is the storage (\(storage)) itself: write the export to another file")

@@ -42,8 +42,22 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     /// The study was deleted (or replaced) while a run was working on it.
     case studyDeleted(String)
     case trialFinished(number: Int, state: TrialState)
+    /// The storage's file was deleted, or replaced by another file, while it was open: nothing
+    /// more is written (it would go to a file nobody can see any more).
+    case storageFileGone(path: String, replaced: Bool)
+    /// A trial finished with `value` but storing it failed with `cause`.
+    indirect case resultNotStored(trial: Int, value: Double, cause: StorageError)
     case invalidValue(String)
     case backend(String)
+
+    /// Whether this is `storageFileGone` (the file, not a study or trial, is what went missing).
+    public var isStorageFileGone: Bool {
+        switch self {
+        case .storageFileGone: return true
+        case .resultNotStored(_, _, let cause): return cause.isStorageFileGone
+        default: return false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -53,6 +67,11 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case .noSuchTrial(let id): return "no trial with id \(id)"
         case .studyDeleted(let name): return "study '\(name)' was deleted while this run was working on it: stopped (its trials went with it)"
         case let .trialFinished(number, state): return "trial \(number) has already finished (\(state.rawValue)) and cannot change"
+        case let .storageFileGone(path, replaced):
+            return "the storage file '\(path)' was \(replaced ? "replaced by another file" : "deleted") while this run was using it: "
+                + "stopped, writing nothing more (the trials it had stored went with the old file)"
+        case let .resultNotStored(trial, value, cause):
+            return "trial \(trial) finished with value \(value), which could not be stored: \(cause)"
         case .invalidValue(let message): return message
         case .backend(let message): return message
         }

@@ -59,23 +59,35 @@ extension Study {
         runInParallel(count: concurrency, concurrency: concurrency) { _ in worker() }
         if let error = run.firstError {
             // A storage error because the study is gone: say so, not which row was missing.
-            if error is StorageError, (try? storage.study(named: name))?.id != id { throw StorageError.studyDeleted(name) }
+            if let storageError = error as? StorageError, !storageError.isStorageFileGone,
+               (try? storage.study(named: name))?.id != id {
+                throw StorageError.studyDeleted(name)
+            }
             throw error
         }
     }
 
-    /// Evaluates the objective on a trial and tells the outcome; returns the stored trial.
+    /// Evaluates the objective on a trial and tells the outcome; returns the stored trial. A value
+    /// the storage cannot take (disk full, file gone) stops the run with an error that names the
+    /// trial and its value, so a finished result is never lost silently.
     private func evaluate(_ trial: Trial, _ objective: @Sendable (Trial) throws -> Double) throws -> FrozenTrial {
+        let value: Double
         do {
-            let value = try objective(trial)
-            try tell(trial, value: value)
+            value = try objective(trial)
         } catch let pruned as TrialPruned {
             try tell(trial, state: .pruned, reason: pruned.reason)
+            return try storage.trial(id: trial.id)
         } catch let storageError as StorageError {
             try? tell(trial, state: .failed, reason: "\(storageError)")
             throw storageError
         } catch {
             try tell(trial, state: .failed, reason: "\(error)")
+            return try storage.trial(id: trial.id)
+        }
+        do {
+            try tell(trial, value: value)
+        } catch let storageError as StorageError {
+            throw StorageError.resultNotStored(trial: trial.number, value: value, cause: storageError)
         }
         return try storage.trial(id: trial.id)
     }
