@@ -21,6 +21,8 @@ final class StorageURLTests: XCTestCase {
             ("memory", "use sqlite:PATH or memory:"),
             ("sqlite:a\u{0}b", "NUL character"),
             ("line\nbreak:x", "unsupported storage URL 'line\\nbreak:x'"),
+            // fuzz-storage-url's find: the hint for a bare path repeated it unescaped, over two lines.
+            ("two\nlines", "for a SQLite file write sqlite:two\\nlines"),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try StorageURL(text), text) { error in

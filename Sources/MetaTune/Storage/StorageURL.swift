@@ -22,8 +22,9 @@ public enum StorageURL: Hashable, Sendable, CustomStringConvertible {
             return
         }
         guard text.hasPrefix("sqlite:") else {
-            let hint = text.contains(":") ? "" : " (for a SQLite file write sqlite:\(text))"
-            throw StudyError.invalidArgument("unsupported storage URL '\(Self.printable(text))': use \(Self.forms)\(hint)")
+            let shown = Self.printable(text)
+            let hint = text.contains(":") ? "" : " (for a SQLite file write sqlite:\(shown))"
+            throw StudyError.invalidArgument("unsupported storage URL '\(shown)': use \(Self.forms)\(hint)")
         }
         var path = String(text.dropFirst("sqlite:".count))
         if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
