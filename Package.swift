@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "MetaTuneSQLite", targets: ["MetaTuneSQLite"]),
         .library(name: "MetaTuneExternal", targets: ["MetaTuneExternal"]),
+        .library(name: "MetaTuneTasks", targets: ["MetaTuneTasks"]),
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
         .executable(name: "metatune", targets: ["metatune"]),
     ],
@@ -43,7 +44,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "Neural", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "Neural", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaTune
+import Numerics
 
 @main
 struct MetaTuneCommand: ParsableCommand {
@@ -18,6 +19,9 @@ struct MetaTuneCommand: ParsableCommand {
     /// any other error it reports (a bad command line, or a `UsageError` from `validate()`)
     /// becomes one line that points to the command's `--help`.
     static func main() {
+        // MetaTune's matrices (the GP's, the engine's blocks) are small: BLAS threads only add
+        // hand-off costs and spin a core. `--threads` gives the engine its own threads.
+        BLAS.setThreads(1)
         do {
             var command = try parseAsRoot()
             try command.run()

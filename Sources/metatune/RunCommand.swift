@@ -118,8 +118,8 @@ struct RunCommand: ParsableCommand {
             let chosenSampler = try choice.make(space: space, metaFeatures: metaFeatures, query: query, quiet: quiet) {
                 try MetaSetup.knowledge(knowledge, storage: store, query: query, model: nil)
             }
-            study = try StudyOpener.open(store, name: self.study, direction: direction,
-                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
+            study = try Study.open(name: self.study, direction: direction, storage: store,
+                                   sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
             try TaskAttributes.record(task: taskName, model: nil, metaFeatures: metaFeatures, objective: measured,
                                       studyID: study.id, storage: store)
             objective = CommandObjective(template: template, timeout: trialTimeout, stop: stop)
@@ -147,10 +147,9 @@ struct RunCommand: ParsableCommand {
         progress.start()
         do {
             try study.optimize(studyTotal: total, concurrency: concurrency,
-                               heartbeatInterval: min(max(grace / 4, 0.5), 15),
+                               recovery: OrphanRecovery(heartbeatGrace: grace, retry: retry),
                                stopWhen: { stop.isRaised },
                                onTrialFinished: { progress.finished($0) }) { trial in
-                try study.failOrphanedTrials(heartbeatGrace: grace, retry: retry, limit: total)
                 _ = try trial.suggest(space: space)
                 return try objective.evaluate(trial)
             }
@@ -190,7 +189,7 @@ struct RunCommand: ParsableCommand {
         }
         if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
         let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
-                                     seed: seed, quiet: quiet, json: json, heartbeatInterval: min(max(heartbeatGrace / 4, 0.5), 15))
+                                     seed: seed, quiet: quiet, json: json, heartbeatInterval: OrphanRecovery(heartbeatGrace: heartbeatGrace).heartbeatInterval)
         if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {
             note("interrupted: paused trials were recorded as pruned, running ones as failed")
             Foundation.exit(130)

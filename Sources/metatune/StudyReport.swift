@@ -16,22 +16,6 @@ enum StudyReport {
         return object.text
     }
 
-    /// One row per trial: number, state, value, duration, then one column per parameter, then the reason.
-    static func csv(_ trials: [FrozenTrial]) -> String {
-        let names = Array(Set(trials.flatMap(\.params.keys))).sorted()
-        let header: [String] = ["number", "state", "value", "duration_s"] + names.map { "param_" + $0 } + ["reason"]
-        var lines = [header.map(csvField).joined(separator: ",")]
-        for trial in trials {
-            var cells: [String] = [String(trial.number), trial.state.rawValue]
-            cells.append(trial.value.map { "\($0)" } ?? "")
-            cells.append(trial.duration.map { "\($0)" } ?? "")
-            cells += names.map { trial.params[$0]?.description ?? "" }
-            cells.append(trial.failReason ?? "")
-            lines.append(cells.map(csvField).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     /// Every detail of every trial, including learning curves and attributes.
     static func exportJSON(_ record: StudyRecord, trials: [FrozenTrial]) -> String {
         var object = OrderedJSONObject()
@@ -55,10 +39,5 @@ enum StudyReport {
         }
         object.addRaw("trials", "[" + rows.joined(separator: ",") + "]")
         return object.text + "\n"
-    }
-
-    private static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -111,8 +111,8 @@ struct TuneCommand: ParsableCommand {
             let chosenSampler = try choice.make(space: searchSpace, metaFeatures: metaFeatures, query: query, quiet: quiet) {
                 try MetaSetup.knowledge(knowledge, storage: store, query: query, model: builtin)
             }
-            study = try StudyOpener.open(store, name: studyName, direction: metric.direction,
-                                         sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
+            study = try Study.open(name: studyName, direction: metric.direction, storage: store,
+                                   sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
             try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, objective: objective,
                                       studyID: study.id, storage: store)
         } catch {

@@ -95,4 +95,13 @@ extension GPSamplerTests {
         let plain = try fourthSuggestion(priorMean: nil)
         XCTAssertGreaterThan(abs(plain - 2.2), 0.05, "the plain GP should not know the optimum yet")
     }
+
+    func testConstructingTheSamplerLeavesTheProcessBLASThreadsAlone() throws {
+        let before = BLAS.threads
+        defer { BLAS.setThreads(before) }
+        BLAS.setThreads(2)
+        try XCTSkipIf(BLAS.threads != 2, "this BLAS cannot use two threads here")
+        _ = GPSampler(seed: 1, space: space)
+        XCTAssertEqual(BLAS.threads, 2)
+    }
 }

@@ -28,6 +28,34 @@ public struct FloatDistribution: Hashable, Sendable, Codable {
         self.log = log
         self.step = step
     }
+
+    /// The grid point nearest to `value` (`low + k·step`), written as its decimals say: with
+    /// `low` 0 and `step` 0.1 the third point is 0.3, not 0 + 3 × 0.1 = 0.30000000000000004.
+    /// Without a step, `value` itself.
+    public func onGrid(_ value: Double) -> Double {
+        guard let step else { return value }
+        let point = low + ((value - low) / step).rounded() * step
+        guard let places = [low, step].compactMap(Self.decimalPlaces).max(), places <= 15 else { return point }
+        let scale = Self.powersOfTen[places]
+        let scaled = (point * scale).rounded()
+        guard abs(scaled) < 9e15 else { return point }  // beyond the integers a Double holds exactly
+        return scaled / scale
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { pow(10, Double($0)) }
+
+    /// How many decimal places the shortest decimal form of `number` has (0.1: 1, 2.5e-07: 8,
+    /// 300: 0), or nil when it is not finite.
+    static func decimalPlaces(_ number: Double) -> Int? {
+        guard number.isFinite else { return nil }
+        let text = "\(abs(number))"  // the shortest form that reads back as the same Double
+        let parts = text.split(separator: "e")
+        let mantissa = parts[0]
+        let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        var fraction = mantissa.split(separator: ".").dropFirst().first.map(String.init) ?? ""
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return max(fraction.count - exponent, 0)
+    }
 }
 
 /// An integer parameter on `low...high` in steps of `step`, uniform or log-uniform.
@@ -162,13 +190,7 @@ public enum Distribution: Hashable, Sendable, Codable {
     public func externalValue(_ raw: Double) -> ParamValue {
         switch self {
         case .float(let dist):
-            var value = raw
-            if let step = dist.step {
-                // Snap onto the grid unless already on it (so 0.3 stays 0.3, not 0 + 3 × 0.1).
-                let snapped = dist.low + ((value - dist.low) / step).rounded() * step
-                if abs(value - snapped) > 1e-9 * step { value = snapped }
-            }
-            return .float(Swift.min(Swift.max(value, dist.low), dist.high))
+            return .float(Swift.min(Swift.max(dist.onGrid(raw), dist.low), dist.high))
         case .int(let dist):
             let k = ((raw - Double(dist.low)) / Double(dist.step)).rounded()
             let value = dist.low + Int(k) * dist.step

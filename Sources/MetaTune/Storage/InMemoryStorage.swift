@@ -2,6 +2,9 @@ import Foundation
 
 /// A storage that keeps everything in this process's memory: fast, and gone when the process ends.
 public final class InMemoryStorage: Storage, @unchecked Sendable {
+    /// Memory is this process's alone: no heartbeats, no orphans to recover.
+    public var isSharedBetweenProcesses: Bool { false }
+
     private struct StudyData {
         var record: StudyRecord
         /// Trials by number.

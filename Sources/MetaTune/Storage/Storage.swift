@@ -87,6 +87,9 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
 /// - running trials carry a heartbeat time so that orphans of dead workers can be detected;
 /// - a finished trial never changes again.
 public protocol Storage: AnyObject, Sendable {
+    /// Whether other processes may work on these studies too (a file or a database server; not
+    /// memory): only then do running trials beat and get recovered when their worker dies.
+    var isSharedBetweenProcesses: Bool { get }
     /// Creates a study; throws `StorageError.studyExists` if the name is taken, and
     /// `StudyError.invalidArgument` if `StudyName.validate` refuses it.
     func createStudy(name: String, direction: StudyDirection) throws -> StudyRecord
@@ -132,6 +135,8 @@ public protocol Storage: AnyObject, Sendable {
 }
 
 extension Storage {
+    public var isSharedBetweenProcesses: Bool { true }
+
     public func completeTrialsByStudy() throws -> [Int: [FrozenTrial]] {
         var byStudy: [Int: [FrozenTrial]] = [:]
         for record in try allStudies() {

@@ -37,18 +37,37 @@ public final class Study: @unchecked Sendable {
     }
 
     /// Creates a study, or with `loadIfExists` loads the one of that name (its stored direction wins
-    /// only if it agrees with `direction`; a mismatch is an error).
+    /// only if it agrees with `direction`; a mismatch is an error). With `loadIfExists`, several
+    /// processes may create the same study at once: one creates it, the others load it.
     public static func create(name: String, direction: StudyDirection = .minimize,
                               sampler: Sampler = TPESampler(), pruner: Pruner = NopPruner(),
                               storage: Storage = InMemoryStorage(), loadIfExists: Bool = false) throws -> Study {
-        if loadIfExists, let record = try storage.study(named: name) {
-            guard record.direction == direction else {
+        if loadIfExists {
+            return try open(name: name, direction: direction, storage: storage, sampler: sampler, pruner: pruner)
+        }
+        let record = try storage.createStudy(name: name, direction: direction)
+        return Study(record: record, storage: storage, sampler: sampler, pruner: pruner)
+    }
+
+    /// Loads the study named `name`, or creates it if there is none (with `direction`, or minimize
+    /// when nil). A given `direction` must agree with a stored study's. Safe when several
+    /// processes open the same new study at once: one creates it, the others load it.
+    public static func open(name: String, direction: StudyDirection? = nil, storage: Storage,
+                            sampler: Sampler = TPESampler(), pruner: Pruner = NopPruner()) throws -> Study {
+        func load(_ record: StudyRecord) throws -> Study {
+            if let direction, direction != record.direction {
                 throw StudyError.directionMismatch(study: name, stored: record.direction, requested: direction)
             }
             return Study(record: record, storage: storage, sampler: sampler, pruner: pruner)
         }
-        let record = try storage.createStudy(name: name, direction: direction)
-        return Study(record: record, storage: storage, sampler: sampler, pruner: pruner)
+        if let record = try storage.study(named: name) { return try load(record) }
+        do {
+            let record = try storage.createStudy(name: name, direction: direction ?? .minimize)
+            return Study(record: record, storage: storage, sampler: sampler, pruner: pruner)
+        } catch StorageError.studyExists {
+            guard let record = try storage.study(named: name) else { throw StorageError.noSuchStudy(name) }
+            return try load(record)
+        }
     }
 
     /// Loads an existing study; throws `StorageError.noSuchStudy` when there is none of that name.

@@ -76,9 +76,14 @@ public final class Trial: @unchecked Sendable {
         try suggest(name, .categorical(try CategoricalDistribution(choices: choices, name: name)))
     }
 
-    /// One of the string `choices`.
-    public func suggestCategorical(_ name: String, _ choices: [String]) throws -> String {
-        try suggestCategorical(name, choices.map(ParamValue.string)).stringValue!
+    /// One of `choices`, in their own type: `suggestCategorical("n", [1, 2, 3])` returns an `Int`,
+    /// `suggestCategorical("optimizer", ["sgd", "adam"])` a `String`.
+    public func suggestCategorical<Choice: CategoricalChoice>(_ name: String, _ choices: [Choice]) throws -> Choice {
+        let value = try suggestCategorical(name, choices.map(\.paramValue))
+        guard let choice = choices.first(where: { $0.paramValue.sameChoice(as: value) }) ?? Choice(paramValue: value) else {
+            throw SearchSpaceError.redefined(name: name, old: "a categorical of \(value)", new: "choices of type \(Choice.self)")
+        }
+        return choice
     }
 
     /// A value of `distribution` for parameter `name`. Asking twice for the same name returns the

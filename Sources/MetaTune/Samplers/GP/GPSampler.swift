@@ -17,6 +17,10 @@ import Numerics
 ///
 /// The parameters shared by every complete trial are modelled jointly; any other parameter
 /// (e.g. a conditional one) is sampled by independent TPE.
+///
+/// Constructing it changes nothing outside it. Its matrices are small, so BLAS threads only add
+/// hand-off costs: for the ask times of BENCHMARKS.md call `BLAS.setThreads(1)` (from
+/// `Numerics`) once at start-up, as the `metatune` command does.
 public struct GPSampler: Sampler {
     /// How trials that are still running enter the model.
     public enum PendingStrategy: Sendable {
@@ -68,8 +72,6 @@ public struct GPSampler: Sampler {
         var fallbackOptions = TPESampler.Options()
         fallbackOptions.multivariate = false
         fallback = TPESampler(seed: seed, options: fallbackOptions)
-        // The GP's matrices are small: BLAS threads only add hand-off costs (and spin a core).
-        BLAS.setThreads(1)
     }
 
     public func relativeSearchSpace(history: StudyHistory, trial: FrozenTrial) -> [String: Distribution] {
