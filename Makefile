@@ -24,9 +24,13 @@ demo: release
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 45 --epochs 27 --scheduler hyperband --storage memory:
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 8 --epochs 27 --scheduler pbt --pbt-interval 3 --storage memory:
 
+# The test suite, then examples/swift-library: a package that uses MetaTune as a library (by path)
+# and checks what it shows; it exits non-zero at the first thing that is not as documented.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(SWIFT) build --package-path examples/swift-library --scratch-path .build-example
+	.build-example/debug/LibraryTour
 
 # The sampler-quality benchmark of BENCHMARKS.md (release build; takes a few minutes).
 bench: release
@@ -40,7 +44,7 @@ bench-meta: release
 	    --target-names bench/split/evaluation.txt --epochs 20 --metric best-accuracy --budget 30 --seeds 5
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-example
 
 # Coverage-guided fuzzing (libFuzzer with AddressSanitizer) of the search-space parser, the CSV and
 # IDX loaders, the parser of a command's output and the storage-URL parser: each target runs FUZZ_SECONDS seconds (or
