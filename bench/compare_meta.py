@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Table and acceptance verdicts for `metatune meta bench --json` output.
 
-    .build/release/metatune meta bench --leave-one-out builtin --budget 30 --seeds 5 --json > bench/results/meta-loo-40x5.jsonl
-    python3 bench/compare_meta.py bench/results/meta-loo-40x5.jsonl
+    .build/release/metatune meta bench --leave-one-out bench/results/knowledge-mlp-8epochs-best-accuracy.json --budget 30 --seeds 5 --json \
+        > bench/results/meta-mlp-pool-loo-knowledge8epochs.jsonl
+    python3 bench/compare_meta.py bench/results/meta-mlp-pool-loo-knowledge8epochs.jsonl
 
 Cold-start methods are random, tpe and gp; every other method is a meta-learning one.
 """

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Side-by-side sampler quality: MetaTune's `bench --json` output against the anchors' runs.
 
-    .build/release/metatune bench --problem all --sampler all --trials 100 --seeds 10 --json --quiet > bench/results/samplers-100x10.jsonl
-    python3 bench/compare_quality.py bench/results/samplers-100x10.jsonl [--anchors ../shared/bench/anchors/hpo/results]
+    .build/release/metatune bench --problem all --sampler all --trials 100 --seeds 10 --json --quiet > bench/results/samplers-all-problems-100trials-seeds0-9.jsonl
+    python3 bench/compare_quality.py bench/results/samplers-all-problems-100trials-seeds0-9.jsonl [--anchors ../shared/bench/anchors/hpo/results]
 
 Prints a Markdown table of the median log10 regret after 100 trials per problem (lower is better),
 the anchors' medians computed the same way from their per-seed trajectories, and for MetaTune's

@@ -22,8 +22,8 @@ trained to the full budget (complete trials; metric: accuracy after the last epo
 recorded, as `best_any`: the best validation accuracy any trial showed after any epoch — the
 best model a run that keeps checkpoints would hold, under the same definition for every method.
 
-  python3 bench/compare_schedulers.py run --out bench/results/schedulers-5seeds.jsonl
-  python3 bench/compare_schedulers.py summarize bench/results/schedulers-5seeds.jsonl
+  python3 bench/compare_schedulers.py run --out bench/results/schedulers-small-seeds0-4.jsonl
+  python3 bench/compare_schedulers.py summarize bench/results/schedulers-small-seeds0-4.jsonl
 
 With --retrain N each run's best configuration is trained again N times on the same split with
 fresh training seeds, and the mean validation accuracy is recorded as `retrained`: the issue's
@@ -100,7 +100,7 @@ METHODS = {
 # The name each benchmark task has in the shipped knowledge base (the bundled digits are sklearn_digits).
 KNOWLEDGE_NAMES = {"digits": "sklearn_digits"}
 # `-meta`: the knowledge base MetaTune shipped until session 6 (8 epochs, scored by the best epoch).
-KNOWLEDGE_8 = os.path.join(ROOT, "bench", "results", "knowledge-mlp-8epochs.json")
+KNOWLEDGE_8 = os.path.join(ROOT, "bench", "results", "knowledge-mlp-8epochs-best-accuracy.json")
 # `-meta27`: `meta collect --epochs 27 --metric accuracy` over the 40 pool tasks (commands in
 # BENCHMARKS.md), the knowledge base MetaTune ships since.
 KNOWLEDGE_27 = os.path.join(ROOT, "Sources", "MetaLearning", "Resources", "knowledge-mlp.json")

@@ -5,7 +5,7 @@ configurations, learning curves of 27 epochs): each task in turn is the target, 
 configurations' validation accuracy at a given number of epochs (the last epoch's, or the best of
 them); the other 39 tasks rank the configurations by their mean normalised score, scored either as
 the knowledge base MetaTune shipped before was (8 epochs, best epoch: its scores are exactly the
-first 8 epochs of these curves, bench/results/knowledge-mlp-8epochs.json) or the way the target is (matched, what `tune --meta` rescoring does).
+first 8 epochs of these curves, bench/results/knowledge-mlp-8epochs-best-accuracy.json) or the way the target is (matched, what `tune --meta` rescoring does).
 
 Normalised regret of the best of the ranking's first k configurations on the target:
 (target best − that) / (target best − target median); mean and median over the 40 targets.
@@ -19,7 +19,7 @@ import statistics
 KNOWLEDGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Sources", "MetaLearning", "Resources",
                          "knowledge-mlp.json")
 # The 8-epoch knowledge base MetaTune shipped before.
-SHIPPED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "knowledge-mlp-8epochs.json")
+SHIPPED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "knowledge-mlp-8epochs-best-accuracy.json")
 
 
 def scores(task, epochs, how):
