@@ -36,7 +36,7 @@ let package = Package(
             dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
-        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneTasks", "Neural", "Numerics"],
+        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "Numerics"],
                 resources: [.copy("Resources")]),
         .target(
             name: "MetaTuneExternal",
@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
-        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneTasks", "Neural", "Numerics", "TestSupport"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "Numerics", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "Numerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

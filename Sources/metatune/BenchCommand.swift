@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A benchmark problem, or 'all'.")
     var problem: String?
 
-    @Option(help: "A training benchmark of bench/dl.md instead: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "A training benchmark of ../shared/bench/dl.md instead: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var train: String?
 
     @Option(parsing: .unconditional, help: "BLAS threads for --train.")
@@ -26,8 +26,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "The protocol's quick mode for --train (fewer runs and samples).")
     var quick = false
 
-    @Option(help: "A sampler, or 'all'.")
-    var sampler: String = "tpe"
+    @Option(help: "A sampler, or all of them.")
+    var sampler: SamplerSelection = .one(.tpe)
 
     @Option(parsing: .unconditional, help: "Trials per run.")
     var trials: Int = 100
@@ -53,9 +53,6 @@ struct BenchCommand: ParsableCommand {
         if problem != "all" && BenchmarkProblem.named(problem) == nil {
             throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
         }
-        if sampler != "all" && !SamplerCatalog.names.contains(sampler) {
-            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")), all)")
-        }
         try NumberCheck.positive(trials, "--trials")
         try NumberCheck.positive(seeds, "--seeds")
     }
@@ -74,7 +71,7 @@ struct BenchCommand: ParsableCommand {
         }
         let problem = self.problem!
         let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
-        let samplers = sampler == "all" ? SamplerCatalog.names : [sampler]
+        let samplers = sampler.kinds.map(\.rawValue)
         if !json {
             print("problem          sampler          " + BenchmarkResult.checkpoints.filter { $0 <= trials }
                 .map { "med@\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined() + "ask ms")
@@ -101,6 +98,30 @@ struct BenchCommand: ParsableCommand {
                 }
                 fflush(nil)
             }
+        }
+    }
+}
+
+/// `bench --sampler`: one sampler, or `all` of them in the catalog's order.
+enum SamplerSelection: ExpressibleByArgument {
+    case all
+    case one(SamplerKind)
+
+    private static let allName = "all"
+
+    init?(argument: String) {
+        if argument == Self.allName { self = .all; return }
+        guard let kind = SamplerKind(rawValue: argument) else { return nil }
+        self = .one(kind)
+    }
+
+    static var allValueStrings: [String] { SamplerKind.allCases.map(\.rawValue) + [allName] }
+    var defaultValueDescription: String { kinds.count == 1 ? kinds[0].rawValue : Self.allName }
+
+    var kinds: [SamplerKind] {
+        switch self {
+        case .all: return SamplerKind.allCases
+        case .one(let kind): return [kind]
         }
     }
 }

@@ -14,8 +14,8 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of trials.")
     var trials: Int = 200
 
-    @Option(help: "Sampler name.")
-    var sampler: String = "tpe"
+    @Option(help: "Sampler.")
+    var sampler: SamplerKind = .tpe
 
     @Option(parsing: .unconditional, help: "Random seed.", transform: NumberCheck.seed)
     var seed: UInt64 = 0
@@ -24,9 +24,6 @@ struct DemoCommand: ParsableCommand {
         guard BenchmarkProblem.named(problem) != nil else {
             throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")))")
         }
-        guard SamplerCatalog.names.contains(sampler) else {
-            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
-        }
         try NumberCheck.positive(trials, "--trials")
     }
 
@@ -34,9 +31,9 @@ struct DemoCommand: ParsableCommand {
         do {
             let problem = BenchmarkProblem.named(problem)!
             let study = try Study.create(name: "demo", direction: .minimize,
-                                         sampler: try SamplerCatalog.make(sampler, seed: seed, space: problem.space))
+                                         sampler: try sampler.make(seed: seed, space: problem.space))
             print("Tuning \(problem.name) (\(problem.space.parameters.count) parameters, optimum \(problem.optimum)) "
-                  + "with \(sampler), \(trials) trials")
+                  + "with \(sampler.rawValue), \(trials) trials")
             fflush(nil)
             let progress = ProgressLine(enabled: true, total: trials, label: "trial")
             let best = BestTracker(direction: .minimize)

@@ -5,29 +5,6 @@ import MetaTune
 import MetaTuneTasks
 import Numerics
 
-/// Where past tasks come from on the command line: `builtin` (the knowledge shipped for a built-in
-/// `model`, by default the MLP's), a knowledge-base JSON file, or a storage URL (every study with
-/// complete trials).
-enum KnowledgeSource {
-    static func load(_ source: String, model: BuiltinModel?) throws -> KnowledgeBase {
-        if source == "builtin" { return try KnowledgeBaseFile.builtin(model: (model ?? .mlp).rawValue) }
-        if source.hasSuffix(".json") { return try KnowledgeBaseFile.read(path: source) }
-        return try KnowledgeBase.load(from: try StorageURL.open(source, readOnly: true))
-    }
-
-    /// The task names listed in `path`, one per line (blank lines and `#` comments ignored).
-    static func names(inFile path: String) throws -> Set<String> {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw StudyError.invalidArgument("\(path): cannot read the list of task names (\(error.localizedDescription))")
-        }
-        return Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") })
-    }
-}
-
 extension MetaCommand {
     /// `metatune meta bench`.
     struct Bench: ParsableCommand {
@@ -53,7 +30,7 @@ extension MetaCommand {
         @Option(help: "Comma-separated methods: \(MetaBenchMethods.all.joined(separator: ", ")).") var methods: String = MetaBenchMethods.all.joined(separator: ",")
         @Option(parsing: .unconditional, help: "Trials per run.") var budget: Int = 30
         @Option(parsing: .unconditional, help: "Seeds per target.") var seeds: Int = 5
-        @Option(help: "The model whose pools are compared.") var model: String = "mlp"
+        @Option(help: "The model whose pools are compared.") var model: BuiltinModel = .mlp
         @Option(help: "The pools' search space, a YAML or JSON file (default: the model's).") var space: String?
         @Option(help: "A file of task names, one per line: the knowledge keeps only these tasks.") var knowledgeNames: String?
         @Option(help: "A file of task names, one per line: only these tasks are targets.") var targetNames: String?
@@ -66,7 +43,7 @@ extension MetaCommand {
         @Flag(help: "No progress output.") var quiet = false
 
         func run() throws {
-            guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
+            let builtin = model
             try NumberCheck.positive(budget, "--budget")
             try NumberCheck.positive(seeds, "--seeds")
             try NumberCheck.positive(threads, "--threads")
@@ -88,7 +65,7 @@ extension MetaCommand {
                 let keepTargets = try targetNames.map(KnowledgeSource.names(inFile:))
                 /// The source's tasks that share parameters with the space, scored again as `scoring` says.
                 func load(_ source: String) throws -> KnowledgeBase {
-                    let knowledge = try KnowledgeSource.load(source, model: builtin).selected(for: KnowledgeQuery(space: searchSpace))
+                    let knowledge = try KnowledgeSource(source).load(model: builtin).selected(for: KnowledgeQuery(space: searchSpace))
                     return scoring.map { knowledge.rescored(for: $0).knowledge } ?? knowledge
                 }
                 /// Only the tasks `names` lists, when given.
@@ -165,11 +142,11 @@ extension MetaCommand {
         @OptionGroup var storage: StorageOption
         @Option(help: "The knowledge-base JSON file to write (never the storage itself).") var out: String
         @Flag(help: "Replace --out if it exists.") var force = false
-        @Option(help: "The model whose studies are exported.") var model: String = "mlp"
+        @Option(help: "The model whose studies are exported.") var model: BuiltinModel = .mlp
         @Option(help: "Instead of --model: export every study sharing parameters with this search space (YAML or JSON).") var space: String?
 
         func run() throws {
-            guard let builtin = BuiltinModel(rawValue: model) else { usageError("unknown model '\(model)'") }
+            let builtin = model
             do {
                 try OutputFile.check(out, replacing: force, storage: storage.storage)
                 var knowledge = try KnowledgeBase.load(from: try storage.open(readOnly: true))

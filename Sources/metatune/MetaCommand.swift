@@ -76,12 +76,12 @@ struct MetaCommand: ParsableCommand {
         )
 
         @Option(help: "A folder of CSV tasks.") var tasks: String
-        @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
+        @Option(help: "The model (CSV tasks: mlp).") var model: BuiltinModel = .mlp
         @Option(parsing: .unconditional, help: "Configurations per task.") var configs: Int = KnowledgeCollector.Settings().configs
         @Option(parsing: .unconditional, help: "Training epochs per configuration.") var epochs: Int = KnowledgeCollector.Settings().epochs
         @Option(parsing: .unconditional, help: "Seed of the configuration pool and of the data splits.", transform: NumberCheck.seed) var seed: UInt64 = KnowledgeCollector.Settings().seed
         @Option(help: "A configuration's score: accuracy (last epoch) or best-accuracy (best epoch).")
-        var metric: String = KnowledgeCollector.Settings().metric.rawValue
+        var metric: TaskMetric = KnowledgeCollector.Settings().metric
         @OptionGroup var storage: StorageOption
         @Option(parsing: .unconditional, help: "BLAS threads.") var threads: Int = 1
         @Option(parsing: .unconditional, help: "Tasks trained at once (threads); each task's configurations run in order, so the results do not depend on it.")
@@ -89,9 +89,7 @@ struct MetaCommand: ParsableCommand {
         @Flag(help: "No progress output.") var quiet = false
 
         func run() throws {
-            guard let builtin = BuiltinModel(rawValue: model) else {
-                usageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
+            let builtin = model
             guard builtin == .mlp else { usageError("meta collect supports --model mlp (CSV tasks are not images)") }
             try NumberCheck.positive(configs, "--configs")
             try NumberCheck.positive(epochs, "--epochs")
@@ -103,10 +101,8 @@ struct MetaCommand: ParsableCommand {
             settings.configs = configs
             settings.epochs = epochs
             settings.seed = seed
-            guard let chosen = TaskMetric(rawValue: metric), chosen == .accuracy || chosen == .bestAccuracy else {
-                usageError("--metric takes best-accuracy or accuracy")
-            }
-            settings.metric = chosen
+            guard metric == .accuracy || metric == .bestAccuracy else { usageError("--metric takes best-accuracy or accuracy") }
+            settings.metric = metric
             do {
                 let collector = KnowledgeCollector(model: builtin, settings: settings, storage: try storage.open())
                 var line: ProgressLine?

@@ -19,8 +19,8 @@ extension MetaCommand {
 
         @Option(help: "A CSV file: numeric feature columns and a 'label' column.") var data: String?
         @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
-        @Option(help: "The meta-learning method: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")).")
-        var method: String = "auto"
+        @Option(help: "The meta-learning method (not none).")
+        var method: MetaMethod = .auto
         @Option(parsing: .unconditional, help: "Trials per run.") var trials: Int = 15
         @Option(parsing: .unconditional, help: "Training epochs per trial.") var epochs: Int = 8
         @Option(help: "What the method learns from (repeatable): 'builtin', a knowledge-base .json file or a storage URL (default: builtin).")
@@ -32,8 +32,8 @@ extension MetaCommand {
         func validate() throws {
             if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
             if let dataset, dataset != "digits" { throw UsageError("unknown data set '\(dataset)' (bundled: digits)") }
-            guard let chosen = MetaMethod(rawValue: method), chosen != .none else {
-                throw UsageError("unknown method '\(method)' (expected one of: \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", ")))")
+            guard method != .none else {
+                throw UsageError("--method none is no meta-learning: choose one of \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", "))")
             }
             try NumberCheck.positive(trials, "--trials")
             try NumberCheck.positive(epochs, "--epochs")
@@ -49,14 +49,14 @@ extension MetaCommand {
                 let space = BuiltinModel.mlp.defaultSpace
                 let objective = ObjectiveSignature(metric: TaskMetric.bestAccuracy.rawValue, model: BuiltinModel.mlp.rawValue, epochs: epochs)
                 let query = KnowledgeQuery(space: space, objective: objective, excluded: Set([name] + exclude))
-                var past = try MetaSetup.knowledge(knowledge.isEmpty ? ["builtin"] : knowledge, storage: nil,
-                                                   query: query, model: .mlp)
+                let sources = knowledge.isEmpty ? [KnowledgeSource.builtin] : try knowledge.map(KnowledgeSource.init)
+                var past = try KnowledgeSource.knowledge(from: sources, storage: nil, query: query, model: .mlp)
                 let training = PastTask.CollectionSettings(epochs: epochs, metric: TaskMetric.bestAccuracy.rawValue)
                 let rescored: Int
                 (past, rescored) = past.rescored(for: training)
                 let metaFeatures = try MetaFeatures.compute(dataSet, seed: seed)
-                let meta = try MetaMethod(rawValue: method)!.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
-                MetaSetup.describe(method: MetaMethod(rawValue: method)!, sampler: meta, knowledge: past, query: query,
+                let meta = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
+                MetaSetup.describe(method: method, sampler: meta, knowledge: past, query: query,
                                    hasMetaFeatures: true, rescored: rescored, training: training)
                 print("Tuning an MLP on \(name) (\(task.train.count) training rows, \(epochs) epochs per trial): "
                       + "cold-start GP against --meta \(method), best validation accuracy so far")

@@ -6,18 +6,30 @@ import MetaTuneTasks
 /// What `tune --meta`, `run --meta` and `meta compare` share: finding the knowledge and saying
 /// what it learns from and where the first trials come from.
 enum MetaSetup {
-    /// The past tasks `--knowledge SOURCE…` names (each 'builtin', a knowledge-base .json file or a
-    /// storage URL), by default every study of `storage` (if any) plus, for a built-in model, the
-    /// knowledge shipped for it; then those `query` accepts (`KnowledgeBase.selected(for:)`).
-    static func knowledge(_ sources: [String], storage: Storage?, query: KnowledgeQuery, model: BuiltinModel?) throws -> KnowledgeBase {
-        var all = KnowledgeBase(tasks: [])
-        if sources.isEmpty {
-            if let storage { all = try KnowledgeBase.load(from: storage) }
-            if let model, let shipped = try? KnowledgeBaseFile.builtin(model: model.rawValue) { all = all.merged(with: shipped) }
-        } else {
-            for source in sources { all = all.merged(with: try KnowledgeSource.load(source, model: model)) }
+    /// The sampler `policy` chooses for a study of `query.space`, learning from the knowledge
+    /// `sources` name (`KnowledgeSource.knowledge(from:storage:query:model:)`); unless `quiet`,
+    /// says what it learns from and where the first trials come from.
+    static func sampler(_ policy: SamplerPolicy, metaFeatures: MetaFeatures?, query: KnowledgeQuery, sources: [String],
+                        storage: Storage?, model: BuiltinModel?, quiet: Bool) throws -> Sampler {
+        let choice = try policy.make(space: query.space, metaFeatures: metaFeatures) {
+            try KnowledgeSource.knowledge(from: try sources.map(KnowledgeSource.init), storage: storage, query: query, model: model)
         }
-        return all.selected(for: query)
+        if policy.meta != .none && !quiet {
+            describe(method: policy.meta, sampler: choice.sampler, knowledge: choice.knowledge, query: query,
+                     hasMetaFeatures: metaFeatures != nil, rescored: choice.rescored, handOver: choice.handOver,
+                     training: policy.training)
+        }
+        return choice.sampler
+    }
+
+    /// Checks `policy` (a method that cannot steer the scheduler), said in terms of the options.
+    static func validate(_ policy: SamplerPolicy) throws {
+        do {
+            try policy.validate()
+        } catch SamplerPolicy.Refusal.methodCannotSteerScheduler(let method, let scheduler) {
+            let usable = MetaMethod.allCases.filter { $0 != .none && $0 != method }.map(\.rawValue)
+            throw UsageError("--meta \(method.rawValue) models complete trials only and cannot steer --scheduler \(scheduler.rawValue): use \(usable.dropLast().joined(separator: ", ")) or \(usable.last ?? "")")
+        }
     }
 
     /// Prints, on standard error, which past tasks the knowledge holds and why (`query`: what they

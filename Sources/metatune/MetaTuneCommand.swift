@@ -28,10 +28,22 @@ struct MetaTuneCommand: ParsableCommand {
         } catch {
             let status = exitCode(for: error)
             if status == .success { exit(withError: error) }
-            let text = message(for: error)
+            let text = oneLine(message(for: error))
             if text.isEmpty { Foundation.exit(status.rawValue) }
             usageError(text, status: status.rawValue)
         }
+    }
+
+    /// argument-parser's refusal of a value as one line: its bulleted list of the valid values
+    /// ("Please provide one of the following:\n  - a\n  - b") becomes "expected one of: a, b".
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = lines.first else { return "" }
+        let values = lines.dropFirst().filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        guard !values.isEmpty else { return lines.joined(separator: " ") }
+        var lead = first.replacingOccurrences(of: " Please provide one of the following:", with: "")
+        if lead.hasSuffix(".") { lead.removeLast() }
+        return lead + " (expected one of: " + values.joined(separator: ", ") + ")"
     }
 
     /// The command typed, e.g. `metatune meta compare`: the leading arguments that name subcommands.

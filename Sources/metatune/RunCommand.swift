@@ -37,8 +37,8 @@ struct RunCommand: ParsableCommand {
     /// `--trials`, or what `--budget` decides when it is left out.
     private var trialCount: Int { get throws { try schedule.trialCount(trials) } }
     @Option(help: "minimize or maximize (for a new study; must match an existing one).") var direction: StudyDirection?
-    @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
-    @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "none"
+    @Option(help: "Sampler.") var sampler: SamplerKind = .tpe
+    @Option(help: "Pruner.") var pruner: PrunerKind = .none
     @OptionGroup var storage: StorageOption
     @Option(parsing: .unconditional, help: "Random seed of the sampler.", transform: NumberCheck.seed) var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Trials to run at once in this process.") var concurrency: Int = 1
@@ -53,8 +53,8 @@ struct RunCommand: ParsableCommand {
     var retryFailed = false
     @Flag(help: "Print one JSON line per finished trial on standard output.") var json = false
     @Flag(help: "No progress output (the result is still printed).") var quiet = false
-    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
-    var meta: String = "none"
+    @Option(help: "Meta-learning from past tasks (then GP; under a scheduler, the scheduler's sampler).")
+    var meta: MetaMethod = .none
     @Option(help: "What --meta learns from (repeatable): a storage URL, a knowledge-base .json file or 'builtin' (default: every study of --storage).")
     var knowledge: [String] = []
     @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
@@ -71,26 +71,21 @@ struct RunCommand: ParsableCommand {
         if let trialTimeout { try NumberCheck.positiveSeconds(trialTimeout, "--trial-timeout") }
         try NumberCheck.positiveSeconds(heartbeatGrace, "--heartbeat-grace")
         if let maxResource { try NumberCheck.positive(maxResource, "--max-resource") }
-        guard SamplerCatalog.names.contains(sampler) else {
-            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
-        }
-        guard PrunerCatalog.names.contains(pruner) else {
-            throw UsageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
-        }
-        guard MetaMethod(rawValue: meta) != nil else {
-            throw UsageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
         guard !command.isEmpty else { throw UsageError("no command given: put the objective's command after '--'") }
-        if schedule.isEnabled {
-            guard let maxResource else { throw UsageError("--scheduler \(schedule.scheduler) needs --max-resource (the most steps a trial trains for)") }
+        if let kind = schedule.kind {
+            guard let maxResource else { throw UsageError("--scheduler \(kind.rawValue) needs --max-resource (the most steps a trial trains for)") }
             try schedule.validate(maxResource: maxResource, maxResourceOption: "--max-resource")
-            try schedule.validate(meta: meta)
-            if schedule.scheduler == "pbt", try trialCount < 2 { throw UsageError("--scheduler pbt needs a population (--trials) of at least 2") }
+            try MetaSetup.validate(policy)
         } else {
             if maxResource != nil { throw UsageError("--max-resource needs --scheduler: without one there is no resource to cap") }
             try schedule.validate(maxResource: 1, maxResourceOption: "--max-resource")
         }
         _ = try trialCount
+    }
+
+    /// The sampler policy: `--sampler`, `--scheduler` and `--meta`.
+    private var policy: SamplerPolicy {
+        SamplerPolicy(sampler: sampler, scheduler: schedule.settings(maxResource: maxResource ?? 1, seed: seed), meta: meta, seed: seed)
     }
 
     func run() throws {
@@ -110,16 +105,13 @@ struct RunCommand: ParsableCommand {
             try ExecutableLookup.check(command[0])
             let store = try storage.open()
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
-            let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: maxResource ?? 1,
-                                       meta: MetaMethod(rawValue: meta)!, seed: seed)
             let taskName = task ?? self.study
             let measured = ObjectiveSignature(metric: metric)
             let query = KnowledgeQuery(space: space, objective: measured, excluded: Set([taskName, self.study] + exclude))
-            let chosenSampler = try choice.make(space: space, metaFeatures: metaFeatures, query: query, quiet: quiet) {
-                try MetaSetup.knowledge(knowledge, storage: store, query: query, model: nil)
-            }
+            let chosenSampler = try MetaSetup.sampler(policy, metaFeatures: metaFeatures, query: query, sources: knowledge,
+                                                      storage: store, model: nil, quiet: quiet)
             study = try Study.open(name: self.study, direction: direction, storage: store,
-                                   sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
+                                   sampler: chosenSampler, pruner: try (schedule.isEnabled ? .none : pruner).make())
             try TaskAttributes.record(task: taskName, model: nil, metaFeatures: metaFeatures, objective: measured,
                                       studyID: study.id, storage: store)
             objective = CommandObjective(template: template, timeout: trialTimeout, stop: stop)
@@ -181,16 +173,17 @@ struct RunCommand: ParsableCommand {
                 directory = URL(fileURLWithPath: NSTemporaryDirectory())  // never written: the command keeps no checkpoints
             }
             resumable = try ResumableCommand(command: objective, space: space, checkpointDirectory: directory)
-            if schedule.scheduler == "pbt" && !resumable.resumes {
+            if schedule.kind == .pbt && !resumable.resumes {
                 throw CommandError("--scheduler pbt needs {checkpoint} and {restore} in the command, to copy a better trial's state")
             }
         } catch {
             failClearly(error)
         }
         if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
-        let scheduled = ScheduledRun(options: schedule, maxResource: maxResource, unit: "steps", concurrency: concurrency,
-                                     seed: seed, quiet: quiet, json: json, heartbeatInterval: OrphanRecovery(heartbeatGrace: heartbeatGrace).heartbeatInterval)
-        if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop) {
+        guard let settings = schedule.settings(maxResource: maxResource, seed: seed) else { return }
+        let scheduled = ScheduledRun(settings: settings, unit: "steps", concurrency: concurrency, quiet: quiet, json: json,
+                                     heartbeatInterval: OrphanRecovery(heartbeatGrace: heartbeatGrace).heartbeatInterval)
+        if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop, options: schedule) {
             note("interrupted: paused trials were recorded as pruned, running ones as failed")
             Foundation.exit(130)
         }

@@ -2,12 +2,28 @@ import ArgumentParser
 import Foundation
 import MetaTune
 
-/// The multi-fidelity and population-based scheduling options `tune` and `run` share.
-struct SchedulerOptions: ParsableArguments {
-    static let names = ["none", "sha", "hyperband", "asha", "bohb", "pbt"]
+/// `--scheduler`: none, or one of the library's schedulers (`SchedulerKind`).
+enum SchedulerSelection: Equatable, ExpressibleByArgument {
+    case none
+    case scheduler(SchedulerKind)
 
+    init?(argument: String) {
+        if argument == Self.noneName { self = .none; return }
+        guard let kind = SchedulerKind(rawValue: argument) else { return nil }
+        self = .scheduler(kind)
+    }
+
+    private static let noneName = "none"
+    static var allValueStrings: [String] { [noneName] + SchedulerKind.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { kind?.rawValue ?? Self.noneName }
+    var kind: SchedulerKind? { if case .scheduler(let kind) = self { return kind } else { return nil } }
+}
+
+/// The multi-fidelity and population-based scheduling options `tune` and `run` share; they
+/// become the library's `SchedulerSettings`.
+struct SchedulerOptions: ParsableArguments {
     @Option(help: "Scheduler: none, sha (successive halving), hyperband, asha (asynchronous successive halving), bohb (Hyperband with BOHB's model, replacing --sampler) or pbt (population-based training of --trials members). Replaces the pruner.")
-    var scheduler: String = "none"
+    var scheduler: SchedulerSelection = .none
     @Option(parsing: .unconditional, help: "The smallest resource a scheduler gives a trial (sha, hyperband, asha, bohb).") var minResource: Int = 1
     @Option(parsing: .unconditional, help: "sha, hyperband, asha and bohb keep 1/η of the trials at each rung and give them η times the resource.")
     var reductionFactor: Double = 3
@@ -16,57 +32,69 @@ struct SchedulerOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "sha, hyperband, asha and bohb: the total resource the run may spend; it stops before going past it (--trials still caps the number of trials; hyperband, asha and bohb may leave --trials out).")
     var budget: Int?
 
-    var isEnabled: Bool { scheduler != "none" }
+    var kind: SchedulerKind? { scheduler.kind }
+    var isEnabled: Bool { kind != nil }
+
+    /// The library's settings for a maximum resource (nil without a scheduler).
+    func settings(maxResource: Int, seed: UInt64) -> SchedulerSettings? {
+        guard let kind else { return nil }
+        var settings = SchedulerSettings(kind: kind, maxResource: maxResource)
+        settings.minResource = minResource
+        settings.reductionFactor = reductionFactor
+        settings.interval = pbtInterval
+        settings.budget = budget
+        settings.seed = seed
+        return settings
+    }
 
     /// Checks the options against the maximum resource (at least 1: the caller checks it);
     /// `maxResourceOption` names the option that sets it.
     func validate(maxResource: Int, maxResourceOption: String) throws {
-        guard Self.names.contains(scheduler) else {
-            throw UsageError("unknown scheduler '\(scheduler)' (expected one of: \(Self.names.joined(separator: ", ")))")
-        }
-        guard isEnabled else { return }
-        guard minResource >= 1, minResource <= maxResource else {
-            throw UsageError("--min-resource must be between 1 and \(maxResourceOption) (\(maxResource)), got \(minResource)")
-        }
-        guard reductionFactor >= 2, reductionFactor.isFinite else {
-            throw UsageError("--reduction-factor must be at least 2, got \(String(format: "%g", reductionFactor))")
-        }
-        if let pbtInterval, pbtInterval < 1 || pbtInterval > maxResource {
-            throw UsageError("--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource)), got \(pbtInterval)")
-        }
-        if let budget {
-            if scheduler == "pbt" { throw UsageError("--budget does not apply to pbt: its population trains the full \(maxResourceOption) each") }
-            guard budget >= minResource else { throw UsageError("--budget must be at least --min-resource (\(minResource)), got \(budget)") }
+        do {
+            try settings(maxResource: maxResource, seed: 0)?.validate()
+        } catch let error as SchedulerSettingsError {
+            throw UsageError(message(for: error, maxResourceOption: maxResourceOption))
         }
     }
 
-    /// The number of trials to run: `trials` (`--trials`) when given; left out, as many as a
-    /// `--budget` could start under hyperband, asha or bohb (every trial costs at least
-    /// `--min-resource`), so the budget alone decides. Refuses a missing `--trials` elsewhere.
+    /// The number of trials to run: `--trials` when given; left out, as many as `--budget` could
+    /// start under hyperband, asha or bohb, so the budget alone decides.
     func trialCount(_ trials: Int?) throws -> Int {
-        if let trials {
+        guard let settings = settings(maxResource: Int.max, seed: 0) else {
+            guard let trials else { throw UsageError(message(for: .trialsRequired, maxResourceOption: "")) }
             try NumberCheck.positive(trials, "--trials")
             return trials
         }
-        guard ["hyperband", "asha", "bohb"].contains(scheduler), let budget else {
-            throw UsageError("--trials is required (it may be left out only with --scheduler hyperband, asha or bohb and a --budget)")
-        }
-        return max(1, budget / minResource)
-    }
-
-    /// Refuses a meta-learning method (`--meta`) that cannot steer the scheduler.
-    func validate(meta: String) throws {
-        if isEnabled && meta == "rgpe" {
-            throw UsageError("--meta rgpe models complete trials only and cannot steer --scheduler \(scheduler): use knn, portfolio, mapping or auto")
+        do {
+            return try settings.trialCount(trials)
+        } catch let error as SchedulerSettingsError {
+            throw UsageError(message(for: error, maxResourceOption: ""))
         }
     }
 
-    /// The resources of the Hyperband rungs, for BOHB's sampler.
-    func rungResources(maxResource: Int) throws -> [Int] {
-        try HyperbandPlan(minResource: Double(minResource), maxResource: Double(maxResource), reductionFactor: reductionFactor)
-            .brackets.flatMap { $0.rungs.map { Int($0.resource.rounded()) } }
+    /// A refusal of the library's, said in terms of this command's options.
+    func message(for error: SchedulerSettingsError, maxResourceOption: String) -> String {
+        let option = "--scheduler \(kind?.rawValue ?? "")"
+        switch error {
+        case let .minResourceOutOfRange(minResource, maxResource):
+            return "--min-resource must be between 1 and \(maxResourceOption) (\(maxResource)), got \(minResource)"
+        case let .reductionFactorTooSmall(factor):
+            return "--reduction-factor must be at least 2, got \(String(format: "%g", factor))"
+        case let .intervalOutOfRange(interval, maxResource):
+            return "--pbt-interval must be between 1 and \(maxResourceOption) (\(maxResource)), got \(interval)"
+        case let .budgetNotTaken(kind):
+            return "--budget does not apply to \(kind.rawValue): its population trains the full \(maxResourceOption) each"
+        case let .budgetBelowMinResource(budget, minResource):
+            return "--budget must be at least --min-resource (\(minResource)), got \(budget)"
+        case let .trialsNotPositive(trials):
+            return "--trials must be a positive whole number, got \(trials)"
+        case .trialsRequired:
+            let kinds = SchedulerKind.allCases.filter(\.budgetMayDecideTrials).map(\.rawValue)
+            return "--trials is required (it may be left out only with --scheduler \(kinds.dropLast().joined(separator: ", ")) or \(kinds.last ?? "") and a --budget)"
+        case .populationTooSmall:
+            return "\(option) needs a population (--trials) of at least 2"
+        case let .budgetBelowFirstBracket(budget, firstBracket, unit):
+            return "--budget \(budget) is less than the first bracket's \(firstBracket) \(unit)"
+        }
     }
-
-    /// The exploit-and-explore interval of PBT.
-    func interval(maxResource: Int) -> Int { pbtInterval ?? max(1, maxResource / 10) }
 }

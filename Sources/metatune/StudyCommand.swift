@@ -186,5 +186,3 @@ struct StudyCommand: ParsableCommand {
     }
 }
 
-extension StudyDirection: ExpressibleByArgument {}
-extension TrialState: ExpressibleByArgument {}

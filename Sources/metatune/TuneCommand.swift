@@ -27,16 +27,16 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Regression instead: the numeric target column of --data (tuned on validation MSE).") var target: String?
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
-    @Option(help: "The model: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String = "mlp"
+    @Option(help: "The model.") var model: BuiltinModel = .mlp
     @Option(parsing: .unconditional, help: "Number of trials this command adds to the study (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
     var trials: Int?
 
     /// `--trials`, or what `--budget` decides when it is left out.
     private var trialCount: Int { get throws { try schedule.trialCount(trials) } }
     @Option(parsing: .unconditional, help: "Training epochs per trial (the maximum resource).") var epochs: Int = 20
-    @Option(help: "best-accuracy (default), accuracy (the last epoch's) or log-loss (classification); mse with --target.") var metric: String?
-    @Option(help: "Sampler: \(SamplerCatalog.names.joined(separator: ", ")).") var sampler: String = "tpe"
-    @Option(help: "Pruner: \(PrunerCatalog.names.joined(separator: ", ")).") var pruner: String = "median"
+    @Option(help: "best-accuracy (default), accuracy (the last epoch's) or log-loss (classification); mse with --target.") var metric: TaskMetric?
+    @Option(help: "Sampler.") var sampler: SamplerKind = .tpe
+    @Option(help: "Pruner.") var pruner: PrunerKind = .median
     @Option(help: "A YAML or JSON search space replacing the model's default one.") var space: String?
     @Option(help: "The study's name (default: tune-DATA-MODEL).") var study: String?
     @OptionGroup var storage: StorageOption
@@ -48,8 +48,8 @@ struct TuneCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Trials to train at once (threads).") var concurrency: Int = 1
     @Option(parsing: .unconditional, help: "Hold out this fraction of the rows (stratified) that no trial sees; after tuning, the best configuration is trained again and scored on them (default 0: none).")
     var testFraction: Double = 0
-    @Option(help: "Meta-learning from past tasks: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")) (then GP; under a scheduler, the scheduler's sampler).")
-    var meta: String = "none"
+    @Option(help: "Meta-learning from past tasks (then GP; under a scheduler, the scheduler's sampler).")
+    var meta: MetaMethod = .none
     @Option(help: "What --meta learns from (repeatable): 'builtin' (the knowledge base shipped with MetaTune), a knowledge-base .json file or a storage URL (default: every study of --storage plus the built-in one).")
     var knowledge: [String] = []
     @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
@@ -57,41 +57,34 @@ struct TuneCommand: ParsableCommand {
     func validate() throws {
         if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
         if let dataset, dataset != "digits" { throw UsageError("unknown data set '\(dataset)' (bundled: digits)") }
-        guard BuiltinModel(rawValue: model) != nil else {
-            throw UsageError("unknown model '\(model)' (expected one of: \(BuiltinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        if let metric, TaskMetric(rawValue: metric) == nil {
-            throw UsageError("unknown metric '\(metric)' (expected one of: \(TaskMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
         if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
         try NumberCheck.positive(epochs, "--epochs")
         try NumberCheck.positive(threads, "--threads")
-        guard SamplerCatalog.names.contains(sampler) else {
-            throw UsageError("unknown sampler '\(sampler)' (expected one of: \(SamplerCatalog.names.joined(separator: ", ")))")
-        }
         try NumberCheck.positive(concurrency, "--concurrency")
         try schedule.validate(maxResource: epochs, maxResourceOption: "--epochs")
-        try schedule.validate(meta: meta)
-        let count = try trialCount  // refuses a missing --trials where no budget decides
-        if schedule.scheduler == "pbt" && count < 2 { throw UsageError("--scheduler pbt needs a population (--trials) of at least 2") }
+        try MetaSetup.validate(policy(metric: chosenMetric))
+        _ = try trialCount  // refuses a missing --trials where no budget decides
         guard testFraction >= 0, testFraction < 0.5 else { throw UsageError("--test-fraction must be at least 0 and below 0.5, got \(testFraction)") }
-        if testFraction > 0 && schedule.scheduler == "pbt" {
+        if testFraction > 0 && schedule.kind == .pbt {
             throw UsageError("--test-fraction cannot retrain a pbt winner: its hyperparameters changed during training")
         }
-        guard MetaMethod(rawValue: meta) != nil else {
-            throw UsageError("unknown meta-learning method '\(meta)' (expected one of: \(MetaMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        if meta != "none" && target != nil { throw UsageError("--meta needs a classification task (not --target)") }
-        guard PrunerCatalog.names.contains(pruner) else {
-            throw UsageError("unknown pruner '\(pruner)' (expected one of: \(PrunerCatalog.names.joined(separator: ", ")))")
-        }
+        if meta != .none && target != nil { throw UsageError("--meta needs a classification task (not --target)") }
+    }
+
+    /// `--metric`, or the default for the task: best-accuracy, or MSE for a regression target.
+    private var chosenMetric: TaskMetric { metric ?? (target == nil ? .bestAccuracy : .mse) }
+
+    /// The sampler policy: `--sampler`, `--scheduler` and `--meta`, knowledge rescored for this run's training.
+    private func policy(metric: TaskMetric) -> SamplerPolicy {
+        SamplerPolicy(sampler: sampler, scheduler: schedule.settings(maxResource: epochs, seed: seed), meta: meta, seed: seed,
+                      training: PastTask.CollectionSettings(epochs: epochs, metric: metric.rawValue))
     }
 
     func run() throws {
         let trialCount = try self.trialCount
         Engine.threads = threads
-        let builtin = BuiltinModel(rawValue: model)!
-        let metric = self.metric.flatMap(TaskMetric.init(rawValue:)) ?? (target == nil ? .bestAccuracy : .mse)
+        let builtin = model
+        let metric = chosenMetric
         let task: BuiltinTask
         let searchSpace: SearchSpace
         let study: Study
@@ -102,17 +95,13 @@ struct TuneCommand: ParsableCommand {
             searchSpace = try space.map { try SearchSpaceFile.load(path: $0, check: builtin.check) } ?? builtin.defaultSpace
             let store = try storage.open()
             let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
-            let choice = SamplerChoice(sampler: sampler, schedule: schedule, maxResource: epochs,
-                                       meta: MetaMethod(rawValue: meta)!, seed: seed,
-                                       training: PastTask.CollectionSettings(epochs: epochs, metric: metric.rawValue))
-            let studyName = self.study ?? "tune-\(name)-\(model)"
+            let studyName = self.study ?? "tune-\(name)-\(model.rawValue)"
             let objective = ObjectiveSignature(metric: metric.rawValue, model: builtin.rawValue, epochs: epochs)
             let query = KnowledgeQuery(space: searchSpace, objective: objective, excluded: Set([name, studyName] + exclude))
-            let chosenSampler = try choice.make(space: searchSpace, metaFeatures: metaFeatures, query: query, quiet: quiet) {
-                try MetaSetup.knowledge(knowledge, storage: store, query: query, model: builtin)
-            }
+            let chosenSampler = try MetaSetup.sampler(policy(metric: metric), metaFeatures: metaFeatures, query: query,
+                                                      sources: knowledge, storage: store, model: builtin, quiet: quiet)
             study = try Study.open(name: studyName, direction: metric.direction, storage: store,
-                                   sampler: chosenSampler, pruner: try PrunerCatalog.make(schedule.isEnabled ? "none" : pruner))
+                                   sampler: chosenSampler, pruner: try (schedule.isEnabled ? .none : pruner).make())
             try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, objective: objective,
                                       studyID: study.id, storage: store)
         } catch {
@@ -123,14 +112,14 @@ struct TuneCommand: ParsableCommand {
             let budget = schedule.isEnabled ? schedule.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" } : nil
             let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
-            FileHandle.standardError.write(Data("Tuning a \(model) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
+            FileHandle.standardError.write(Data("Tuning a \(model.rawValue) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let stopped = StopFlag()
         InterruptHandler.install { stopped.raise() }
-        if schedule.isEnabled {
-            let scheduled = ScheduledRun(options: schedule, maxResource: epochs, unit: "epochs", concurrency: concurrency,
-                                         seed: seed, quiet: quiet, json: json)
-            if scheduled.execute(study: study, objective: ResumableTraining(task: task, space: searchSpace), trials: trialCount, stopped: stopped) {
+        if let settings = schedule.settings(maxResource: epochs, seed: seed) {
+            let scheduled = ScheduledRun(settings: settings, unit: "epochs", concurrency: concurrency, quiet: quiet, json: json)
+            if scheduled.execute(study: study, objective: ResumableTraining(task: task, space: searchSpace), trials: trialCount,
+                                 stopped: stopped, options: schedule) {
                 Foundation.exit(130)
             }
             HeldOutTest.report(study: study, task: task, json: json)

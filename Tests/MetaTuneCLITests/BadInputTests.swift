@@ -54,9 +54,9 @@ final class BadInputTests: XCTestCase {
 
     func testUnknownSamplerPrunerAndPlaceholder() throws {
         try assertFailsClearly(["run", "--study", "keep", "--space", "space.yaml", "--trials", "5", "--sampler", "magic",
-                                "--", "/bin/echo", "1"], mentioning: ["unknown sampler 'magic'"])
+                                "--", "/bin/echo", "1"], mentioning: ["'magic' is invalid for '--sampler", "expected one of: random, grid"])
         try assertFailsClearly(["run", "--study", "keep", "--space", "space.yaml", "--trials", "5", "--pruner", "nope",
-                                "--", "/bin/echo", "1"], mentioning: ["unknown pruner 'nope'"])
+                                "--", "/bin/echo", "1"], mentioning: ["'nope' is invalid for '--pruner", "successive-halving"])
         try assertFailsClearly(["run", "--study", "keep", "--space", "space.yaml", "--trials", "5",
                                 "--", "/bin/echo", "{y}"], mentioning: ["{y}"])
         try assertFailsClearly(["run", "--study", "keep", "--space", "space.yaml", "--trials", "5",

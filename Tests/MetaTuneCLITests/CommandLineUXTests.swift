@@ -101,7 +101,8 @@ final class CommandLineUXTests: XCTestCase {
         try assertUsageError(["meta", "compare"], says: "give exactly one of --data FILE.csv and --dataset digits", command: "meta compare")
         try assertUsageError(["bench"], says: "give --problem NAME|all", command: "bench")
         try assertUsageError(["run", "--study", "s", "--space", "space.yaml", "--trials", "2", "--sampler", "magic", "--", "/bin/echo", "1"],
-                             says: "unknown sampler 'magic'", command: "run")
+                             says: "The value 'magic' is invalid for '--sampler <sampler>' (expected one of: random, grid, qmc, tpe,",
+                             command: "run", status: 64)
         try assertUsageError(["study", "delete", "ghost"], says: "without --yes", command: "study delete")
         try assertUsageError(["meta", "collect", "--tasks", ".", "--configs", "0"], says: "--configs", command: "meta collect")
         try assertUsageError(["demo", "--problem", "nowhere"], says: "unknown problem 'nowhere'", command: "demo")

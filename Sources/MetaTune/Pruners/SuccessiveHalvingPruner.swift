@@ -11,6 +11,8 @@ public struct SuccessiveHalvingPruner: Pruner {
     public let minResource: Int
     public let reductionFactor: Int
     public let minEarlyStoppingRate: Int
+    /// The rungs (shared with ASHA and Hyperband), unbounded: a trial may report any step.
+    public let ladder: RungLadder
 
     public init(minResource: Int = 1, reductionFactor: Int = 3, minEarlyStoppingRate: Int = 0) throws {
         guard minResource >= 1 else { throw PrunerConfigurationError(description: "minimum resource must be at least 1, got \(minResource)") }
@@ -19,12 +21,12 @@ public struct SuccessiveHalvingPruner: Pruner {
         self.minResource = minResource
         self.reductionFactor = reductionFactor
         self.minEarlyStoppingRate = minEarlyStoppingRate
+        ladder = try RungLadder(minResource: Double(minResource), reductionFactor: Double(reductionFactor),
+                                minEarlyStoppingRate: minEarlyStoppingRate)
     }
 
     /// The resource (step) at which rung `k` sits.
-    public func rungResource(_ k: Int) -> Int {
-        minResource * Int(pow(Double(reductionFactor), Double(k + minEarlyStoppingRate)))
-    }
+    public func rungResource(_ k: Int) -> Int { ladder.wholeResource(ofRung: k) }
 
     public func shouldPrune(history: StudyHistory, trial: FrozenTrial) -> Bool {
         let steps = trial.intermediateValues.keys.sorted()
@@ -35,6 +37,7 @@ public struct SuccessiveHalvingPruner: Pruner {
         var crossed: Int?
         while rungResource(rung) <= current {
             if rungResource(rung) > previous { crossed = rung }
+            if rungResource(rung) == Int.max { break }  // the ladder saturated: no rung lies further
             rung += 1
         }
         guard let k = crossed else { return false }

@@ -142,3 +142,20 @@ public struct AsynchronousHyperband: Sendable {
         run.finished { onTrialFinished(frozen) }
     }
 }
+
+extension AsynchronousHyperband: Scheduler {
+    public func plan<Objective: PopulationObjective>(trials: Int, budget: Int?, objective: Objective,
+                                                     unit: String) throws -> SchedulerPlan {
+        let rungs = (0...promotion.topRung).map { String(promotion.ladder.wholeResource(ofRung: $0)) }
+        let within = budget.map { ", within a budget of \($0) \(unit)" } ?? ""
+        return SchedulerPlan(trials: trials, budget: budget, budgetDecidesTrials: budget != nil, summary:
+            "rungs at \(rungs.joined(separator: ", ")) \(unit); \(trials) new trials at most\(within)")
+    }
+
+    public func run<Objective: PopulationObjective>(study: Study, objective: Objective, plan: SchedulerPlan, concurrency: Int,
+                                                    stop: @escaping @Sendable () -> Bool,
+                                                    onTrialFinished: @escaping (FrozenTrial) -> Void) throws -> SchedulerUsage {
+        try run(study: study, objective: objective, trials: plan.trials, budget: plan.budget, concurrency: concurrency,
+                stop: stop, onTrialFinished: onTrialFinished)
+    }
+}

@@ -12,14 +12,12 @@ public struct AsynchronousPromotion: Sendable, Equatable {
     /// s: rungs start at r_min·η^s.
     public let minEarlyStoppingRate: Int
 
+    /// The rungs (shared with the successive-halving pruner and Hyperband), capped at the maximum.
+    public let ladder: RungLadder
+
     public init(minResource: Double, maxResource: Double, reductionFactor: Double = 3, minEarlyStoppingRate: Int = 0) throws {
-        guard minResource > 0, maxResource.isFinite, minResource <= maxResource else {
-            throw StudyError.invalidArgument("the resource range needs 0 < min-resource ≤ max-resource (got \(minResource) and \(maxResource))")
-        }
-        guard reductionFactor >= 2, reductionFactor.isFinite else {
-            throw StudyError.invalidArgument("the reduction factor must be at least 2 (got \(reductionFactor))")
-        }
-        guard minEarlyStoppingRate >= 0 else { throw StudyError.invalidArgument("the early-stopping rate must be at least 0") }
+        ladder = try RungLadder(minResource: minResource, reductionFactor: reductionFactor,
+                                minEarlyStoppingRate: minEarlyStoppingRate, maxResource: maxResource)
         self.minResource = minResource
         self.maxResource = maxResource
         self.reductionFactor = reductionFactor
@@ -27,16 +25,10 @@ public struct AsynchronousPromotion: Sendable, Equatable {
     }
 
     /// The resource of rung k, capped at the maximum resource.
-    public func resource(ofRung k: Int) -> Double {
-        min(minResource * pow(reductionFactor, Double(k + minEarlyStoppingRate)), maxResource)
-    }
+    public func resource(ofRung k: Int) -> Double { ladder.resource(ofRung: k) }
 
     /// The highest rung: the first whose resource reaches the maximum.
-    public var topRung: Int {
-        var k = 0
-        while resource(ofRung: k) < maxResource { k += 1 }
-        return k
-    }
+    public var topRung: Int { ladder.topRung }
 
     /// Whether the configuration `candidate` (an index into `scores`, which hold every result of
     /// rung k, larger is better) ranks in the top ⌊n/η⌋ of its rung. Whether it was promoted

@@ -28,12 +28,7 @@ public struct HyperbandPlan: Sendable, Equatable {
     public let brackets: [Bracket]
 
     public init(minResource: Double, maxResource: Double, reductionFactor: Double = 3) throws {
-        guard minResource > 0, maxResource.isFinite, minResource <= maxResource else {
-            throw StudyError.invalidArgument("the resource range needs 0 < min-resource ≤ max-resource (got \(minResource) and \(maxResource))")
-        }
-        guard reductionFactor >= 2, reductionFactor.isFinite else {
-            throw StudyError.invalidArgument("the reduction factor must be at least 2 (got \(reductionFactor))")
-        }
+        _ = try RungLadder(minResource: minResource, reductionFactor: reductionFactor, maxResource: maxResource)
         self.minResource = minResource
         self.maxResource = maxResource
         self.reductionFactor = reductionFactor
@@ -41,11 +36,12 @@ public struct HyperbandPlan: Sendable, Equatable {
         // ⌊log_η(R/r_min)⌋, nudged so that exact powers are not lost to rounding.
         let sMax = Int((log(maxResource / minResource) / log(eta) + 1e-9).rounded(.down))
         let budget = Double(sMax + 1) * maxResource
-        brackets = (0...sMax).reversed().map { s in
+        brackets = try (0...sMax).reversed().map { s in
             let n = Int((budget / maxResource * pow(eta, Double(s)) / Double(s + 1) - 1e-9).rounded(.up))
-            let r = maxResource * pow(eta, -Double(s))
+            // The bracket's rungs: a ladder from r = R·η^(−s), so that its top rung is R.
+            let ladder = try RungLadder(minResource: maxResource * pow(eta, -Double(s)), reductionFactor: eta)
             let rungs = (0...s).map { i in
-                Rung(configurations: Int((Double(n) * pow(eta, -Double(i)) + 1e-9).rounded(.down)), resource: r * pow(eta, Double(i)))
+                Rung(configurations: Int((Double(n) * pow(eta, -Double(i)) + 1e-9).rounded(.down)), resource: ladder.resource(ofRung: i))
             }
             return Bracket(index: s, rungs: rungs)
         }

@@ -12,7 +12,7 @@ import Numerics
 /// Each member is one trial: its parameters are the starting ones, its learning curve is its
 /// own, and its user attribute `pbt` lists each exploit (resource, donor trial, new parameters).
 /// Every member finishes at the maximum resource.
-public struct PopulationBasedTraining {
+public struct PopulationBasedTraining: Sendable {
     public struct Options: Sendable {
         /// Resource between two exploit-and-explore steps.
         public var interval: Int
@@ -194,5 +194,36 @@ struct PopulationMember<Run> {
         self.run = run
         self.params = params
         self.distributions = distributions
+    }
+}
+
+extension PopulationBasedTraining: Scheduler {
+    /// The population is `trials`; PBT takes no budget (every member trains to the maximum).
+    public func plan<Objective: PopulationObjective>(trials: Int, budget: Int?, objective: Objective,
+                                                     unit: String) throws -> SchedulerPlan {
+        guard budget == nil else { throw StudyError.invalidArgument("population-based training takes no budget: every member trains to the maximum resource") }
+        guard trials >= 2 else { throw StudyError.invalidArgument("population-based training needs a population of at least 2, got \(trials)") }
+        return SchedulerPlan(trials: trials, budget: nil, summary:
+            "a population of \(trials), ranked every \(options.interval) \(unit) up to \(options.maxResource); the bottom quarter copies the top quarter and perturbs its mutable parameters")
+    }
+
+    public func run<Objective: PopulationObjective>(study: Study, objective: Objective, plan: SchedulerPlan, concurrency: Int,
+                                                    stop: @escaping @Sendable () -> Bool,
+                                                    onTrialFinished: @escaping (FrozenTrial) -> Void) throws -> SchedulerUsage {
+        try run(study: study, objective: objective, population: plan.trials, concurrency: concurrency, stop: stop,
+                onTrialFinished: onTrialFinished)
+    }
+
+    /// The hyperparameters a PBT member ended with (its last exploit's), or nil when it never
+    /// changed them; its `params` are the ones it started with.
+    public static func finalParams(of trial: FrozenTrial) -> (params: [String: ParamValue], changedAt: [Int])? {
+        guard case .array(let events)? = trial.userAttributes[historyKey], let last = events.last,
+              case .object(let params)? = last["params"] else { return nil }
+        let steps = events.compactMap { $0["resource"]?.doubleValue }.map { Int($0) }
+        let values = params.compactMapValues(ParamValue.init(json:)).compactMap { name, value -> (String, ParamValue)? in
+            guard let distribution = trial.distributions[name], let raw = distribution.internalValue(of: value) else { return nil }
+            return (name, distribution.externalValue(raw))
+        }
+        return (Dictionary(uniqueKeysWithValues: values), steps)
     }
 }

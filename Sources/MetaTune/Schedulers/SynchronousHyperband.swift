@@ -5,7 +5,7 @@ import Foundation
 /// stops all but the best 1/η, which resume from where they paused. A stopped trial is recorded
 /// as pruned at the resource it reached; a promoted one keeps one trial record with its whole
 /// learning curve. Trials that throw are recorded as failed and leave their bracket.
-public struct SynchronousHyperband {
+public struct SynchronousHyperband: Sendable {
     public let plan: HyperbandPlan
     /// Run only the most aggressive bracket: plain successive halving.
     public let successiveHalvingOnly: Bool
@@ -120,5 +120,29 @@ public struct SynchronousHyperband {
                         _ onTrialFinished: (FrozenTrial) -> Void) throws {
         try study.tell(trial, state: state, value: value, reason: reason)
         onTrialFinished(try study.storage.trial(id: trial.id))
+    }
+}
+
+extension SynchronousHyperband: Scheduler {
+    /// Whole brackets in turn (`bracketsToRun`): the plan's trials are theirs, which may be more
+    /// than `trials` asked for; refuses a budget below the first bracket's cost.
+    public func plan<Objective: PopulationObjective>(trials: Int, budget: Int?, objective: Objective,
+                                                     unit: String) throws -> SchedulerPlan {
+        let chosen = bracketsToRun(trials: trials, budget: budget, objective: objective)
+        if chosen.isEmpty, let budget {
+            throw SchedulerSettingsError.budgetBelowFirstBracket(budget: budget, firstBracket: cost(of: brackets[0], objective: objective), unit: unit)
+        }
+        let planned = chosen.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) }
+        let resource = chosen.reduce(0) { $0 + cost(of: $1, objective: objective) }
+        let shapes = brackets.map { $0.rungs.map { "\($0.configurations)×\(Int($0.resource.rounded()))" }.joined(separator: " → ") }
+        return SchedulerPlan(trials: planned, budget: budget, summary:
+            "brackets (trials × \(unit)): \(shapes.joined(separator: "; ")); running \(chosen.count) bracket\(chosen.count == 1 ? "" : "s"), \(planned) trials, \(resource) \(unit)")
+    }
+
+    public func run<Objective: PopulationObjective>(study: Study, objective: Objective, plan: SchedulerPlan, concurrency: Int,
+                                                    stop: @escaping @Sendable () -> Bool,
+                                                    onTrialFinished: @escaping (FrozenTrial) -> Void) throws -> SchedulerUsage {
+        try run(study: study, objective: objective, trials: plan.trials, budget: plan.budget, concurrency: concurrency,
+                stop: stop, onTrialFinished: onTrialFinished)
     }
 }

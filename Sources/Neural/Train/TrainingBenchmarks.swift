@@ -1,7 +1,7 @@
 import Foundation
 import Numerics
 
-/// The training benchmarks of the shared protocol (bench/dl.md): data, initialisation, batch
+/// The training benchmarks of the shared protocol (../shared/bench/dl.md): data, initialisation, batch
 /// order and optimizer exactly as specified, so throughput can be compared with other engines.
 public enum TrainingBenchmark: String, CaseIterable, Sendable {
     case digitsMLP = "digits-mlp"
