@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/metatune
 
-.PHONY: deps build release demo test bench bench-meta fuzz clean
+.PHONY: deps build release demo test bench bench-meta fuzz tsan clean
 
 deps:
 	@scripts/install-deps.sh
@@ -66,3 +66,10 @@ fuzz: deps
 	  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done)|ERROR|SUMMARY" .build-fuzz/$$target.log; \
 	  [ $$status = 0 ] || { echo "$$target failed: see .build-fuzz/$$target.log"; exit $$status; }; \
 	done
+
+# The test suite under ThreadSanitizer (a debug build in .build-tsan; about 10 minutes). Child
+# metatune processes inherit the options: a report fails the test that started them (exit 66).
+# Fuzz/tsan-suppressions.txt silences swift-subprocess's futex-guarded globals, which TSan cannot model.
+tsan: deps
+	$(SWIFT) build --build-tests -Xswiftc -sanitize=thread --scratch-path .build-tsan --toolset Fuzz/toolset.json
+	TSAN_OPTIONS="suppressions=$(CURDIR)/Fuzz/tsan-suppressions.txt" $(SWIFT) test --skip-build --scratch-path .build-tsan

@@ -14,11 +14,11 @@ struct BenchCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "A benchmark problem, or 'all'.")
-    var problem: String?
+    @Option(help: "A benchmark problem, or all of them.")
+    var problem: ProblemSelection?
 
-    @Option(help: "A training benchmark of ../shared/bench/dl.md instead: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var train: String?
+    @Option(help: "A training benchmark of ../shared/bench/dl.md instead.")
+    var train: TrainingBenchmark?
 
     @Option(parsing: .unconditional, help: "BLAS threads for --train.")
     var threads: Int = 1
@@ -42,17 +42,11 @@ struct BenchCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let train {
-            guard TrainingBenchmark(rawValue: train) != nil else {
-                throw UsageError("unknown training benchmark '\(train)' (expected one of: \(TrainingBenchmark.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
+        if train != nil {
             try NumberCheck.positive(threads, "--threads")
             return
         }
-        guard let problem else { throw UsageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
-        if problem != "all" && BenchmarkProblem.named(problem) == nil {
-            throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), all)")
-        }
+        guard problem != nil else { throw UsageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
         try NumberCheck.positive(trials, "--trials")
         try NumberCheck.positive(seeds, "--seeds")
     }
@@ -60,7 +54,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if let train {
             do {
-                let result = try TrainingBenchmark(rawValue: train)!.run(threads: threads, quick: quick)
+                let result = try train.run(threads: threads, quick: quick)
                 print(json ? result.json : String(format: "%@ (%d thread%@): %.0f samples/s, %.3f s%@", result.benchmark.rawValue,
                                                   threads, threads == 1 ? "" : "s", result.samplesPerSecond, result.seconds,
                                                   result.validationAccuracy.map { String(format: ", validation accuracy %.4f", $0) } ?? ""))
@@ -69,8 +63,7 @@ struct BenchCommand: ParsableCommand {
             }
             return
         }
-        let problem = self.problem!
-        let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
+        let problems = self.problem?.problems ?? []
         let samplers = sampler.kinds.map(\.rawValue)
         if !json {
             print("problem          sampler          " + BenchmarkResult.checkpoints.filter { $0 <= trials }

@@ -9,7 +9,7 @@ struct DemoCommand: ParsableCommand {
     )
 
     @Option(help: "The benchmark problem to tune.")
-    var problem: String = "nn_hpo"
+    var problem: BenchmarkProblem = .nnHPO
 
     @Option(parsing: .unconditional, help: "Number of trials.")
     var trials: Int = 200
@@ -21,15 +21,11 @@ struct DemoCommand: ParsableCommand {
     var seed: UInt64 = 0
 
     func validate() throws {
-        guard BenchmarkProblem.named(problem) != nil else {
-            throw UsageError("unknown problem '\(problem)' (expected one of: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")))")
-        }
         try NumberCheck.positive(trials, "--trials")
     }
 
     func run() throws {
         do {
-            let problem = BenchmarkProblem.named(problem)!
             let study = try Study.create(name: "demo", direction: .minimize,
                                          sampler: try sampler.make(seed: seed, space: problem.space))
             print("Tuning \(problem.name) (\(problem.space.parameters.count) parameters, optimum \(problem.optimum)) "

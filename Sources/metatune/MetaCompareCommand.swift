@@ -18,7 +18,7 @@ extension MetaCommand {
         )
 
         @Option(help: "A CSV file: numeric feature columns and a 'label' column.") var data: String?
-        @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
+        @Option(help: "A bundled data set instead of --data.") var dataset: BundledDataset?
         @Option(help: "The meta-learning method (not none).")
         var method: MetaMethod = .auto
         @Option(parsing: .unconditional, help: "Trials per run.") var trials: Int = 15
@@ -31,7 +31,6 @@ extension MetaCommand {
 
         func validate() throws {
             if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
-            if let dataset, dataset != "digits" { throw UsageError("unknown data set '\(dataset)' (bundled: digits)") }
             guard method != .none else {
                 throw UsageError("--method none is no meta-learning: choose one of \(MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", "))")
             }
@@ -43,8 +42,9 @@ extension MetaCommand {
         func run() throws {
             Engine.threads = threads
             do {
-                let name = data.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "digits"
-                let dataSet = try data.map { try Dataset.loadCSV(path: $0) } ?? Dataset.digits()
+                let bundled = dataset ?? .digits
+                let name = data.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? bundled.rawValue
+                let dataSet = try data.map { try Dataset.loadCSV(path: $0) } ?? bundled.load()
                 let task = try BuiltinTask(name: name, data: dataSet, model: .mlp, epochs: epochs, metric: .bestAccuracy, seed: seed)
                 let space = BuiltinModel.mlp.defaultSpace
                 let objective = ObjectiveSignature(metric: TaskMetric.bestAccuracy.rawValue, model: BuiltinModel.mlp.rawValue, epochs: epochs)

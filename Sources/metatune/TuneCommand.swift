@@ -22,7 +22,7 @@ struct TuneCommand: ParsableCommand {
     )
 
     @Option(help: "A CSV file: a header row, numeric feature columns and a 'label' column.") var data: String?
-    @Option(help: "A bundled data set instead of --data: digits.") var dataset: String?
+    @Option(help: "A bundled data set instead of --data.") var dataset: BundledDataset?
     @Option(help: "The class column of --data.") var labelColumn: String = "label"
     @Option(help: "Regression instead: the numeric target column of --data (tuned on validation MSE).") var target: String?
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
@@ -56,7 +56,6 @@ struct TuneCommand: ParsableCommand {
 
     func validate() throws {
         if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
-        if let dataset, dataset != "digits" { throw UsageError("unknown data set '\(dataset)' (bundled: digits)") }
         if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
         try NumberCheck.positive(epochs, "--epochs")
         try NumberCheck.positive(threads, "--threads")
@@ -157,6 +156,7 @@ struct TuneCommand: ParsableCommand {
             }
             return (URL(fileURLWithPath: data).deletingPathExtension().lastPathComponent, dataset)
         }
-        return ("digits", try Dataset.digits())
+        let bundled = dataset ?? .digits
+        return (bundled.rawValue, try bundled.load())
     }
 }

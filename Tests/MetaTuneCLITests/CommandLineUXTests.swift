@@ -105,7 +105,8 @@ final class CommandLineUXTests: XCTestCase {
                              command: "run", status: 64)
         try assertUsageError(["study", "delete", "ghost"], says: "without --yes", command: "study delete")
         try assertUsageError(["meta", "collect", "--tasks", ".", "--configs", "0"], says: "--configs", command: "meta collect")
-        try assertUsageError(["demo", "--problem", "nowhere"], says: "unknown problem 'nowhere'", command: "demo")
+        try assertUsageError(["demo", "--problem", "nowhere"], says: "'nowhere' is invalid for '--problem <problem>' (expected one of: ",
+                             command: "demo", status: 64)
         // argument-parser's own errors (status 64): one line too, and the same pointer.
         try assertUsageError(["bench", "--problem", "all", "--bogus"], says: "Unknown option '--bogus'", command: "bench", status: 64)
         try assertUsageError(["run", "--study", "s", "--space", "space.yaml", "--trials", "many", "--", "/bin/echo", "1"],
