@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MetaTuneExternal", targets: ["MetaTuneExternal"]),
         .library(name: "MetaTuneTasks", targets: ["MetaTuneTasks"]),
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
+        .library(name: "MetaTuneTesting", targets: ["MetaTuneTesting"]),
         .executable(name: "metatune", targets: ["metatune"]),
     ],
     dependencies: [
@@ -38,6 +39,8 @@ let package = Package(
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
         .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "Numerics"],
                 resources: [.copy("Resources")]),
+        // The sampler and storage contracts, for anyone who writes a sampler or a storage.
+        .target(name: "MetaTuneTesting", dependencies: ["MetaTune"]),
         .target(
             name: "MetaTuneExternal",
             dependencies: ["MetaTune", .product(name: "Subprocess", package: "swift-subprocess")]
@@ -48,11 +51,11 @@ let package = Package(
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
-        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "Numerics", "TestSupport"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneTesting", "MetaTuneTasks", "Neural", "Numerics", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
-        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "Numerics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "Numerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "MetaTuneTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),
         .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Fuzz targets: `make fuzz` builds them with libFuzzer (-sanitize=fuzzer,address -D FUZZING);

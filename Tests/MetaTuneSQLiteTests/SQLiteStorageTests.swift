@@ -244,3 +244,11 @@ extension SQLiteStorageTests {
         XCTAssertEqual(try storage.completeTrialsByStudy()[1]?.count, 2)
     }
 }
+
+/// Collects numbers from many threads.
+final class NumberLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var numbers: [Int] = []
+    func add(_ number: Int) { lock.withLock { numbers.append(number) } }
+    var sorted: [Int] { lock.withLock { numbers.sorted() } }
+}

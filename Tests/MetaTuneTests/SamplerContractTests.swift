@@ -1,67 +1,39 @@
 import XCTest
+import MetaTuneTesting
 @testable import MetaTune
 
-/// One contract, every sampler: seeded reproducibility, bounds, types, steps and conditions.
+/// One contract, every sampler: `MetaTuneTesting.SamplerContract` (reproducible, valid, robust
+/// to histories with trials in every state, extreme bounds) for every sampler of the catalog and
+/// BOHB's model; the meta-learning samplers are checked in `MetaLearningTests`.
 final class SamplerContractTests: XCTestCase {
-    private let space = try! SearchSpaceFile.parse("""
-    lr: {type: float, low: 1.0e-5, high: 1.0, log: true}
-    x: {type: float, low: -2, high: 3}
-    dropout: {type: float, low: 0, high: 0.5, step: 0.1}
-    batch: {type: int, low: 16, high: 512, log: true}
-    layers: {type: int, low: 1, high: 9, step: 2}
-    optimizer: {type: categorical, choices: [sgd, adam, rmsprop]}
-    momentum: {type: float, low: 0, high: 0.99, when: {optimizer: sgd}}
-    beta: {type: categorical, choices: [0.9, 0.99], when: {optimizer: [adam, rmsprop]}}
-    """)
+    private var space: SearchSpace { get throws { try SamplerContract.space } }
 
-    private func makeSamplers(seed: UInt64) throws -> [(String, Sampler)] {
-        try SamplerCatalog.names.map { ($0, try SamplerCatalog.make($0, seed: seed, space: space)) }
-    }
-
-    /// A deterministic objective that depends on every kind of parameter.
-    private func objective(_ p: [String: ParamValue]) -> Double {
-        var value = pow(log10(p["lr"]!.doubleValue!) + 3, 2) + pow(p["x"]!.doubleValue! - 1, 2)
-        value += p["dropout"]!.doubleValue! + Double(p["layers"]!.intValue!) * 0.1 + log2(Double(p["batch"]!.intValue!)) * 0.01
-        value += p["optimizer"] == "adam" ? 0 : 0.5
-        return value
-    }
+    private func objective(_ p: [String: ParamValue]) -> Double { SamplerContract.objective(p) }
 
     private func run(_ sampler: Sampler, trials: Int) throws -> [FrozenTrial] {
         let study = try Study.create(name: "contract", sampler: sampler)
         for _ in 0..<trials {
-            let trial = try study.ask(space: space)
+            let trial = try study.ask(space: try space)
             try study.tell(trial, value: objective(trial.params))
         }
         return try study.trials
     }
 
-    func testSameSeedGivesSameSuggestionsAndOtherSeedsDiffer() throws {
-        for ((name, a), (_, b)) in zip(try makeSamplers(seed: 7), try makeSamplers(seed: 7)) {
-            let first = try run(a, trials: 30).map(\.params)
-            let second = try run(b, trials: 30).map(\.params)
-            XCTAssertEqual(first, second, "\(name) is not reproducible")
-            let other = try run(try SamplerCatalog.make(name, seed: 8, space: space), trials: 30).map(\.params)
-            XCTAssertNotEqual(first, other, "\(name) ignores its seed")
+    func testEverySamplerOfTheCatalogKeepsTheContract() throws {
+        for kind in SamplerKind.allCases {
+            let space = try self.space
+            try SamplerContract.verify(kind.rawValue) { seed in try kind.make(seed: seed, space: space) }
         }
     }
 
-    func testSuggestionsRespectBoundsTypesStepsAndConditions() throws {
-        for (name, sampler) in try makeSamplers(seed: 1) {
-            for trial in try run(sampler, trials: 60) {
-                let p = trial.params
-                for spec in space.parameters {
-                    let active = space.isActive(spec, given: p)
-                    XCTAssertEqual(p[spec.name] != nil, active, "\(name): \(spec.name) activity wrong in \(p)")
-                    if let value = p[spec.name] {
-                        XCTAssertNotNil(spec.distribution.internalValue(of: value), "\(name): \(spec.name)=\(value) invalid")
-                    }
-                }
-                if case .float = p["lr"]! {} else { XCTFail("\(name): lr is not a float") }
-                if case .int = p["batch"]! {} else { XCTFail("\(name): batch is not an int") }
-                XCTAssertEqual((p["layers"]!.intValue! - 1) % 2, 0, "\(name): layers off its step")
-                let dropoutSteps = p["dropout"]!.doubleValue! / 0.1
-                XCTAssertEqual(dropoutSteps, dropoutSteps.rounded(), accuracy: 1e-9, "\(name): dropout off its step")
-            }
+    func testBOHBsModelKeepsTheContract() throws {
+        try SamplerContract.verify("bohb") { seed in BudgetModelSampler(resources: [1, 3, 9], seed: seed) }
+    }
+
+    /// The contract finds a broken sampler: one that suggests outside the bounds.
+    func testTheContractCatchesASamplerThatLeavesItsBounds() {
+        XCTAssertThrowsError(try SamplerContract.verify("out of bounds") { seed in OutOfBoundsSampler(seed: seed) }) { error in
+            XCTAssertEqual((error as? ContractViolation)?.check, "in its distribution", "\(error)")
         }
     }
 
@@ -86,5 +58,15 @@ final class SamplerContractTests: XCTestCase {
         for _ in 0..<5 { _ = try study.ask() }  // five trials that never suggest anything
         let sixth = try study.ask(space: space)
         XCTAssertEqual(sixth.params, a[5].params)
+    }
+}
+
+/// Random search that puts every float a little above its upper bound.
+private struct OutOfBoundsSampler: Sampler {
+    let seed: UInt64
+    func sampleIndependent(history: StudyHistory, trial: FrozenTrial, name: String, distribution: Distribution) -> ParamValue {
+        let value = RandomSampler(seed: seed).sampleIndependent(history: history, trial: trial, name: name, distribution: distribution)
+        if case .float(let float) = distribution { return .float(float.high + 1) }
+        return value
     }
 }
