@@ -3,26 +3,14 @@ import XCTest
 import TestSupport
 
 /// Bad input gets one clear line on standard error and a non-zero exit, and nothing stored changes.
-final class BadInputTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: URL { temporary.url }
-    private var cli: CLI!
+final class BadInputTests: CLITestCase {
 
     override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-bad")
-        cli = CLI(workingDirectory: directory)
+        try super.setUpWithError()
         try write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
         // A study with a few trials that every bad command below must leave untouched.
         let seed = try cli.run(["run", "--study", "keep", "--space", "space.yaml", "--trials", "3", "--quiet", "--", "/bin/echo", "1"])
         XCTAssertEqual(seed.status, 0, seed.stderr)
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
-    }
-
-    private func write(_ name: String, _ text: String) throws {
-        try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
     private var databaseDump: Data {

@@ -4,20 +4,12 @@ import TestSupport
 
 /// The command line's manners: exit status, help, usage errors, numeric options, quiet output
 /// and option combinations that would otherwise be ignored (the hardening issue's findings 14–25).
-final class CommandLineUXTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var cli: CLI!
+final class CommandLineUXTests: CLITestCase {
 
     override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-ux")
-        cli = CLI(workingDirectory: temporary.url)
+        try super.setUpWithError()
         try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
         try temporary.write("task.csv", "a,b,label\n" + (0..<40).map { "\($0 % 7),\($0 % 5),\($0 % 2)" }.joined(separator: "\n") + "\n")
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: CLI.binary.path), "build metatune first: \(CLI.binary.path)")
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
     }
 
     /// Every command and subcommand, as typed after `metatune`.

@@ -4,20 +4,7 @@ import TestSupport
 
 /// Issue 16's findings, each reproduced through the built binary: inputs that once crashed,
 /// silently gave wrong results or wrote where they should not.
-final class HardeningTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var cli: CLI!
-
-    override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-hardening")
-        cli = CLI(workingDirectory: temporary.url)
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
-    }
-
-    private func path(_ name: String) -> String { temporary.url.appendingPathComponent(name).path }
+final class HardeningTests: CLITestCase {
 
     private func files() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: temporary.url.path).sorted()

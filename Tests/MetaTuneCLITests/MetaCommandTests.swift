@@ -3,18 +3,7 @@ import XCTest
 import TestSupport
 
 /// `metatune meta …` and `--meta` end to end.
-final class MetaCommandTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var cli: CLI!
-
-    override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-meta")
-        cli = CLI(workingDirectory: temporary.url)
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
-    }
+final class MetaCommandTests: CLITestCase {
 
     /// A small three-class CSV, varied by `shift` so that tasks differ.
     private func writeTask(_ path: String, shift: Int) throws {

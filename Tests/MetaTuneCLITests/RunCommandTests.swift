@@ -5,21 +5,12 @@ import MetaTune
 import MetaTuneSQLite
 
 /// `metatune run` and `metatune study` end to end, with real processes and a real SQLite file.
-final class RunCommandTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: URL { temporary.url }
-    private var cli: CLI!
+final class RunCommandTests: CLITestCase {
 
     override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-cli")
-        cli = CLI(workingDirectory: directory)
+        try super.setUpWithError()
         try "x: {type: float, low: -2, high: 2}\nkind: {type: categorical, choices: [a, b]}\n"
             .write(to: directory.appendingPathComponent("space.yaml"), atomically: true, encoding: .utf8)
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: CLI.binary.path), "build metatune first: \(CLI.binary.path)")
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
     }
 
     private var databasePath: String { directory.appendingPathComponent("metatune.sqlite").path }

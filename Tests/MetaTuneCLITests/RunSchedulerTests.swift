@@ -5,9 +5,7 @@ import MetaTune
 import MetaTuneSQLite
 
 /// `metatune run --scheduler …` with a real training script that saves and restores its state.
-final class RunSchedulerTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var cli: CLI!
+final class RunSchedulerTests: CLITestCase {
 
     /// Trains up to $1 steps from the state in $3 (if any), saving the state to $2; each step adds
     /// 1 − (x − 0.3)²; every call is logged as "trial start resource".
@@ -27,15 +25,10 @@ final class RunSchedulerTests: XCTestCase {
     """
 
     override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-run-scheduler")
-        cli = CLI(workingDirectory: temporary.url)
+        try super.setUpWithError()
         try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
         try temporary.write("train.sh", Self.script)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary.url.appendingPathComponent("train.sh").path)
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
     }
 
     /// The default checkpoint folder of `study` in `storage` (beside it, keyed by the study's id).

@@ -3,23 +3,16 @@ import XCTest
 import TestSupport
 
 /// `metatune tune --scheduler …` end to end.
-final class SchedulerCommandTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var cli: CLI!
+final class SchedulerCommandTests: CLITestCase {
 
     override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-scheduler")
-        cli = CLI(workingDirectory: temporary.url)
+        try super.setUpWithError()
         var lines = ["f0,f1,label"]
         for i in 0..<90 {
             let label = i % 3
             lines.append("\(Double(label) + Double(i % 7) / 10),\(Double(2 - label) - Double(i % 5) / 10),\(label)")
         }
         try temporary.write("task.csv", lines.joined(separator: "\n") + "\n")
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
     }
 
     /// The JSON objects among the lines of `text` (`--json` output: one per trial, then the test score).

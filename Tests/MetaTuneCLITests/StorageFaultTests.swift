@@ -8,21 +8,12 @@ import TestSupport
 /// Issue 16's faults under a running `metatune run`: the storage file deleted or replaced, and
 /// the disk filling up. The runner stops with one clear line, writes nothing more, and what it
 /// had stored stays whole (integrity check, numbering, values).
-final class StorageFaultTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var cli: CLI!
+final class StorageFaultTests: CLITestCase {
 
     override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-faults")
-        cli = CLI(workingDirectory: temporary.url)
+        try super.setUpWithError()
         try temporary.write("space.yaml", "x: {type: float, low: 0, high: 1}\n")
     }
-
-    override func tearDownWithError() throws {
-        temporary = nil
-    }
-
-    private func path(_ name: String) -> String { temporary.url.appendingPathComponent(name).path }
 
     /// Starts a runner of `trials` slow trials on `storage` and waits until `completed` of them
     /// are stored.

@@ -3,20 +3,12 @@ import XCTest
 import TestSupport
 
 /// The `study` commands' output.
-final class StudyCommandTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: URL { temporary.url }
-    private var cli: CLI!
+final class StudyCommandTests: CLITestCase {
 
     override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-study")
-        cli = CLI(workingDirectory: directory)
+        try super.setUpWithError()
         try "x: {type: float, low: 0, high: 1}\nname: {type: categorical, choices: ['a,b', 'c\"d']}\n"
             .write(to: directory.appendingPathComponent("space.yaml"), atomically: true, encoding: .utf8)
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
     }
 
     func testCreateListShowBestExportAndDelete() throws {

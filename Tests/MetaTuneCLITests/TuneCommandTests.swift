@@ -3,18 +3,7 @@ import XCTest
 import TestSupport
 
 /// `metatune tune` end to end.
-final class TuneCommandTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var cli: CLI!
-
-    override func setUpWithError() throws {
-        temporary = try TemporaryDirectory("metatune-tune")
-        cli = CLI(workingDirectory: temporary.url)
-    }
-
-    override func tearDownWithError() throws {
-        temporary = nil
-    }
+final class TuneCommandTests: CLITestCase {
 
     /// A small learnable CSV: two Gaussian-ish blobs per class on 4 features.
     private func writeBlobs(_ name: String) throws {
