@@ -73,13 +73,13 @@ public struct BuiltinTask: Sendable {
         guard testFraction >= 0, testFraction < 0.5 else {
             throw StudyError.invalidArgument("the test fraction must be at least 0 and below 0.5, got \(testFraction)")
         }
-        guard epochs >= 1 else { throw StudyError.invalidArgument("--epochs must be at least 1") }
+        guard epochs >= 1 else { throw StudyError.invalidArgument("the number of epochs must be at least 1, got \(epochs)") }
         if model == .cnn && data.imageShape == nil {
-            throw StudyError.invalidArgument("\(name): the cnn model needs image-shaped data (the bundled digits, or --image-shape C,H,W)")
+            throw StudyError.invalidArgument("\(name): the cnn model needs image-shaped data (the bundled digits, or rows given an image shape C,H,W)")
         }
         if data.isRegression != (metric == .mse) {
-            throw StudyError.invalidArgument(data.isRegression ? "\(name): a regression target is tuned with --metric mse"
-                                                               : "\(name): --metric mse needs a regression target (--target COLUMN)")
+            throw StudyError.invalidArgument(data.isRegression ? "\(name): a regression target is tuned by mean squared error (metric mse)"
+                                                               : "\(name): the metric mse needs a regression target column")
         }
         let minimum = max(2 * data.classCount, 4)
         guard data.count >= (testFraction > 0 ? 2 * minimum : minimum) else {

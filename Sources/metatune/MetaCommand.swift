@@ -114,6 +114,10 @@ struct MetaCommand: ParsableCommand {
                 }
                 line?.finish()
                 if !quiet { FileHandle.standardError.write(Data("collected into \(storage.storage)\n".utf8)) }
+            } catch let mismatch as CollectionMismatch {
+                failClearly(StudyError.invalidArgument(
+                    "study '\(mismatch.study)' was collected with --epochs \(mismatch.earlier.epochs) --metric \(mismatch.earlier.metric) --seed \(mismatch.earlierSeed.map(String.init) ?? "?")"
+                    + ", not --epochs \(mismatch.settings.epochs) --metric \(mismatch.settings.metric.rawValue) --seed \(mismatch.settings.seed): collect into another storage, or with those settings"))
             } catch {
                 failClearly(error)
             }

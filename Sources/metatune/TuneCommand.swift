@@ -57,6 +57,11 @@ struct TuneCommand: ParsableCommand {
     func validate() throws {
         if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
         if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
+        if target != nil, let metric, metric != .mse { throw UsageError("a regression target is tuned with --metric mse") }
+        if metric == .mse && target == nil { throw UsageError("--metric mse needs a regression target (--target COLUMN)") }
+        if model == .cnn && data != nil && imageShape == nil {
+            throw UsageError("--model cnn needs image-shaped rows: give --image-shape C,H,W (or use --dataset digits)")
+        }
         try NumberCheck.positive(epochs, "--epochs")
         try NumberCheck.positive(threads, "--threads")
         try NumberCheck.positive(concurrency, "--concurrency")

@@ -135,9 +135,7 @@ public struct KnowledgeCollector: Sendable {
         guard let record = try storage.study(named: name), let earlier = TaskAttributes.collection(of: record) else { return }
         let seed = TaskAttributes.collectionSeed(of: record)
         guard earlier == settings.scoring, seed == settings.seed else {
-            throw StudyError.invalidArgument(
-                "study '\(name)' was collected with --epochs \(earlier.epochs) --metric \(earlier.metric) --seed \(seed.map(String.init) ?? "?")"
-                + ", not --epochs \(settings.epochs) --metric \(settings.metric.rawValue) --seed \(settings.seed): collect into another storage, or with those settings")
+            throw CollectionMismatch(study: name, earlier: earlier, earlierSeed: seed, settings: settings)
         }
     }
 
@@ -208,5 +206,19 @@ private final class CollectionState: @unchecked Sendable {
         done += 1
         progress(KnowledgeCollector.Event(taskIndex: taskIndex, taskCount: taskCount, task: task, configIndex: configIndex,
                                           state: state, value: value, done: done, total: total))
+    }
+}
+
+/// A study that an earlier collection made with other settings (epochs, metric or seed): its
+/// trials would be labelled with a training they did not have.
+public struct CollectionMismatch: Error, CustomStringConvertible {
+    public let study: String
+    public let earlier: PastTask.CollectionSettings
+    public let earlierSeed: UInt64?
+    public let settings: KnowledgeCollector.Settings
+
+    public var description: String {
+        "study '\(study)' was collected with \(earlier.epochs) epochs, metric \(earlier.metric) and seed \(earlierSeed.map(String.init) ?? "?")"
+            + ", not \(settings.epochs) epochs, metric \(settings.metric.rawValue) and seed \(settings.seed): collect into another storage, or with those settings"
     }
 }

@@ -52,8 +52,8 @@ public enum BenchmarkRunner {
     /// Runs `samplerName` on `problem`; `progress` is called after each seed.
     public static func run(problem: BenchmarkProblem, samplerName: String, trials: Int, seeds: Int,
                            progress: ((Int) -> Void)? = nil) throws -> BenchmarkResult {
-        guard trials >= 1 else { throw StudyError.invalidArgument("--trials must be at least 1") }
-        guard seeds >= 1 else { throw StudyError.invalidArgument("--seeds must be at least 1") }
+        guard trials >= 1 else { throw StudyError.invalidArgument("the number of trials must be at least 1, got \(trials)") }
+        guard seeds >= 1 else { throw StudyError.invalidArgument("the number of seeds must be at least 1, got \(seeds)") }
         var curves: [[Double]] = []
         var askSeconds = 0.0
         var lastAskSeconds: [Double] = []
