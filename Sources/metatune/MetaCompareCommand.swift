@@ -62,23 +62,14 @@ extension MetaCommand {
                       + "cold-start GP against --meta \(method), best validation accuracy so far")
                 print("trial   cold GP   meta \(method)")
                 fflush(nil)
-                let samplers: [Sampler] = [GPSampler(seed: seed, space: space), meta]
-                let studies = try samplers.enumerated().map { index, sampler in
-                    try Study.create(name: index == 0 ? "cold" : "meta", direction: .maximize, sampler: sampler)
-                }
-                var bests = [[Double]](repeating: [], count: studies.count)
-                for trialIndex in 0..<trials {
-                    for (s, study) in studies.enumerated() {
-                        let trial = try study.ask(space: space)
-                        let value = (try? task.evaluate(trial, space: space)) ?? .nan
-                        if value.isFinite { _ = try study.tell(trial, value: value) } else { try study.tell(trial, state: .failed) }
-                        bests[s].append(max(bests[s].last ?? 0, value.isFinite ? value : 0))
-                    }
-                    print(String(format: "%5d   %7.4f   %7.4f", trialIndex + 1, bests[0].last!, bests[1].last!))
+                var run = try SideBySideRun(samplers: [("cold", GPSampler(seed: seed, space: space)), ("meta", meta)],
+                                            space: space, direction: .maximize)
+                for round in 1...trials {
+                    let bests = try run.round { trial in try task.evaluate(trial, space: space) }
+                    print(String(format: "%5d   %7.4f   %7.4f", round, bests[0] ?? 0, bests[1] ?? 0))
                     fflush(nil)
                 }
-                let target = max(bests[0].last!, bests[1].last!) - PoolBenchmark.targetGap
-                let reach = bests.map { curve in curve.firstIndex { $0 >= target }.map { "\($0 + 1)" } ?? "never" }
+                let reach = run.roundsToTarget(gap: PoolBenchmark.targetGap).map { $0.map(String.init) ?? "never" }
                 print("within 0.5 points of the better final result: cold GP at trial \(reach[0]), meta \(method) at trial \(reach[1])")
             } catch {
                 failClearly(error)
