@@ -49,16 +49,7 @@ extension Study {
                          _ objective: (Trial) throws -> Double) throws {
         let run = try prepareRun(trials: trials, studyTotal: studyTotal, timeout: timeout, concurrency: 1,
                                  recovery: recovery, heartbeatInterval: heartbeatInterval, stopWhen: stopWhen)
-        while run.claimSlot() {
-            do {
-                guard let (trial, pump) = try startTrial(run) else { break }
-                defer { pump?.stop() }
-                let finished = try record(trial, Result { try objective(trial) })
-                onTrialFinished?(finished)
-            } catch {
-                run.stop(with: error)
-            }
-        }
+        work(run, objective, onTrialFinished: onTrialFinished)
         try rethrowFailure(of: run)
     }
 
@@ -97,18 +88,23 @@ extension Study {
         let run = try prepareRun(trials: trials, studyTotal: studyTotal, timeout: timeout, concurrency: concurrency,
                                  recovery: recovery, heartbeatInterval: heartbeatInterval, stopWhen: stopWhen)
         runInParallel(count: concurrency, concurrency: concurrency) { [self] _ in
-            while run.claimSlot() {
-                do {
-                    guard let (trial, pump) = try startTrial(run) else { break }
-                    defer { pump?.stop() }
-                    let finished = try record(trial, Result { try objective(trial) })
-                    onTrialFinished?(finished)
-                } catch {
-                    run.stop(with: error)
-                }
-            }
+            work(run, objective, onTrialFinished: onTrialFinished)
         }
         try rethrowFailure(of: run)
+    }
+
+    /// One worker's loop: start a trial, evaluate it, record the outcome, until the run ends.
+    private func work(_ run: OptimizeRun, _ objective: (Trial) throws -> Double, onTrialFinished: ((FrozenTrial) -> Void)?) {
+        while run.claimSlot() {
+            do {
+                guard let (trial, pump) = try startTrial(run) else { break }
+                defer { pump?.stop() }
+                let finished = try record(trial, Result { try objective(trial) })
+                onTrialFinished?(finished)
+            } catch {
+                run.stop(with: error)
+            }
+        }
     }
 
     /// Checks the arguments and sets up the bookkeeping every form of `optimize` shares.
