@@ -26,25 +26,29 @@ extension BenchmarkProblem: ExpressibleByArgument {
     public var defaultValueDescription: String { name }
 }
 
-/// `bench --problem`: one problem, or `all` of them.
-enum ProblemSelection: ExpressibleByArgument {
+/// An option value that names one `Value`, or `all` of them (`bench --problem`, `bench --sampler`).
+enum OneOrAll<Value: ExpressibleByArgument>: ExpressibleByArgument {
     case all
-    case one(BenchmarkProblem)
+    case one(Value)
 
-    private static let allName = "all"
+    private static var allName: String { "all" }
 
     init?(argument: String) {
         if argument == Self.allName { self = .all; return }
-        guard let problem = BenchmarkProblem(argument: argument) else { return nil }
-        self = .one(problem)
+        guard let value = Value(argument: argument) else { return nil }
+        self = .one(value)
     }
 
-    static var allValueStrings: [String] { BenchmarkProblem.allValueStrings + [allName] }
+    static var allValueStrings: [String] { Value.allValueStrings + [allName] }
 
-    var problems: [BenchmarkProblem] {
-        switch self {
-        case .all: return BenchmarkProblem.all
-        case .one(let problem): return [problem]
-        }
+    var defaultValueDescription: String {
+        if case .one(let value) = self { return value.defaultValueDescription }
+        return Self.allName
+    }
+
+    /// The values named: the one, or `every` one.
+    func values(of every: [Value]) -> [Value] {
+        if case .one(let value) = self { return [value] }
+        return every
     }
 }

@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
     )
 
     @Option(help: "A benchmark problem, or all of them.")
-    var problem: ProblemSelection?
+    var problem: OneOrAll<BenchmarkProblem>?
 
     @Option(help: "A training benchmark of ../shared/bench/dl.md instead.")
     var train: TrainingBenchmark?
@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     var quick = false
 
     @Option(help: "A sampler, or all of them.")
-    var sampler: SamplerSelection = .one(.tpe)
+    var sampler: OneOrAll<SamplerKind> = .one(.tpe)
 
     @Option(parsing: .unconditional, help: "Trials per run.")
     var trials: Int = 100
@@ -63,8 +63,8 @@ struct BenchCommand: ParsableCommand {
             }
             return
         }
-        let problems = self.problem?.problems ?? []
-        let samplers = sampler.kinds.map(\.rawValue)
+        let problems = self.problem?.values(of: BenchmarkProblem.all) ?? []
+        let samplers = sampler.values(of: SamplerKind.allCases).map(\.rawValue)
         if !json {
             print("problem          sampler          " + BenchmarkResult.checkpoints.filter { $0 <= trials }
                 .map { "med@\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined() + "ask ms")
@@ -91,30 +91,6 @@ struct BenchCommand: ParsableCommand {
                 }
                 fflush(nil)
             }
-        }
-    }
-}
-
-/// `bench --sampler`: one sampler, or `all` of them in the catalog's order.
-enum SamplerSelection: ExpressibleByArgument {
-    case all
-    case one(SamplerKind)
-
-    private static let allName = "all"
-
-    init?(argument: String) {
-        if argument == Self.allName { self = .all; return }
-        guard let kind = SamplerKind(rawValue: argument) else { return nil }
-        self = .one(kind)
-    }
-
-    static var allValueStrings: [String] { SamplerKind.allCases.map(\.rawValue) + [allName] }
-    var defaultValueDescription: String { kinds.count == 1 ? kinds[0].rawValue : Self.allName }
-
-    var kinds: [SamplerKind] {
-        switch self {
-        case .all: return SamplerKind.allCases
-        case .one(let kind): return [kind]
         }
     }
 }

@@ -27,7 +27,7 @@ enum MetaSetup {
         do {
             try policy.validate()
         } catch SamplerPolicy.Refusal.methodCannotSteerScheduler(let method, let scheduler) {
-            let usable = MetaMethod.allCases.filter { $0 != .none && $0 != method }.map(\.rawValue)
+            let usable = SamplerPolicy.methodsThatSteerSchedulers.map(\.rawValue)
             throw UsageError("--meta \(method.rawValue) models complete trials only and cannot steer --scheduler \(scheduler.rawValue): use \(usable.dropLast().joined(separator: ", ")) or \(usable.last ?? "")")
         }
     }

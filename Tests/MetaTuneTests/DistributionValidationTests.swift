@@ -86,4 +86,13 @@ final class DistributionValidationTests: XCTestCase {
         XCTAssertEqual(categorical.externalValue(0), "sgd")
         XCTAssertNil(categorical.internalValue(of: "rmsprop"))
     }
+
+    func testAFloatDistributionRoundTripsThroughJSONAndIsCheckedWhenDecoded() throws {
+        let stepped = try FloatDistribution(low: 0, high: 1, step: 0.1)
+        let data = try JSONEncoder().encode(stepped)
+        XCTAssertEqual(try JSONDecoder().decode(FloatDistribution.self, from: data), stepped)
+        XCTAssertEqual(try JSONDecoder().decode(FloatDistribution.self, from: data).onGrid(0.31), 0.3)
+        let inverted = Data(#"{"low": 2, "high": 1, "log": false}"#.utf8)
+        XCTAssertThrowsError(try JSONDecoder().decode(FloatDistribution.self, from: inverted))
+    }
 }

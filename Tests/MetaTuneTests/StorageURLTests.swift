@@ -6,8 +6,8 @@ final class StorageURLTests: XCTestCase {
         XCTAssertEqual(try StorageURL("memory:"), .memory)
         XCTAssertEqual(try StorageURL("sqlite:metatune.sqlite"), .sqlite(path: "metatune.sqlite"))
         XCTAssertEqual(try StorageURL("sqlite:runs/a b.sqlite"), .sqlite(path: "runs/a b.sqlite"))
-        XCTAssertEqual(try StorageURL("sqlite:///tmp/s.sqlite"), .sqlite(path: "/tmp/s.sqlite"))
-        XCTAssertEqual(try StorageURL("sqlite:/tmp/s.sqlite"), .sqlite(path: "/tmp/s.sqlite"))
+        XCTAssertEqual(try StorageURL("sqlite:///srv/studies/s.sqlite"), .sqlite(path: "/srv/studies/s.sqlite"))
+        XCTAssertEqual(try StorageURL("sqlite:/srv/studies/s.sqlite"), .sqlite(path: "/srv/studies/s.sqlite"))
         XCTAssertEqual(try StorageURL("sqlite:metatune.sqlite").sqlitePath, "metatune.sqlite")
         XCTAssertNil(StorageURL.memory.sqlitePath)
     }

@@ -8,6 +8,8 @@ public struct SideBySideRun {
     /// The best value so far of each sampler after each round (a round is one trial of each).
     public private(set) var bests: [[Double]]
     public let names: [String]
+    /// Rounds run so far.
+    public private(set) var rounds = 0
     private let studies: [Study]
     private let space: SearchSpace
     private let direction: StudyDirection
@@ -37,6 +39,7 @@ public struct SideBySideRun {
             }
             if let value = try study.bestValue { bests[index].append(value) }
         }
+        rounds += 1
         return bests.map(\.last)
     }
 
@@ -51,7 +54,4 @@ public struct SideBySideRun {
             return curve.firstIndex { direction == .maximize ? $0 >= target : $0 <= target }.map { $0 + 1 + skipped }
         }
     }
-
-    /// Rounds run so far.
-    public var rounds: Int { studies.first.map { (try? $0.trials.count) ?? 0 } ?? 0 }
 }

@@ -35,15 +35,18 @@ public struct SamplerPolicy: Sendable {
         public var description: String {
             switch self {
             case let .methodCannotSteerScheduler(method, scheduler):
-                let usable = MetaMethod.allCases.filter { $0 != .none && $0 != method }.map(\.rawValue)
+                let usable = SamplerPolicy.methodsThatSteerSchedulers.map(\.rawValue)
                 return "meta-learning method \(method.rawValue) models complete trials only and cannot steer the \(scheduler.rawValue) scheduler: use \(usable.dropLast().joined(separator: ", ")) or \(usable.last ?? "")"
             }
         }
     }
 
+    /// The meta-learning methods that can steer a scheduler (all but RGPE, which models complete trials only).
+    public static var methodsThatSteerSchedulers: [MetaMethod] { MetaMethod.allCases.filter { $0 != .none && $0 != .rgpe } }
+
     /// Refuses a method that cannot steer the scheduler.
     public func validate() throws {
-        if let scheduler, meta == .rgpe { throw Refusal.methodCannotSteerScheduler(meta, scheduler.kind) }
+        if let scheduler, meta != .none, !Self.methodsThatSteerSchedulers.contains(meta) { throw Refusal.methodCannotSteerScheduler(meta, scheduler.kind) }
     }
 
     /// The chosen sampler and what it learned from.
@@ -61,12 +64,15 @@ public struct SamplerPolicy: Sendable {
     /// meta-learning needs it.
     public func make(space: SearchSpace, metaFeatures: MetaFeatures?, knowledge: () throws -> KnowledgeBase) throws -> Choice {
         try validate()
-        let own = try ownSampler(space: space)
-        guard meta != .none else { return Choice(sampler: own.sampler, knowledge: KnowledgeBase(tasks: []), rescored: 0, handOver: own.name) }
+        guard meta != .none else {
+            let own = try ownSampler(space: space)
+            return Choice(sampler: own.sampler, knowledge: KnowledgeBase(tasks: []), rescored: 0, handOver: own.name)
+        }
         var past = try knowledge()
         var rescored = 0
         if let training { (past, rescored) = past.rescored(for: training) }
-        let base = scheduler == nil ? nil : own
+        // Without a scheduler the method hands over to its GP; the chosen sampler is not needed.
+        let base = scheduler == nil ? nil : try ownSampler(space: space)
         let chosen = try meta.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed, base: base?.sampler)
         let handOver = base.map { "\($0.name) on this task's trials (\(scheduler?.kind.rawValue ?? "") learns from stopped trials too)" }
             ?? "Gaussian-process BO on this task's trials"

@@ -35,9 +35,9 @@ public struct SuccessiveHalvingPruner: Pruner {
         // The rungs crossed by the step just reported; judge the highest of them.
         var rung = 0
         var crossed: Int?
-        while rungResource(rung) <= current {
-            if rungResource(rung) > previous { crossed = rung }
-            if rungResource(rung) == Int.max { break }  // the ladder saturated: no rung lies further
+        while case let resource = rungResource(rung), resource <= current {
+            if resource > previous { crossed = rung }
+            if resource == Int.max { break }  // the ladder saturated: no rung lies further
             rung += 1
         }
         guard let k = crossed else { return false }

@@ -6,6 +6,8 @@ public struct FloatDistribution: Hashable, Sendable, Codable {
     public let high: Double
     public let log: Bool
     public let step: Double?
+    /// The decimal places that write every grid point exactly (nil: no step, or too many).
+    private let gridPlaces: Int?
 
     /// Creates a validated float distribution; `name` is used in error messages. `low == high` is
     /// a constant parameter (`Distribution.singleValue`).
@@ -27,6 +29,24 @@ public struct FloatDistribution: Hashable, Sendable, Codable {
         self.high = high
         self.log = log
         self.step = step
+        gridPlaces = step.flatMap { step in [low, step].compactMap(Self.decimalPlaces).max() }.flatMap { $0 <= 15 ? $0 : nil }
+    }
+
+    private enum CodingKeys: String, CodingKey { case low, high, log, step }
+
+    /// Decodes and validates (a stored distribution goes through the same checks as a new one).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(low: try container.decode(Double.self, forKey: .low), high: try container.decode(Double.self, forKey: .high),
+                      log: try container.decode(Bool.self, forKey: .log), step: try container.decodeIfPresent(Double.self, forKey: .step))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(low, forKey: .low)
+        try container.encode(high, forKey: .high)
+        try container.encode(log, forKey: .log)
+        try container.encodeIfPresent(step, forKey: .step)
     }
 
     /// The grid point nearest to `value` (`low + k·step`), written as its decimals say: with
@@ -35,8 +55,8 @@ public struct FloatDistribution: Hashable, Sendable, Codable {
     public func onGrid(_ value: Double) -> Double {
         guard let step else { return value }
         let point = low + ((value - low) / step).rounded() * step
-        guard let places = [low, step].compactMap(Self.decimalPlaces).max(), places <= 15 else { return point }
-        let scale = Self.powersOfTen[places]
+        guard let gridPlaces else { return point }
+        let scale = Self.powersOfTen[gridPlaces]
         let scaled = (point * scale).rounded()
         guard abs(scaled) < 9e15 else { return point }  // beyond the integers a Double holds exactly
         return scaled / scale

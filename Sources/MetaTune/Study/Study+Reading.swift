@@ -14,11 +14,9 @@ extension Study {
     /// The `count` best complete trials, best first (of equal values, the earlier trial first).
     public func bestTrials(_ count: Int) throws -> [FrozenTrial] {
         guard count > 0 else { return [] }
-        let complete = try trials.filter { $0.state == .complete && $0.value != nil }
-        let ranked = complete.sorted { a, b in
-            a.value! == b.value! ? a.number < b.number : direction.isBetter(a.value!, than: b.value!)
-        }
-        return Array(ranked.prefix(count))
+        let complete = try trials.compactMap { trial in trial.state == .complete ? trial.value.map { (trial, $0) } : nil }
+        let ranked = complete.sorted { a, b in a.1 == b.1 ? a.0.number < b.0.number : direction.isBetter(a.1, than: b.1) }
+        return ranked.prefix(count).map(\.0)
     }
 
     /// The study's user attributes (`setUserAttribute`), read from the storage.
