@@ -66,15 +66,20 @@ final class RunProgress: @unchecked Sendable {
     }
 
     /// Exits with status 1 and one line on standard error when the run has no result: none of
-    /// the trials it finished completed or, having had nothing left to run, the study holds no
-    /// complete trial either.
+    /// the trials it finished completed (unless they were pruned while the study holds complete
+    /// trials of other runners) or, having had nothing left to run, the study holds no complete
+    /// trial either.
     func exitUnlessATrialCompleted() {
         let states = lock.withLock { finishedHere }
         guard !states.contains(.complete) else { return }
-        if !states.isEmpty {
+        let trials = (try? study.history().trials) ?? []
+        let studyCompleted = trials.contains { $0.state == .complete }
+        // Trials that a pruner or a scheduler stopped early are a normal outcome when other
+        // runners of the same study brought trials to completion.
+        if !states.isEmpty && !(studyCompleted && states.contains(.pruned)) {
             fail("this run finished \(states.count) trial\(states.count == 1 ? "" : "s") (\(Self.counts(states)))")
         }
-        guard let trials = try? study.history().trials, !trials.contains(where: { $0.state == .complete }) else { return }
+        guard !studyCompleted else { return }
         fail("study '\(study.name)' holds \(trials.count) trial\(trials.count == 1 ? "" : "s") (\(Self.counts(trials.map(\.state))))")
     }
 

@@ -60,6 +60,19 @@ final class CommandLineUXTests: CLITestCase {
         XCTAssertEqual(scheduled.stderr, "error: no trial completed: this run finished 3 trials (3 failed)\n")
     }
 
+    /// A runner whose trials were all pruned, on a study whose other trials completed, has done
+    /// its job (two ASHA runners, or a pruner that stops every new trial): exit 0.
+    func testARunWhoseTrialsWereAllPrunedBesideCompleteOnesSucceeds() throws {
+        let good = ["/bin/sh", "-c", #"echo '{"step": 0, "value": 0}'; echo '{"step": 1, "value": 0}'; echo 0"#]
+        let bad = ["/bin/sh", "-c", #"echo '{"step": 0, "value": 100}'; echo '{"step": 1, "value": 100}'; sleep 1; echo 100"#]
+        let first = try cli.run(["run", "--study", "p", "--space", "space.yaml", "--trials", "6", "--quiet", "--"] + good)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let pruned = try cli.run(["run", "--study", "p", "--space", "space.yaml", "--trials", "8", "--pruner", "median", "--quiet", "--"] + bad)
+        XCTAssertEqual(pruned.status, 0, pruned.stderr)
+        let states = try cli.run(["study", "trials", "p", "--json"]).stdout
+        XCTAssertEqual(states.components(separatedBy: "\"pruned\"").count - 1, 2, states)
+    }
+
     func testATuneInWhichNoTrialCompletedExitsOne() throws {
         // Networks far larger than MetaTune trains: every trial fails with the reason.
         try temporary.write("big.yaml", "width: {type: int, low: 16000, high: 16384}\ndepth: {type: int, low: 60, high: 64}\n")
