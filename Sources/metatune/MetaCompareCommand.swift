@@ -42,35 +42,22 @@ extension MetaCommand {
         func run() throws {
             Engine.threads = threads
             do {
-                let bundled = dataset ?? .digits
-                let name = data.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? bundled.rawValue
-                let dataSet = try data.map { try Dataset.loadCSV(path: $0) } ?? bundled.load()
-                let task = try BuiltinTask(name: name, data: dataSet, model: .mlp, epochs: epochs, metric: .bestAccuracy, seed: seed)
-                let space = BuiltinModel.mlp.defaultSpace
-                let objective = ObjectiveSignature(metric: TaskMetric.bestAccuracy.rawValue, model: BuiltinModel.mlp.rawValue, epochs: epochs)
-                let query = KnowledgeQuery(space: space, objective: objective, excluded: Set([name] + exclude))
-                let sources = knowledge.isEmpty ? [KnowledgeSource.builtin] : try knowledge.map(KnowledgeSource.init)
-                var past = try KnowledgeSource.knowledge(from: sources, storage: nil, query: query, model: .mlp)
-                let training = PastTask.CollectionSettings(epochs: epochs, metric: TaskMetric.bestAccuracy.rawValue)
-                let rescored: Int
-                (past, rescored) = past.rescored(for: training)
-                let metaFeatures = try MetaFeatures.compute(dataSet, seed: seed)
-                let meta = try method.sampler(knowledge: past, metaFeatures: metaFeatures, space: space, seed: seed)
-                MetaSetup.describe(method: method, sampler: meta, knowledge: past, query: query,
-                                   hasMetaFeatures: true, rescored: rescored, training: training)
-                print("Tuning an MLP on \(name) (\(task.train.count) training rows, \(epochs) epochs per trial): "
+                let source: DataSource = data.map { .csv(path: $0) } ?? .bundled(dataset ?? .digits)
+                var comparison = try MetaComparison(data: source, method: method, epochs: epochs,
+                                                    knowledge: try knowledge.map(KnowledgeSource.init), excluded: exclude, seed: seed)
+                FileHandle.standardError.write(Data((comparison.explanation + "\n").utf8))
+                print("Tuning an MLP on \(comparison.task.name) (\(comparison.task.train.count) training rows, \(epochs) epochs per trial): "
                       + "cold-start GP against --meta \(method), best validation accuracy so far")
                 print("trial   cold GP   meta \(method)")
                 fflush(nil)
-                var run = try SideBySideRun(samplers: [("cold", GPSampler(seed: seed, space: space)), ("meta", meta)],
-                                            space: space, direction: .maximize)
                 for round in 1...trials {
-                    let bests = try run.round { trial in try task.evaluate(trial, space: space) }
-                    print(String(format: "%5d   %7.4f   %7.4f", round, bests[0] ?? 0, bests[1] ?? 0))
+                    let bests = try comparison.round()
+                    print(String(format: "%5d   %7.4f   %7.4f", round, bests.cold ?? 0, bests.meta ?? 0))
                     fflush(nil)
                 }
-                let reach = run.roundsToTarget(gap: PoolBenchmark.targetGap).map { $0.map(String.init) ?? "never" }
-                print("within 0.5 points of the better final result: cold GP at trial \(reach[0]), meta \(method) at trial \(reach[1])")
+                let reach = comparison.roundsToTarget
+                let say = { (round: Int?) in round.map(String.init) ?? "never" }
+                print("within 0.5 points of the better final result: cold GP at trial \(say(reach.cold)), meta \(method) at trial \(say(reach.meta))")
             } catch {
                 failClearly(error)
             }

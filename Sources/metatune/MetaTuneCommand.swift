@@ -69,8 +69,10 @@ struct UsageError: Error, CustomStringConvertible {
     }
 }
 
-/// Exits with a clear one-line message on standard error (`plainMessage`).
+/// Exits with a clear one-line message on standard error (`plainMessage`); a `UsageError` also
+/// points to the command's `--help`.
 func failClearly(_ error: Error) -> Never {
+    if let usage = error as? UsageError { usageError(usage.description) }
     FileHandle.standardError.write(Data("error: \(plainMessage(for: error))\n".utf8))
     Foundation.exit(1)
 }

@@ -90,125 +90,69 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let stop = StopFlag()
+        let settings = schedule.settings(maxResource: maxResource ?? 1, seed: seed)
+        let total = try trialCount
         let study: Study
-        let objective: CommandObjective
-        let space: SearchSpace
+        let command: CommandRunSetup
         do {
-            space = try SearchSpaceFile.load(path: self.space)
-            let template = try CommandTemplate(arguments: command, parameterNames: Set(space.parameters.map(\.name)))
-            if !schedule.isEnabled {
-                // Without a scheduler these would silently become empty (no parameter may take their names).
-                for name in ["resource", "checkpoint", "restore"] where template.uses(name) {
-                    usageError("the placeholder {\(name)} needs --scheduler: without one it would be empty")
-                }
-            }
-            try ExecutableLookup.check(command[0])
-            let store = try storage.open()
+            let space = try SearchSpaceFile.load(path: self.space)
+            command = try CommandRunSetup(arguments: self.command, space: space, scheduled: settings != nil, timeout: trialTimeout, stop: stop)
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
-            let taskName = task ?? self.study
-            let measured = ObjectiveSignature(metric: metric)
-            let query = KnowledgeQuery(space: space, objective: measured, excluded: Set([taskName, self.study] + exclude))
-            let chosenSampler = try MetaSetup.sampler(policy, metaFeatures: metaFeatures, query: query, sources: knowledge,
-                                                      storage: store, model: nil, quiet: quiet)
-            study = try Study.open(name: self.study, direction: direction, storage: store,
-                                   sampler: chosenSampler, pruner: try (schedule.isEnabled ? .none : pruner).make())
-            try TaskAttributes.record(task: taskName, model: nil, metaFeatures: metaFeatures, objective: measured,
-                                      studyID: study.id, storage: store)
-            objective = CommandObjective(template: template, timeout: trialTimeout, stop: stop)
+            let setup = StudySetup(name: self.study, storage: try storage.open(), space: space, task: task ?? self.study,
+                                   objective: ObjectiveSignature(metric: metric), direction: direction, policy: policy,
+                                   pruner: pruner, metaFeatures: metaFeatures, knowledge: try knowledge.map(KnowledgeSource.init),
+                                   excluded: exclude)
+            let opened = try setup.open()
+            if let explanation = opened.explanation { note(explanation) }
+            study = opened.study
         } catch {
-            failClearly(error)
+            failClearly(explain(error))
         }
         InterruptHandler.install { stop.raise() }
-
-        let grace = heartbeatGrace
-        let total = try trialCount
-        let retry = retryFailed
+        let reporter = RunReporter(study: study, quiet: quiet, json: json, scheduler: settings.map { ($0, "steps") })
+        let runner = StudyRunner(study: study, concurrency: concurrency,
+                                 recovery: OrphanRecovery(heartbeatGrace: heartbeatGrace, retry: retryFailed), stop: stop, observer: reporter)
+        let outcome: StudyRunOutcome
         do {
-            // Under a scheduler --trials counts new trials, not the study's total.
-            for orphan in try study.failOrphanedTrials(heartbeatGrace: grace, retry: retry, limit: schedule.isEnabled ? nil : total) {
-                note("trial \(orphan.number) was left running by a dead worker: marked failed (\(Study.heartbeatLostReason))")
+            if let settings {
+                let resumable = try command.resumable(study: study, storage: try StorageURL(storage.storage),
+                                                      checkpointFolder: checkpointDir, scheduler: settings.kind)
+                if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
+                outcome = try runner.run(scheduler: settings, trials: total, unit: "steps", objective: resumable)
+            } else {
+                let objective = command.objective
+                let space = command.space
+                // --trials is the study's total: runners sharing the study share it.
+                outcome = try runner.run(.studyTotal(total)) { trial in
+                    _ = try trial.suggest(space: space)
+                    return try objective.evaluate(trial)
+                }
             }
         } catch {
-            failClearly(error)
+            reporter.endProgress()
+            failClearly(explain(error))
         }
-        if schedule.isEnabled, let maxResource {
-            runScheduled(study: study, objective: objective, space: space, maxResource: maxResource, trials: total, stop: stop)
-            return
-        }
-        let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
-        progress.start()
-        do {
-            try study.optimize(studyTotal: total, concurrency: concurrency,
-                               recovery: OrphanRecovery(heartbeatGrace: grace, retry: retry),
-                               stopWhen: { stop.isRaised },
-                               onTrialFinished: { progress.finished($0) }) { trial in
-                _ = try trial.suggest(space: space)
-                return try objective.evaluate(trial)
-            }
-        } catch {
-            progress.end()
-            failClearly(error)
-        }
-        progress.end()
-        if stop.isRaised {
-            note("interrupted: the running trials were stopped and marked failed; run the same command again to resume")
-            Foundation.exit(130)
-        }
-        if !json { progress.printSummary() }
-        progress.exitUnlessATrialCompleted()
+        reporter.finish(outcome, interruption: settings == nil
+            ? "interrupted: the running trials were stopped and marked failed; run the same command again to resume"
+            : "interrupted: paused trials were recorded as pruned, running ones as failed")
     }
 
-    /// `--scheduler`: `--trials` new trials of the command under the scheduler, steps as resource.
-    private func runScheduled(study: Study, objective: CommandObjective, space: SearchSpace, maxResource: Int, trials: Int, stop: StopFlag) {
-        let resumable: ResumableCommand
-        do {
-            let directory: URL
-            if let checkpointDir {
-                directory = URL(fileURLWithPath: checkpointDir)
-            } else if let sqlite = study.storage as? SQLiteStorage {
-                directory = CheckpointFolder.folder(studyID: study.id, name: study.name, storagePath: sqlite.path)
-            } else if objective.template.uses("checkpoint") {
-                throw CommandError("with --storage memory:, name the folder for the checkpoints with --checkpoint-dir")
-            } else {
-                directory = URL(fileURLWithPath: NSTemporaryDirectory())  // never written: the command keeps no checkpoints
-            }
-            resumable = try ResumableCommand(command: objective, space: space, checkpointDirectory: directory)
-            if schedule.kind == .pbt && !resumable.resumes {
-                throw CommandError("--scheduler pbt needs {checkpoint} and {restore} in the command, to copy a better trial's state")
-            }
-        } catch {
-            failClearly(error)
-        }
-        if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
-        guard let settings = schedule.settings(maxResource: maxResource, seed: seed) else { return }
-        let scheduled = ScheduledRun(settings: settings, unit: "steps", concurrency: concurrency, quiet: quiet, json: json,
-                                     heartbeatInterval: OrphanRecovery(heartbeatGrace: heartbeatGrace).heartbeatInterval)
-        if scheduled.execute(study: study, objective: resumable, trials: trials, stopped: stop, options: schedule) {
-            note("interrupted: paused trials were recorded as pruned, running ones as failed")
-            Foundation.exit(130)
+    /// `error`, or a refusal of the library's said in terms of this command's options.
+    private func explain(_ error: Error) -> Error {
+        switch error {
+        case CommandRunSetup.Refusal.placeholderNeedsScheduler(let name):
+            return UsageError("the placeholder {\(name)} needs --scheduler: without one it would be empty")
+        case CommandRunSetup.Refusal.noDefaultCheckpointFolder(let url):
+            return UsageError("with --storage \(url), name the folder for the checkpoints with --checkpoint-dir")
+        case CommandRunSetup.Refusal.populationNeedsCheckpoints:
+            return UsageError("--scheduler pbt needs {checkpoint} and {restore} in the command, to copy a better trial's state")
+        default:
+            return schedule.explain(error, maxResourceOption: "--max-resource")
         }
     }
 
     private func note(_ text: String) {
         if !quiet { FileHandle.standardError.write(Data("\(text)\n".utf8)) }
-    }
-}
-
-/// Checks up front that the objective's program can be started.
-enum ExecutableLookup {
-    static func check(_ program: String) throws {
-        let manager = FileManager.default
-        if program.contains("/") {
-            guard manager.isExecutableFile(atPath: program) else {
-                throw StudyError.invalidArgument("cannot run '\(program)': no such executable file")
-            }
-            return
-        }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") where manager.isExecutableFile(atPath: "\(directory)/\(program)") {
-            return
-        }
-        throw StudyError.invalidArgument("cannot run '\(program)': not found on PATH")
     }
 }
 

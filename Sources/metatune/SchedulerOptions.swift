@@ -72,6 +72,12 @@ struct SchedulerOptions: ParsableArguments {
         }
     }
 
+    /// `error`, or when it is a refusal of the scheduler settings, that refusal said in terms of the options.
+    func explain(_ error: Error, maxResourceOption: String = "") -> Error {
+        guard let refusal = error as? SchedulerSettingsError else { return error }
+        return UsageError(message(for: refusal, maxResourceOption: maxResourceOption))
+    }
+
     /// A refusal of the library's, said in terms of this command's options.
     func message(for error: SchedulerSettingsError, maxResourceOption: String) -> String {
         let option = "--scheduler \(kind?.rawValue ?? "")"

@@ -59,6 +59,7 @@ struct TuneCommand: ParsableCommand {
         if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
         if target != nil, let metric, metric != .mse { throw UsageError("a regression target is tuned with --metric mse") }
         if metric == .mse && target == nil { throw UsageError("--metric mse needs a regression target (--target COLUMN)") }
+        if let imageShape { _ = try Self.parseImageShape(imageShape) }
         if model == .cnn && data != nil && imageShape == nil {
             throw UsageError("--model cnn needs image-shaped rows: give --image-shape C,H,W (or use --dataset digits)")
         }
@@ -87,81 +88,93 @@ struct TuneCommand: ParsableCommand {
     func run() throws {
         let trialCount = try self.trialCount
         Engine.threads = threads
-        let builtin = model
         let metric = chosenMetric
+        let settings = schedule.settings(maxResource: epochs, seed: seed)
         let task: BuiltinTask
         let searchSpace: SearchSpace
         let study: Study
         do {
-            let (name, dataSet) = try loadData()
-            task = try BuiltinTask(name: name, data: dataSet, model: builtin, epochs: epochs, metric: metric,
+            let source = try dataSource()
+            let dataSet = try source.load(imageShape: try imageShape.map(Self.parseImageShape))
+            task = try BuiltinTask(name: source.name, data: dataSet, model: model, epochs: epochs, metric: metric,
                                    testFraction: testFraction, seed: seed)
-            searchSpace = try space.map { try SearchSpaceFile.load(path: $0, check: builtin.check) } ?? builtin.defaultSpace
-            let store = try storage.open()
-            let metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
-            let studyName = self.study ?? "tune-\(name)-\(model.rawValue)"
-            let objective = ObjectiveSignature(metric: metric.rawValue, model: builtin.rawValue, epochs: epochs)
-            let query = KnowledgeQuery(space: searchSpace, objective: objective, excluded: Set([name, studyName] + exclude))
-            let chosenSampler = try MetaSetup.sampler(policy(metric: metric), metaFeatures: metaFeatures, query: query,
-                                                      sources: knowledge, storage: store, model: builtin, quiet: quiet)
-            study = try Study.open(name: studyName, direction: metric.direction, storage: store,
-                                   sampler: chosenSampler, pruner: try (schedule.isEnabled ? .none : pruner).make())
-            try TaskAttributes.record(task: name, model: builtin.rawValue, metaFeatures: metaFeatures, objective: objective,
-                                      studyID: study.id, storage: store)
+            searchSpace = try space.map { try SearchSpaceFile.load(path: $0, check: model.check) } ?? model.defaultSpace
+            let setup = StudySetup(
+                name: self.study ?? "tune-\(source.name)-\(model.rawValue)", storage: try storage.open(), space: searchSpace,
+                task: source.name, objective: ObjectiveSignature(metric: metric.rawValue, model: model.rawValue, epochs: epochs),
+                direction: metric.direction, policy: policy(metric: metric), pruner: pruner, model: model,
+                metaFeatures: dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed),
+                knowledge: try knowledge.map(KnowledgeSource.init), excluded: exclude)
+            let opened = try setup.open()
+            if let explanation = opened.explanation, !quiet { FileHandle.standardError.write(Data((explanation + "\n").utf8)) }
+            study = opened.study
         } catch {
             failClearly(error)
         }
         if !quiet && !json {
             let kind = task.train.isRegression ? "a regression target" : "\(task.train.classCount) classes"
-            let budget = schedule.isEnabled ? schedule.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" } : nil
+            let budget = settings?.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" }
             let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
             FileHandle.standardError.write(Data("Tuning a \(model.rawValue) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
-        let stopped = StopFlag()
-        InterruptHandler.install { stopped.raise() }
-        if let settings = schedule.settings(maxResource: epochs, seed: seed) {
-            let scheduled = ScheduledRun(settings: settings, unit: "epochs", concurrency: concurrency, quiet: quiet, json: json)
-            if scheduled.execute(study: study, objective: ResumableTraining(task: task, space: searchSpace), trials: trialCount,
-                                 stopped: stopped, options: schedule) {
-                Foundation.exit(130)
-            }
-            HeldOutTest.report(study: study, task: task, json: json)
-            return
-        }
-        let total = ((try? study.trials.count) ?? 0) + trialCount
-        let progress = RunProgress(study: study, total: total, showProgress: !quiet && !json, json: json)
-        progress.start()
+        let reporter = RunReporter(study: study, quiet: quiet, json: json, scheduler: settings.map { ($0, "epochs") })
+        let runner = StudyRunner(study: study, concurrency: concurrency, observer: reporter)
+        InterruptHandler.install { [stop = runner.stop] in stop.raise() }
+        let outcome: StudyRunOutcome
         do {
-            try study.optimize(trials: trialCount, concurrency: concurrency, stopWhen: { stopped.isRaised },
-                               onTrialFinished: { progress.finished($0) }) { trial in
-                try task.evaluate(trial, space: searchSpace)
+            if let settings {
+                outcome = try runner.run(scheduler: settings, trials: trialCount, unit: "epochs",
+                                         objective: ResumableTraining(task: task, space: searchSpace))
+            } else {
+                outcome = try runner.run(.new(trialCount)) { trial in try task.evaluate(trial, space: searchSpace) }
             }
         } catch {
-            progress.end()
-            failClearly(error)
+            reporter.endProgress()
+            failClearly(schedule.explain(error))
         }
-        progress.end()
-        if stopped.isRaised { Foundation.exit(130) }
-        if !json { progress.printSummary() }
-        progress.exitUnlessATrialCompleted()
-        HeldOutTest.report(study: study, task: task, json: json)
+        reporter.finish(outcome)
+        reportHeldOutTest(study: study, task: task)
     }
 
-    private func loadData() throws -> (String, Dataset) {
-        if let data {
-            var dataset = try target.map { try Dataset.loadRegressionCSV(path: data, targetColumn: $0) }
-                ?? Dataset.loadCSV(path: data, labelColumn: labelColumn)
-            if let imageShape {
-                let dims = imageShape.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard dims.count == 3, dims.allSatisfy({ $0 > 0 }), dims.reduce(1, *) == dataset.featureCount else {
-                    throw StudyError.invalidArgument("--image-shape \(imageShape) does not describe the \(dataset.featureCount) features of \(data) as C,H,W")
-                }
-                dataset.imageShape = dims
-            }
-            return (URL(fileURLWithPath: data).deletingPathExtension().lastPathComponent, dataset)
+    /// `--data` (with `--label-column` or `--target`) or `--dataset`.
+    private func dataSource() throws -> DataSource {
+        guard let data else { return .bundled(dataset ?? .digits) }
+        return target.map { .regressionCSV(path: data, targetColumn: $0) } ?? .csv(path: data, labelColumn: labelColumn)
+    }
+
+    /// "C,H,W" as three numbers.
+    private static func parseImageShape(_ text: String) throws -> [Int] {
+        let dims = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard dims.count == 3, dims.allSatisfy({ $0 != nil }) else {
+            throw UsageError("--image-shape must be three whole numbers C,H,W, got '\(text)'")
         }
-        let bundled = dataset ?? .digits
-        return (bundled.rawValue, try bundled.load())
+        return dims.compactMap { $0 }
+    }
+
+    /// `--test-fraction`: the best configuration's score on the held-out rows, as a sentence or a JSON line.
+    private func reportHeldOutTest(study: Study, task: BuiltinTask) {
+        guard task.test != nil else { return }
+        do {
+            guard let test = try task.heldOutTest(of: study) else {
+                FileHandle.standardError.write(Data("no complete trial to score on the test split\n".utf8))
+                return
+            }
+            if json {
+                var object = OrderedJSONObject()
+                object.add("trial", test.trial)
+                object.add("metric", test.metric)
+                object.add("value", test.score)
+                object.add("rows", test.rows)
+                var line = OrderedJSONObject()
+                line.addRaw("test", object.text)
+                print(line.text)
+            } else {
+                let epochs = test.bestEpoch.map { "up to its best epoch (\($0) of \(task.epochs))" } ?? "for \(task.epochs) epochs"
+                print("held-out test \(test.metric) of trial \(test.trial)'s configuration, retrained \(epochs) on the same training rows: \(test.score) (\(test.rows) test rows)")
+            }
+        } catch {
+            failClearly(error)
+        }
     }
 }

@@ -57,3 +57,27 @@ final class OptimizeRecoveryTests: XCTestCase {
         XCTAssertGreaterThan(later.timeIntervalSince(first), 0.3, "the heartbeat moved on while the trial ran")
     }
 }
+
+/// `StudyRunner` fails a dead worker's trials before its first trial and tells its observer.
+final class StudyRunnerRecoveryTests: XCTestCase {
+    final class Orphans: StudyRunObserver, @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var numbers: [Int] = []
+        func orphanFailed(_ trial: FrozenTrial) { lock.withLock { numbers.append(trial.number) } }
+    }
+
+    func testTheRunnerFailsADeadWorkersTrialsFirstAndSaysSo() throws {
+        let directory = try TemporaryDirectory("metatune-runner")
+        let storage = try StorageURL.open("sqlite:" + directory.path("s.sqlite"))
+        let study = try Study.create(name: "s", sampler: RandomSampler(seed: 1), storage: storage)
+        let dead = TrialOwner(host: TrialOwner.current.host, pid: Int32.max - 7, processStart: 1)
+        _ = try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: dead, limit: nil)
+        let observer = Orphans()
+        let outcome = try StudyRunner(study: study, observer: observer).run(.studyTotal(3)) { trial in
+            try trial.suggestFloat("x", in: 0...1)
+        }
+        XCTAssertEqual(observer.numbers, [0])
+        XCTAssertEqual(outcome.orphansFailed.map(\.number), [0])
+        XCTAssertEqual(try study.trials.map(\.state), [.failed, .complete, .complete], "the orphan counts in the study's total")
+    }
+}

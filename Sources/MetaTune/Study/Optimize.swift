@@ -1,11 +1,5 @@
 import Foundation
 
-/// Implemented by samplers that can run out of new points (the grid sampler).
-public protocol FiniteSampler: Sampler {
-    /// How many new configurations are left to evaluate.
-    func remainingCount(history: StudyHistory) -> Int
-}
-
 /// How `optimize` recovers trials left `running` by a worker that died (a killed process, a lost
 /// host): before each new trial it fails the running trials whose process is gone from this
 /// host, or whose heartbeat is older than `heartbeatGrace` seconds, and with `retry` enqueues
