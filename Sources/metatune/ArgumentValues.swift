@@ -52,3 +52,19 @@ enum OneOrAll<Value: ExpressibleByArgument>: ExpressibleByArgument {
         return every
     }
 }
+
+/// `meta bench --methods`: comma-separated `PoolMethod` names.
+struct PoolMethodList: ExpressibleByArgument {
+    let methods: [PoolMethod]
+
+    init(_ methods: [PoolMethod]) { self.methods = methods }
+
+    init?(argument: String) {
+        let methods = argument.split(separator: ",").map { PoolMethod(name: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !methods.isEmpty, methods.allSatisfy({ $0 != nil }) else { return nil }
+        self.methods = methods.compactMap { $0 }
+    }
+
+    static var allValueStrings: [String] { PoolMethod.allCases.map(\.name) }
+    var defaultValueDescription: String { methods.map(\.name).joined(separator: ",") }
+}

@@ -27,7 +27,7 @@ extension MetaCommand {
         @Option(help: "What the meta methods learn from (with --targets).") var knowledge: String?
         @Option(help: "The target tasks (with --knowledge).") var targets: String?
         @Option(help: "Each task of this source in turn is the target, the others the knowledge.") var leaveOneOut: String?
-        @Option(help: "Comma-separated methods: \(MetaBenchMethods.all.joined(separator: ", ")).") var methods: String = MetaBenchMethods.all.joined(separator: ",")
+        @Option(help: "Comma-separated methods.") var methods = PoolMethodList(PoolMethod.allCases)
         @Option(parsing: .unconditional, help: "Trials per run.") var budget: Int = 30
         @Option(parsing: .unconditional, help: "Seeds per target.") var seeds: Int = 5
         @Option(help: "The model whose pools are compared.") var model: BuiltinModel = .mlp
@@ -38,72 +38,53 @@ extension MetaCommand {
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         @Option(parsing: .unconditional, help: "With --metric: score every collected task again from its learning curves as a run of this many epochs scores (knowledge and targets alike).")
         var epochs: Int?
-        @Option(help: "With --epochs: accuracy (the last epoch's) or best-accuracy (the best of the epochs).") var metric: String?
+        @Option(help: "With --epochs: accuracy (the last epoch's) or best-accuracy (the best of the epochs).") var metric: TaskMetric?
         @Flag(help: "One JSON object per method on standard output.") var json = false
         @Flag(help: "No progress output.") var quiet = false
 
-        func run() throws {
-            let builtin = model
+        func validate() throws {
             try NumberCheck.positive(budget, "--budget")
             try NumberCheck.positive(seeds, "--seeds")
             try NumberCheck.positive(threads, "--threads")
             if let epochs { try NumberCheck.positive(epochs, "--epochs") }
-            let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            for name in names where !MetaBenchMethods.all.contains(name) {
-                usageError("unknown method '\(name)' (expected some of: \(MetaBenchMethods.all.joined(separator: ", ")))")
+            if (epochs == nil) != (metric == nil) || (metric.map { ![.accuracy, .bestAccuracy].contains($0) } ?? false) {
+                throw UsageError("--epochs (at least 1) and --metric (accuracy or best-accuracy) go together")
             }
-            var scoring: PastTask.CollectionSettings?
-            if epochs != nil || metric != nil {
-                guard let epochs, let metric, epochs >= 1, metric == TaskMetric.accuracy.rawValue || metric == TaskMetric.bestAccuracy.rawValue else {
-                    usageError("--epochs (at least 1) and --metric (accuracy or best-accuracy) go together")
-                }
-                scoring = PastTask.CollectionSettings(epochs: epochs, metric: metric)
-            }
+            if leaveOneOut != nil && (knowledge != nil || targets != nil) { throw UsageError("--leave-one-out replaces --knowledge and --targets") }
+            if leaveOneOut == nil && (knowledge == nil || targets == nil) { throw UsageError("give --knowledge and --targets, or --leave-one-out") }
+        }
+
+        func run() throws {
+            let methods = self.methods.methods
             do {
-                let searchSpace = try space.map { try SearchSpaceFile.load(path: $0) } ?? builtin.defaultSpace
-                let keepKnowledge = try knowledgeNames.map(KnowledgeSource.names(inFile:))
-                let keepTargets = try targetNames.map(KnowledgeSource.names(inFile:))
-                /// The source's tasks that share parameters with the space, scored again as `scoring` says.
-                func load(_ source: String) throws -> KnowledgeBase {
-                    let knowledge = try KnowledgeSource(source).load(model: builtin).selected(for: KnowledgeQuery(space: searchSpace))
-                    return scoring.map { knowledge.rescored(for: $0).knowledge } ?? knowledge
-                }
-                /// Only the tasks `names` lists, when given.
-                func keep(_ knowledge: KnowledgeBase, _ names: Set<String>?) -> KnowledgeBase {
-                    guard let names else { return knowledge }
-                    return KnowledgeBase(tasks: knowledge.tasks.filter { names.contains($0.name) })
-                }
-                let targetTasks: [PastTask]
-                let knowledgeFor: @Sendable (PastTask) -> KnowledgeBase
+                let sources: PoolBenchmarkTasks.Sources
                 if let leaveOneOut {
-                    guard knowledge == nil, targets == nil else { usageError("--leave-one-out replaces --knowledge and --targets") }
-                    let all = try load(leaveOneOut)
-                    let past = keep(all, keepKnowledge)
-                    targetTasks = keep(all, keepTargets).tasks
-                    knowledgeFor = { past.excluding($0.name) }
+                    sources = .leaveOneOut(try KnowledgeSource(leaveOneOut))
                 } else {
-                    guard let knowledge, let targets else { usageError("give --knowledge and --targets, or --leave-one-out") }
-                    let past = keep(try load(knowledge), keepKnowledge)
-                    targetTasks = keep(try load(targets), keepTargets).tasks
-                    knowledgeFor = { past.excluding($0.name) }
+                    sources = .split(knowledge: try KnowledgeSource(knowledge ?? ""), targets: try KnowledgeSource(targets ?? ""))
                 }
-                let usable = targetTasks.filter { Set($0.trials.map(\.params)).count > budget }
-                for task in targetTasks where !usable.contains(where: { $0.name == task.name }) {
+                let searchSpace = try space.map { try SearchSpaceFile.load(path: $0) } ?? model.defaultSpace
+                var scoring: PastTask.CollectionSettings?
+                if let epochs, let metric { scoring = PastTask.CollectionSettings(epochs: epochs, metric: metric.rawValue) }
+                let tasks = try PoolBenchmarkTasks(sources: sources, space: searchSpace, model: model, budget: budget, scoring: scoring,
+                                                   knowledgeNames: try knowledgeNames.map(KnowledgeSource.names(inFile:)),
+                                                   targetNames: try targetNames.map(KnowledgeSource.names(inFile:)))
+                for task in tasks.skipped {
                     FileHandle.standardError.write(Data("meta bench: skipping target \(task.name): its pool has no more configurations than the budget \(budget)\n".utf8))
                 }
-                guard !usable.isEmpty else { usageError("no target task has a pool larger than the budget \(budget)") }
+                guard !tasks.targets.isEmpty else { usageError("no target task has a pool larger than the budget \(budget)") }
                 let benchmark = PoolBenchmark(space: searchSpace, budget: budget, seeds: seeds)
-                let line = ProgressLine(enabled: !quiet, total: usable.count * seeds * names.count, label: "meta bench")
-                let runs = try benchmark.run(methods: names, targets: usable, knowledge: knowledgeFor, threads: threads) { done, _ in
+                let line = ProgressLine(enabled: !quiet, total: tasks.targets.count * seeds * methods.count, label: "meta bench")
+                let runs = try benchmark.run(methods: methods, targets: tasks.targets, knowledge: tasks.knowledge, threads: threads) { done, _ in
                     line.update(done: done, best: nil)
                 }
                 line.finish()
-                let spearman = runs.mappingSpearman.isEmpty ? [:] : [MetaMethod.mapping.rawValue: Statistics.median(runs.mappingSpearman)!]
-                let reports = MetaBenchReport.make(runs: runs, methods: names, budget: budget, spearman: spearman)
+                let spearman = runs.mappingSpearman.isEmpty ? [:] : [MetaMethod.mapping.rawValue: Statistics.median(runs.mappingSpearman) ?? .nan]
+                let reports = MetaBenchReport.make(runs: runs, methods: methods.map(\.name), budget: budget, spearman: spearman)
                 if json {
                     for report in reports { print(report.json) }
                 } else {
-                    print(Self.table(reports, tasks: usable.count, seeds: seeds))
+                    print(Self.table(reports, tasks: tasks.targets.count, seeds: seeds))
                 }
             } catch {
                 failClearly(error)

@@ -78,3 +78,13 @@ final class StudySetupTests: XCTestCase {
         XCTAssertThrowsError(try MetaComparison(data: .bundled(.digits), method: .none, epochs: 1))
     }
 }
+
+/// The methods `meta bench` compares, by name.
+final class PoolMethodTests: XCTestCase {
+    func testEveryMethodIsFoundByItsNameAndNoneIsNotAMethod() {
+        for method in PoolMethod.allCases { XCTAssertEqual(PoolMethod(name: method.name), method) }
+        XCTAssertEqual(PoolMethod.allCases.prefix(3).map(\.name), ["random", "tpe", "gp"])
+        XCTAssertNil(PoolMethod(name: "none"))
+        XCTAssertNil(PoolMethod(name: "cmaes"), "only random, TPE and the GP are compared cold")
+    }
+}

@@ -68,6 +68,10 @@ final class MetaCommandTests: CLITestCase {
         let halfGiven = try cli.run(["meta", "bench", "--leave-one-out", "kb.json", "--epochs", "1"])
         XCTAssertEqual(halfGiven.status, 1)
         XCTAssertTrue(halfGiven.stderr.contains("--epochs (at least 1) and --metric (accuracy or best-accuracy) go together"), halfGiven.stderr)
+        // An unknown method is refused before anything runs, the valid ones listed.
+        let unknown = try cli.run(["meta", "bench", "--leave-one-out", "kb.json", "--methods", "random,magic"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("random,magic") && unknown.stderr.contains("portfolio"), unknown.stderr)
         let missing = try cli.run(["meta", "collect", "--tasks", "nowhere", "--storage", "memory:"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("no such directory"), missing.stderr)

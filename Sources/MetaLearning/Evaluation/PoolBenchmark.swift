@@ -34,10 +34,10 @@ public struct PoolBenchmark: Sendable {
         public var mappingSpearman: [Double] = []
     }
 
-    /// Runs `methods` (names of `MetaBenchMethods`) on every target; `knowledge(target)` is what
+    /// Runs `methods` on every target; `knowledge(target)` is what
     /// the meta methods may learn from (for leave-one-out: every other task). Targets run on up
     /// to `threads` threads at once; every run is seeded, so the results do not depend on it.
-    public func run(methods: [String], targets: [PastTask], knowledge: @escaping @Sendable (PastTask) -> KnowledgeBase,
+    public func run(methods: [PoolMethod], targets: [PastTask], knowledge: @escaping @Sendable (PastTask) -> KnowledgeBase,
                     threads: Int = 1, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Runs {
         for target in targets {
             let count = Set(target.trials.map(\.params)).count
@@ -79,12 +79,12 @@ public struct PoolBenchmark: Sendable {
     }
 
     /// Every method and seed on one target.
-    private func runTarget(_ target: PastTask, methods: [String], past: KnowledgeBase, taskModels: TaskModels,
+    private func runTarget(_ target: PastTask, methods: [PoolMethod], past: KnowledgeBase, taskModels: TaskModels,
                            finishedOne: () -> Void) throws -> TargetResult {
         let pool = TargetPool(task: target, space: space)
         var result = TargetResult()
         var mapping: PerformanceMapping?
-        if methods.contains(MetaMethod.mapping.rawValue) {
+        if methods.contains(.meta(.mapping)) {
             let trained = try PerformanceMapping(knowledge: past, space: space)
             let predictions = trained.predict(metaFeatures: target.metaFeatures, configurations: pool.configurations)
             result.spearman = Statistics.spearman(predictions, pool.scores)
@@ -93,10 +93,10 @@ public struct PoolBenchmark: Sendable {
         // The same for every seed: worked out once per target.
         var ranking: TransferRanking?
         var autoWeighting: TaskWeighting?
-        if methods.contains(where: { [MetaMethod.auto.rawValue, MetaMethod.knn.rawValue, MetaMethod.portfolio.rawValue].contains($0) }) {
+        if methods.contains(where: { [.meta(.auto), .meta(.knn), .meta(.portfolio)].contains($0) }) {
             ranking = TransferRanking(knowledge: past.limited(to: MetaMethod.rankingTaskLimit, near: target.metaFeatures), space: space)
         }
-        if methods.contains(MetaMethod.auto.rawValue), let ranking {
+        if methods.contains(.meta(.auto)), let ranking {
             autoWeighting = AutoSelection.choose(ranking: ranking, metaFeaturesAvailable: target.metaFeatures != nil
                                                  && past.tasks.contains { $0.metaFeatures != nil })
         }
@@ -104,10 +104,9 @@ public struct PoolBenchmark: Sendable {
             result.poolBest.append(pool.best)
             result.poolMedian.append(pool.median)
             for method in methods {
-                let sampler = try MetaBenchMethods.sampler(method, knowledge: past, target: target, space: space,
-                                                           seed: UInt64(seed), mapping: mapping, taskModels: taskModels,
-                                                           ranking: ranking, autoWeighting: autoWeighting)
-                result.curves[method, default: []].append(pool.pick(with: sampler, budget: budget))
+                let sampler = try method.sampler(knowledge: past, target: target, space: space, seed: UInt64(seed),
+                                                 mapping: mapping, taskModels: taskModels, ranking: ranking, autoWeighting: autoWeighting)
+                result.curves[method.name, default: []].append(pool.pick(with: sampler, budget: budget))
                 finishedOne()
             }
         }
@@ -228,22 +227,40 @@ struct TargetPool {
     }
 }
 
-/// The methods `meta bench` compares: cold-start samplers and the meta-learning methods.
-public enum MetaBenchMethods {
-    public static let coldStart = ["random", "tpe", "gp"]
-    public static var all: [String] { coldStart + MetaMethod.allCases.filter { $0 != .none }.map(\.rawValue) }
+/// A method `meta bench` compares: a cold-start sampler or a meta-learning method.
+public enum PoolMethod: Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// Random search, TPE or the GP, learning nothing from past tasks.
+    case coldStart(SamplerKind)
+    case meta(MetaMethod)
 
-    static func sampler(_ name: String, knowledge: KnowledgeBase, target: PastTask, space: SearchSpace, seed: UInt64,
-                        mapping: PerformanceMapping?, taskModels: TaskModels, ranking: TransferRanking?,
-                        autoWeighting: TaskWeighting?) throws -> Sampler {
-        switch name {
-        case "random": return RandomSampler(seed: seed)
-        case "tpe": return TPESampler(seed: seed)
-        case "gp": return GPSampler(seed: seed, space: space)
-        default:
-            guard let method = MetaMethod(rawValue: name), method != .none else {
-                throw StudyError.invalidArgument("unknown method '\(name)' (expected one of: \(all.joined(separator: ", ")))")
-            }
+    /// The cold-start samplers compared.
+    public static let coldStartSamplers: [SamplerKind] = [.random, .tpe, .gp]
+
+    /// Every method: the cold-start samplers, then every meta-learning method.
+    public static var allCases: [PoolMethod] {
+        coldStartSamplers.map(PoolMethod.coldStart) + MetaMethod.allCases.filter { $0 != .none }.map(PoolMethod.meta)
+    }
+
+    /// The method a name ("tpe", "portfolio") stands for.
+    public init?(name: String) {
+        guard let method = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = method
+    }
+
+    public var name: String {
+        switch self {
+        case .coldStart(let sampler): return sampler.rawValue
+        case .meta(let method): return method.rawValue
+        }
+    }
+
+    public var description: String { name }
+
+    func sampler(knowledge: KnowledgeBase, target: PastTask, space: SearchSpace, seed: UInt64, mapping: PerformanceMapping?,
+                 taskModels: TaskModels, ranking: TransferRanking?, autoWeighting: TaskWeighting?) throws -> Sampler {
+        switch self {
+        case .coldStart(let sampler): return try sampler.make(seed: seed, space: space)
+        case .meta(let method):
             return try method.sampler(knowledge: knowledge, metaFeatures: target.metaFeatures, space: space, seed: seed,
                                       mapping: mapping, taskModels: taskModels, ranking: ranking, autoWeighting: autoWeighting)
         }
