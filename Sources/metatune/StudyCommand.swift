@@ -173,12 +173,11 @@ struct StudyCommand: ParsableCommand {
         func run() throws {
             guard yes else { usageError("refusing to delete study '\(study.name)' without --yes") }
             study.run(writing: true) { store, record in
-                let live = force ? [] : try store.liveTrials(studyID: record.id)
-                if let first = live.first {
-                    let owner = first.owner.map { " (host \($0.host), pid \($0.pid))" } ?? ""
-                    throw StudyError.invalidArgument("study '\(record.name)' has \(live.count) running trial\(live.count == 1 ? "" : "s") of a live runner\(owner): stop the runner first, or pass --force to delete it anyway")
+                do {
+                    try store.deleteStudy(record, force: force)
+                } catch let refusal as StudyDeletionRefusal {
+                    throw StudyError.invalidArgument("\(refusal), or pass --force to delete it anyway")
                 }
-                try store.deleteStudy(id: record.id)
                 if let sqlite = store as? SQLiteStorage { try CheckpointFolder.remove(for: record, storagePath: sqlite.path) }
                 print("deleted study '\(record.name)'")
             }
