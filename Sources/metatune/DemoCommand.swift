@@ -33,18 +33,17 @@ struct DemoCommand: ParsableCommand {
             fflush(nil)
             let progress = ProgressLine(enabled: true, total: trials, label: "trial")
             let best = BestTracker(direction: .minimize)
-            for _ in 0..<trials {
-                let trial = try study.ask(space: problem.space)
-                let value = problem.evaluate(trial.params)
-                try study.tell(trial, value: value)
-                progress.update(done: trial.number + 1, best: best.offer(value))
+            try study.optimize(trials: trials, onTrialFinished: { trial in
+                progress.update(done: trial.number + 1, best: trial.value.flatMap(best.offer))
                 Thread.sleep(forTimeInterval: 0.01)  // let a person watch the search converge
+            }) { trial in
+                problem.evaluate(try trial.suggest(space: problem.space))
             }
             progress.finish()
-            guard let bestTrial = try study.bestTrial else { throw StudyError.invalidArgument("no trial completed") }
-            print("Best value \(bestTrial.value!) (optimum \(problem.optimum)) at trial \(bestTrial.number):")
+            guard let bestTrial = try study.bestTrial, let value = bestTrial.value else { throw StudyError.invalidArgument("no trial completed") }
+            print("Best value \(value) (optimum \(problem.optimum)) at trial \(bestTrial.number):")
             for spec in problem.space.parameters {
-                print("  \(spec.name) = \(bestTrial.params[spec.name]!)")
+                print("  \(spec.name) = \(bestTrial.params[spec.name].map { "\($0)" } ?? "-")")
             }
         } catch {
             failClearly(error)
