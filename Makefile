@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/metatune
 
-.PHONY: deps build release demo test bench bench-meta fuzz tsan clean
+.PHONY: deps build release demo test docs bench bench-meta fuzz tsan clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,12 +25,23 @@ demo: release
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 8 --epochs 27 --scheduler pbt --pbt-interval 3 --storage memory:
 
 # The test suite, then examples/swift-library: a package that uses MetaTune as a library (by path)
-# and checks what it shows; it exits non-zero at the first thing that is not as documented.
+# and checks what it shows; it exits non-zero at the first thing that is not as documented. Then
+# the documentation: its Swift code compiles, and `make docs` builds it with every link resolved.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(SWIFT) build --package-path examples/swift-library --scratch-path .build-example
 	.build-example/debug/LibraryTour
+	# The Swift blocks of README.md and of the DocC articles compile against the current API (.build-snippets).
+	SWIFT="$(SWIFT)" python3 scripts/doc-snippets.py
+	@$(MAKE) --no-print-directory docs
+
+# The DocC documentation of the MetaTune module: the catalog Sources/MetaTune/MetaTune.docc (overview
+# and articles) and the doc comments, built by swift-docc-plugin into
+# .build-docs/plugins/Swift-DocC/outputs/MetaTune.doccarchive. Warnings are errors, so every link
+# must resolve and every documented parameter list must be complete.
+docs: deps
+	$(SWIFT) package --scratch-path .build-docs generate-documentation --target MetaTune --warnings-as-errors
 
 # The sampler-quality benchmark of BENCHMARKS.md (release build; takes a few minutes).
 bench: release
@@ -44,7 +55,7 @@ bench-meta: release
 	    --target-names bench/split/evaluation.txt --epochs 20 --metric best-accuracy --budget 30 --seeds 5
 
 clean:
-	rm -rf .build .build-example
+	rm -rf .build .build-example .build-snippets .build-docs
 
 # Coverage-guided fuzzing (libFuzzer with AddressSanitizer) of the search-space parser, the CSV and
 # IDX loaders, the parser of a command's output and the storage-URL parser: each target runs FUZZ_SECONDS seconds (or

@@ -31,12 +31,16 @@ extension Study {
     /// each trial.
     ///
     /// - Parameters:
+    ///   - trials: stop once this call has run this many trials.
     ///   - studyTotal: stop once the study holds this many trials, whoever created them (several
     ///     processes may run `optimize` on one stored study; together they never exceed it).
+    ///   - timeout: stop starting trials after this many seconds.
     ///   - recovery: how trials left running by dead workers are recovered (`OrphanRecovery`); nil
     ///     leaves them alone. Heartbeats and recovery apply to storages shared between processes.
     ///   - heartbeatInterval: how often this run's running trials beat (default: the recovery's).
     ///   - stopWhen: checked before each new trial; true ends the run (e.g. after Ctrl-C).
+    ///   - onTrialFinished: called with each trial once it is stored.
+    ///   - objective: evaluates a trial: suggests its parameters and returns the value.
     public func optimize(trials: Int? = nil, studyTotal: Int? = nil, timeout: TimeInterval? = nil,
                          recovery: OrphanRecovery? = OrphanRecovery(), heartbeatInterval: TimeInterval? = nil,
                          stopWhen: (() -> Bool)? = nil, onTrialFinished: ((FrozenTrial) -> Void)? = nil,
