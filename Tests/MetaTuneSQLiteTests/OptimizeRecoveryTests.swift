@@ -31,11 +31,8 @@ final class OptimizeRecoveryTests: XCTestCase {
     }
 
     func testWithoutRecoveryTheOrphanIsLeftAlone() throws {
-        let directory = try TemporaryDirectory("metatune-recovery")
-        let storage = try StorageURL.open("sqlite:" + directory.path("s.sqlite"))
-        let study = try Study.create(name: "s", sampler: RandomSampler(seed: 1), storage: storage)
-        let dead = TrialOwner(host: TrialOwner.current.host, pid: Int32.max - 7, processStart: 1)
-        _ = try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: dead, limit: nil)
+        let (directory, study) = try studyWithAnOrphan()
+        defer { withExtendedLifetime(directory) {} }
         try study.optimize(trials: 1, recovery: nil) { trial in try trial.suggestFloat("x", in: 0...1) }
         XCTAssertEqual(try study.trials.map(\.state), [.running, .complete])
     }
@@ -67,11 +64,8 @@ final class StudyRunnerRecoveryTests: XCTestCase {
     }
 
     func testTheRunnerFailsADeadWorkersTrialsFirstAndSaysSo() throws {
-        let directory = try TemporaryDirectory("metatune-runner")
-        let storage = try StorageURL.open("sqlite:" + directory.path("s.sqlite"))
-        let study = try Study.create(name: "s", sampler: RandomSampler(seed: 1), storage: storage)
-        let dead = TrialOwner(host: TrialOwner.current.host, pid: Int32.max - 7, processStart: 1)
-        _ = try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: dead, limit: nil)
+        let (directory, study) = try studyWithAnOrphan()
+        defer { withExtendedLifetime(directory) {} }
         let observer = Orphans()
         let outcome = try StudyRunner(study: study, observer: observer).run(.studyTotal(3)) { trial in
             try trial.suggestFloat("x", in: 0...1)
@@ -80,4 +74,15 @@ final class StudyRunnerRecoveryTests: XCTestCase {
         XCTAssertEqual(outcome.orphansFailed.map(\.number), [0])
         XCTAssertEqual(try study.trials.map(\.state), [.failed, .complete, .complete], "the orphan counts in the study's total")
     }
+}
+
+/// A study in a SQLite file of a temporary folder (kept alive by the caller) whose trial 0 was
+/// left running by a process of this host that no longer exists.
+private func studyWithAnOrphan() throws -> (TemporaryDirectory, Study) {
+    let directory = try TemporaryDirectory("metatune-recovery")
+    let storage = try StorageURL.open("sqlite:" + directory.path("s.sqlite"))
+    let study = try Study.create(name: "s", sampler: RandomSampler(seed: 1), storage: storage)
+    let dead = TrialOwner(host: TrialOwner.current.host, pid: Int32.max - 7, processStart: 1)
+    _ = try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: dead, limit: nil)
+    return (directory, study)
 }

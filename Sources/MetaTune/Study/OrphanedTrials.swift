@@ -5,8 +5,8 @@ extension Study {
     public static let heartbeatLostReason = "heartbeat lost"
 
     /// Fails the running trials whose worker is gone: at once when the owner ran on this host and
-    /// its process no longer exists, otherwise when the last heartbeat is older than
-    /// `heartbeatGrace` seconds. With `retry`, each orphan's parameters are enqueued again (within
+    /// its process no longer exists (a live owner on this host is never failed), and for owners
+    /// on other hosts (or unknown) when the last heartbeat is older than `heartbeatGrace` seconds. With `retry`, each orphan's parameters are enqueued again (within
     /// `limit` trials in total, if given). Returns the trials this call failed; several workers
     /// may call this at once, and each orphan is failed (and retried) exactly once.
     @discardableResult
@@ -32,10 +32,10 @@ extension Study {
     }
 
     static func isOrphaned(_ trial: FrozenTrial, heartbeatGrace: TimeInterval, now: Date) -> Bool {
-        if let owner = trial.owner, owner.isOnThisHost {
-            if owner == .current { return false }  // our own trials are alive while we are
-            if !owner.isAliveOnThisHost { return true }
-        }
+        // On this host the process table decides: the owner's process is there (the same process,
+        // by its start time) or it is not. Heartbeat age, which a wall-clock step can distort,
+        // decides only for owners on other hosts.
+        if let owner = trial.owner, owner.isOnThisHost { return !owner.isAliveOnThisHost }
         guard let beat = trial.heartbeatAt ?? trial.startedAt else { return false }
         return now.timeIntervalSince(beat) > heartbeatGrace
     }

@@ -22,7 +22,8 @@ public struct StudyRunOutcome: Sendable {
         let trials = try study.history().trials
         let studyCompleted = trials.contains { $0.state == .complete }
         let othersGoOn = studyCompleted || trials.contains { $0.state == .running }
-        if !finishedHere.isEmpty && !(othersGoOn && finishedHere.contains(.pruned)) {
+        if !finishedHere.isEmpty {
+            if othersGoOn && finishedHere.contains(.pruned) { return nil }
             return "this run finished \(finishedHere.count) trial\(finishedHere.count == 1 ? "" : "s") (\(TrialState.tally(finishedHere)))"
         }
         guard !studyCompleted else { return nil }
