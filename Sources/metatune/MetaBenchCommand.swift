@@ -137,7 +137,7 @@ extension MetaCommand {
                     knowledge = KnowledgeBase(tasks: knowledge.tasks.filter { $0.objective?.model == builtin.rawValue })
                 }
                 guard !knowledge.tasks.isEmpty else {
-                    usageError("\(storage.storage) has no study " + (space == nil ? "of the built-in \(model)" : "sharing parameters with \(space!)"))
+                    usageError("\(storage.storage) has no study " + (space == nil ? "of the built-in \(model)" : "sharing parameters with \(space ?? "")"))
                 }
                 try KnowledgeBaseFile.write(KnowledgeBase(tasks: knowledge.tasks), to: out)
                 let trials = knowledge.tasks.reduce(0) { $0 + $1.trials.count }

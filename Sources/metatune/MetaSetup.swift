@@ -1,4 +1,3 @@
-import ArgumentParser
 import MetaLearning
 
 /// Checks, for `tune` and `run`, the meta-learning method against the scheduler.

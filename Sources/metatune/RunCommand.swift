@@ -94,11 +94,13 @@ struct RunCommand: ParsableCommand {
         let total = try trialCount
         let study: Study
         let command: CommandRunSetup
+        let storageURL: StorageURL
         do {
+            storageURL = try storage.url
             let space = try SearchSpaceFile.load(path: self.space)
             command = try CommandRunSetup(arguments: self.command, space: space, scheduled: settings != nil, timeout: trialTimeout, stop: stop)
             let metaFeatures = try taskData.map { try MetaFeatures.compute(try Dataset.loadCSV(path: $0), seed: seed) }
-            let setup = StudySetup(name: self.study, storage: try storage.open(), space: space, task: task ?? self.study,
+            let setup = StudySetup(name: self.study, storage: try storageURL.open(), space: space, task: task ?? self.study,
                                    objective: ObjectiveSignature(metric: metric), direction: direction, policy: policy,
                                    pruner: pruner, metaFeatures: metaFeatures, knowledge: try knowledge.map(KnowledgeSource.init),
                                    excluded: exclude)
@@ -115,7 +117,7 @@ struct RunCommand: ParsableCommand {
         let outcome: StudyRunOutcome
         do {
             if let settings {
-                let resumable = try command.resumable(study: study, storage: try StorageURL(storage.storage),
+                let resumable = try command.resumable(study: study, storage: storageURL,
                                                       checkpointFolder: checkpointDir, scheduler: settings.kind)
                 if !resumable.resumes { note("note: the command has no {checkpoint} and {restore}: promoted trials train again from the start") }
                 outcome = try runner.run(scheduler: settings, trials: total, unit: "steps", objective: resumable)

@@ -11,6 +11,9 @@ struct StorageOption: ParsableArguments {
     /// Opens the storage named by the URL; `readOnly` for commands that only read (they create
     /// and write nothing, and work on a file the user may only read).
     func open(readOnly: Bool = false) throws -> Storage {
-        try StorageURL.open(storage, readOnly: readOnly)
+        try url.open(readOnly: readOnly)
     }
+
+    /// The storage URL, parsed.
+    var url: StorageURL { get throws { try StorageURL(storage) } }
 }
