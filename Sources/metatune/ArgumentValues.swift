@@ -68,3 +68,4 @@ struct PoolMethodList: ExpressibleByArgument {
     static var allValueStrings: [String] { PoolMethod.allCases.map(\.name) }
     var defaultValueDescription: String { methods.map(\.name).joined(separator: ",") }
 }
+extension ImportanceMethod: ExpressibleByArgument {}

@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
         Runs seeds 0..K-1 of each (problem, sampler) pair. With --json, prints one JSON object per pair:
         {"problem", "sampler", "trials", "seeds", "optimum", "best_so_far", "median_log10_regret", "mean_ask_ms", "last_ask_ms"}.
         Problems: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")). Samplers: \(SamplerCatalog.names.joined(separator: ", ")).
-        """
+        """,
+        subcommands: [BenchImportanceCommand.self]
     )
 
     @Option(help: "A benchmark problem, or all of them.")
@@ -46,12 +47,15 @@ struct BenchCommand: ParsableCommand {
             try NumberCheck.positive(threads, "--threads")
             return
         }
-        guard problem != nil else { throw UsageError("give --problem NAME|all (sampler benchmarks) or --train NAME (training benchmarks)") }
         try NumberCheck.positive(trials, "--trials")
         try NumberCheck.positive(seeds, "--seeds")
     }
 
     func run() throws {
+        guard train != nil || problem != nil else {
+            // Checked here, not in validate(): validate() also runs before `bench importance`.
+            usageError("give --problem NAME|all (sampler benchmarks), --train NAME (training benchmarks) or the subcommand importance")
+        }
         if let train {
             do {
                 let result = try train.run(threads: threads, quick: quick)

@@ -23,6 +23,11 @@ enum StudyReport {
         object.add("direction", record.direction.rawValue)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        var distributions = OrderedJSONObject()
+        var latest: [String: Distribution] = [:]
+        for trial in trials.sorted(by: { $0.number < $1.number }) { latest.merge(trial.distributions) { $1 } }
+        for name in latest.keys.sorted() { distributions.addRaw(name, distributionJSON(latest[name]!)) }
+        object.addRaw("distributions", distributions.text)
         let rows = trials.map { trial -> String in
             var row = OrderedJSONObject()
             row.add("number", trial.number)
@@ -39,5 +44,28 @@ enum StudyReport {
         }
         object.addRaw("trials", "[" + rows.joined(separator: ",") + "]")
         return object.text + "\n"
+    }
+
+    /// A parameter's distribution (the latest a trial used) as `{"type": "float"|"int"|"categorical", …}`.
+    static func distributionJSON(_ distribution: Distribution) -> String {
+        var object = OrderedJSONObject()
+        switch distribution {
+        case .float(let d):
+            object.add("type", "float")
+            object.add("low", d.low)
+            object.add("high", d.high)
+            object.addRaw("log", d.log ? "true" : "false")
+            if let step = d.step { object.add("step", step) }
+        case .int(let d):
+            object.add("type", "int")
+            object.add("low", d.low)
+            object.add("high", d.high)
+            object.addRaw("log", d.log ? "true" : "false")
+            object.add("step", d.step)
+        case .categorical(let d):
+            object.add("type", "categorical")
+            object.addRaw("choices", "[" + d.choices.map(TrialReport.valueJSON).joined(separator: ",") + "]")
+        }
+        return object.text
     }
 }

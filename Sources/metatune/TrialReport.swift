@@ -17,15 +17,18 @@ enum TrialReport {
 
     static func paramsJSON(_ params: [String: ParamValue]) -> String {
         var object = OrderedJSONObject()
-        for name in params.keys.sorted() {
-            switch params[name]! {
-            case .float(let value): object.add(name, value)
-            case .int(let value): object.add(name, value)
-            case .string(let value): object.add(name, value)
-            case .bool(let value): object.addRaw(name, value ? "true" : "false")
-            }
-        }
+        for (name, value) in params.sorted(by: { $0.key < $1.key }) { object.addRaw(name, valueJSON(value)) }
         return object.text
+    }
+
+    /// One parameter value as JSON: a number, a string or a boolean.
+    static func valueJSON(_ value: ParamValue) -> String {
+        switch value {
+        case .float(let value): jsonNumber(value)
+        case .int(let value): String(value)
+        case .string(let value): jsonString(value)
+        case .bool(let value): value ? "true" : "false"
+        }
     }
 
     /// Prints `  name = value` lines, sorted by name.

@@ -49,4 +49,39 @@ final class StudyCommandTests: CLITestCase {
         XCTAssertEqual(failed.map { $0["number"] as? Int }, [2])
         XCTAssertTrue((failed.first?["reason"] as? String)?.contains("exit status 1") ?? false)
     }
+
+    func testImportanceRanksTheParameterTheValueDependsOn() throws {
+        try write("xy.yaml", "x: {type: float, low: 0, high: 1}\ny: {type: float, low: 0.001, high: 1, log: true}\n")
+        XCTAssertEqual(try cli.run(["study", "importance", "i"]).status, 1, "no such study")
+        let run = try cli.run(["run", "--study", "i", "--space", "xy.yaml", "--trials", "60", "--sampler", "random", "--quiet", "--",
+                               "awk", "BEGIN { print 10 * {x} + 0.01 * {y} }"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        for method in ["ped-anova", "fanova"] {
+            let result = try cli.run(["study", "importance", "i", "--method", method, "--json"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual(object["method"] as? String, method)
+            XCTAssertEqual(object["trials_used"] as? Int, 60)
+            let entries = try XCTUnwrap(object["importances"] as? [[String: Any]])
+            XCTAssertEqual(entries.map { $0["name"] as? String }, ["x", "y"], result.stdout)
+        }
+        let table = try cli.run(["study", "importance", "i"])
+        XCTAssertTrue(table.stdout.contains("ped-anova importance from 60 complete trials"), table.stdout)
+        let unknown = try cli.run(["study", "importance", "i", "--params", "x,z"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("no parameter 'z'"), unknown.stderr)
+
+        let export = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try cli.run(["study", "export", "i", "--format", "json"]).stdout.utf8)) as? [String: Any])
+        let distributions = try XCTUnwrap(export["distributions"] as? [String: [String: Any]])
+        XCTAssertEqual(distributions["y"]?["type"] as? String, "float")
+        XCTAssertEqual(distributions["y"]?["log"] as? Bool, true)
+        XCTAssertEqual(distributions["y"]?["low"] as? Double, 0.001)
+    }
+
+    func testImportanceOfAStudyWithoutEnoughTrialsSaysSo() throws {
+        XCTAssertEqual(try cli.run(["study", "create", "e"]).status, 0)
+        let result = try cli.run(["study", "importance", "e"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("needs at least 2 complete trials"), result.stderr)
+    }
 }

@@ -22,7 +22,8 @@ public struct RandomForestRegressor: Sendable {
 
     /// The kind of each input column.
     public let features: [ForestFeature]
-    private let trees: [RegressionTree]
+    /// The trees, for analyses that read their partitions (fANOVA).
+    let trees: [RegressionTree]
 
     /// Fits the forest to rows `x` (each with one value per feature; categories as their index)
     /// and targets `y`. Deterministic for a given `seed`.

@@ -12,7 +12,7 @@ public enum ForestFeature: Hashable, Sendable {
 /// One regression tree of a random forest: splits minimise the children's summed squared error;
 /// each leaf keeps the mean and variance of its training targets.
 struct RegressionTree: Sendable {
-    private enum Node: Sendable {
+    enum Node: Sendable {
         case leaf(mean: Double, variance: Double)
         /// Numeric: x ≤ threshold goes left.
         case threshold(feature: Int, value: Double, left: Int, right: Int)
@@ -28,7 +28,8 @@ struct RegressionTree: Sendable {
         var maxDepth: Int
     }
 
-    private var nodes: [Node] = []
+    /// The nodes, root first; a split's children come after it.
+    private(set) var nodes: [Node] = []
 
     /// Grows a tree on the rows `rows` (repeats allowed: a bootstrap sample) of `x`, `y`.
     init(x: [[Double]], y: [Double], rows: [Int], features: [ForestFeature], limits: Limits,
