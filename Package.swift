@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "MetaTuneTasks", targets: ["MetaTuneTasks"]),
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
         .library(name: "MetaTuneTesting", targets: ["MetaTuneTesting"]),
+        .library(name: "MetaTuneReport", targets: ["MetaTuneReport"]),
         .executable(name: "metatune", targets: ["metatune"]),
     ],
     dependencies: [
@@ -40,6 +41,8 @@ let package = Package(
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
         .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "Numerics"],
                 resources: [.copy("Resources")]),
+        // Plots as SVG, parameter importance on them, and the self-contained HTML report.
+        .target(name: "MetaTuneReport", dependencies: ["MetaTune"]),
         // The sampler and storage contracts, for anyone who writes a sampler or a storage.
         .target(name: "MetaTuneTesting", dependencies: ["MetaTune"]),
         .target(
@@ -48,7 +51,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "Neural", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "MetaTuneReport", "Neural", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
@@ -67,6 +70,7 @@ let package = Package(
         .executableTarget(name: "fuzz-idx", dependencies: ["Neural", "FuzzSupport"], path: "Fuzz/IDX"),
         .executableTarget(name: "fuzz-objective-line", dependencies: ["MetaTuneExternal", "FuzzSupport"], path: "Fuzz/ObjectiveLine"),
         .executableTarget(name: "fuzz-storage-url", dependencies: ["MetaTune", "FuzzSupport"], path: "Fuzz/StorageURL"),
+        .testTarget(name: "MetaTuneReportTests", dependencies: ["MetaTuneReport", "MetaTune", "TestSupport"]),
         .testTarget(name: "PropertyTests", dependencies: ["MetaTune", .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

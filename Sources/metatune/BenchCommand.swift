@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         {"problem", "sampler", "trials", "seeds", "optimum", "best_so_far", "median_log10_regret", "mean_ask_ms", "last_ask_ms"}.
         Problems: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")). Samplers: \(SamplerCatalog.names.joined(separator: ", ")).
         """,
-        subcommands: [BenchImportanceCommand.self]
+        subcommands: [BenchImportanceCommand.self, BenchReportCommand.self]
     )
 
     @Option(help: "A benchmark problem, or all of them.")

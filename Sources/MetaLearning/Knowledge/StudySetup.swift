@@ -83,6 +83,12 @@ public struct StudySetup {
         let explanation = policy.meta == .none ? nil
             : MetaChoiceExplanation(method: policy.meta, choice: choice, query: query, hasMetaFeatures: metaFeatures != nil,
                                     training: policy.training).text
+        if let explanation {
+            let similar = metaFeatures.map { NearestTasks(knowledge: choice.knowledge).nearest(to: $0, k: 10) } ?? []
+            let summary = MetaLearningSummary(method: policy.meta.rawValue, pastTasks: choice.knowledge.tasks.count, explanation: explanation,
+                                              similarTasks: similar.map { .init(name: $0.task.name, distance: $0.distance) })
+            try storage.setStudyAttribute(studyID: study.id, key: MetaLearningSummary.key, value: summary.jsonValue, system: true)
+        }
         return Opened(study: study, choice: choice, explanation: explanation)
     }
 }

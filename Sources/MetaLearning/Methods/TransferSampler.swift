@@ -44,6 +44,10 @@ public struct TransferSampler: Sampler {
         return ranking.next(weighting: weighting, metaFeatures: metaFeatures, observations: observations, pending: pending)
     }
 
+    public func origin(of trial: FrozenTrial, history: StudyHistory) -> String? {
+        pick(history: history, trial: trial)?.origin ?? base.origin(of: trial, history: history)
+    }
+
     public func relativeSearchSpace(history: StudyHistory, trial: FrozenTrial) -> [String: Distribution] {
         guard let chosen = pick(history: history, trial: trial) else { return base.relativeSearchSpace(history: history, trial: trial) }
         var declared: [String: Distribution] = [:]

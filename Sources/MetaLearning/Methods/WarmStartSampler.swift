@@ -22,6 +22,10 @@ public struct WarmStartSampler: Sampler {
         number < initial.count ? initial[number].origin : nil
     }
 
+    public func origin(of trial: FrozenTrial, history: StudyHistory) -> String? {
+        origin(ofTrial: trial.number) ?? base.origin(of: trial, history: history)
+    }
+
     public func relativeSearchSpace(history: StudyHistory, trial: FrozenTrial) -> [String: Distribution] {
         guard trial.number < initial.count else { return base.relativeSearchSpace(history: history, trial: trial) }
         var declared: [String: Distribution] = [:]

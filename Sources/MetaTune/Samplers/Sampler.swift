@@ -16,9 +16,16 @@ public protocol Sampler: Sendable {
     func sampleRelative(history: StudyHistory, trial: FrozenTrial, space: [String: Distribution]) -> [String: ParamValue]
     /// A value for one parameter.
     func sampleIndependent(history: StudyHistory, trial: FrozenTrial, name: String, distribution: Distribution) -> ParamValue
+    /// Where `trial`'s configuration comes from, in words that start with a one-word kind and a
+    /// colon or space (e.g. "knn: #1 of similar task wine"), or nil when the sampler's own model
+    /// chose it. `Study.ask` stores it as the trial's system attribute `origin`, which reports
+    /// show. Default: nil.
+    func origin(of trial: FrozenTrial, history: StudyHistory) -> String?
 }
 
 extension Sampler {
+    public func origin(of trial: FrozenTrial, history: StudyHistory) -> String? { nil }
+
     public func relativeSearchSpace(history: StudyHistory, trial: FrozenTrial) -> [String: Distribution] { [:] }
 
     public func sampleRelative(history: StudyHistory, trial: FrozenTrial, space: [String: Distribution]) -> [String: ParamValue] {

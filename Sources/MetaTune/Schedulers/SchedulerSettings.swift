@@ -113,6 +113,19 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// PBT's exploit-and-explore interval.
     public var pbtInterval: Int { interval ?? max(1, maxResource / 10) }
 
+    /// The study system attribute in which a scheduled run records its scheduler, for reports.
+    public static let studyAttributeKey = "metatune.scheduler"
+
+    /// What a run under these settings records on its study: `kind`, `unit`, `summary`, `min_resource`,
+    /// `max_resource`, `reduction_factor`, and for PBT its `interval`.
+    public func studyAttribute(plan: SchedulerPlan, unit: String) -> JSONValue {
+        var object: [String: JSONValue] = ["kind": .string(kind.rawValue), "unit": .string(unit), "summary": .string(plan.summary),
+                                           "min_resource": .number(Double(minResource)), "max_resource": .number(Double(maxResource)),
+                                           "reduction_factor": .number(reductionFactor)]
+        if kind == .pbt { object["interval"] = .number(Double(pbtInterval)) }
+        return .object(object)
+    }
+
     /// The resources of the Hyperband rungs (BOHB's model keeps one model per resource).
     public func rungResources() throws -> [Int] {
         try HyperbandPlan(minResource: Double(minResource), maxResource: Double(maxResource), reductionFactor: reductionFactor)

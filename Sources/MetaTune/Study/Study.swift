@@ -136,6 +136,9 @@ public final class Study: @unchecked Sendable {
         // Constant parameters are the trial's to fill in (`Distribution.singleValue`), never a sampler's.
         let space = sampler.relativeSearchSpace(history: history, trial: frozen).filter { $0.value.singleValue == nil }
         let relative = space.isEmpty ? [:] : sampler.sampleRelative(history: history, trial: frozen, space: space)
+        if frozen.systemAttributes[Trial.fixedParamsKey] == nil, let origin = sampler.origin(of: frozen, history: history) {
+            try storage.setTrialAttribute(trialID: frozen.id, key: Trial.originKey, value: .string(origin), system: true)
+        }
         return Trial(study: self, frozen: frozen, relativeSpace: space, relativeParams: relative)
     }
 

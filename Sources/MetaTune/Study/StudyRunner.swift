@@ -72,6 +72,8 @@ public struct StudyRunner: Sendable {
         defer { heartbeat.stop() }
         let scheduler = try settings.makeScheduler()
         let plan = try scheduler.plan(trials: trials, budget: settings.budget, objective: objective, unit: unit)
+        try study.storage.setStudyAttribute(studyID: study.id, key: SchedulerSettings.studyAttributeKey,
+                                            value: settings.studyAttribute(plan: plan, unit: unit), system: true)
         observer?.runWillStart(StudyRunStart(trialsBefore: before, expectedTotal: before + plan.trials,
                                              isCap: plan.budgetDecidesTrials, plan: plan))
         let finished = FinishedStates()

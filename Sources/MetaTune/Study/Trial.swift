@@ -15,6 +15,8 @@ public struct TrialPruned: Error, CustomStringConvertible {
 /// reports its learning curve and asks whether to stop early.
 public final class Trial: @unchecked Sendable {
     static let fixedParamsKey = "fixed_params"
+    /// The system attribute that says where a trial's configuration came from (`Sampler.origin(of:history:)`).
+    public static let originKey = "origin"
 
     /// The trial's number within its study.
     public let number: Int
