@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "MetaTune", targets: ["MetaTune"]),
-        .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "MetaTuneNumerics", targets: ["MetaTuneNumerics"]),
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "MetaTuneSQLite", targets: ["MetaTuneSQLite"]),
         .library(name: "MetaTuneExternal", targets: ["MetaTuneExternal"]),
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
         .library(name: "MetaTuneTesting", targets: ["MetaTuneTesting"]),
         .library(name: "MetaTuneReport", targets: ["MetaTuneReport"]),
+        .library(name: "MetaTuneDashboard", targets: ["MetaTuneDashboard"]),
         .executable(name: "metatune", targets: ["metatune"]),
     ],
     dependencies: [
@@ -24,25 +25,30 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Numerics", dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]),
-        .target(name: "Neural", dependencies: ["Numerics", .product(name: "CSV", package: "CSV.swift")],
+        .target(name: "MetaTuneNumerics", dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]),
+        .target(name: "Neural", dependencies: ["MetaTuneNumerics", .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("Resources")]),
         .target(
             name: "MetaTune",
-            dependencies: ["Numerics", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MetaTuneNumerics", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "MetaTuneSQLite",
             dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
-        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "Numerics"],
+        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "MetaTuneNumerics"],
                 resources: [.copy("Resources")]),
         // Plots as SVG, parameter importance on them, and the self-contained HTML report.
         .target(name: "MetaTuneReport", dependencies: ["MetaTune"]),
+        // The live dashboard: a read-only web server (Hummingbird) over any Storage.
+        .target(name: "MetaTuneDashboard", dependencies: ["MetaTune", "MetaTuneReport", .product(name: "Hummingbird", package: "hummingbird"),
+                                                     .product(name: "Logging", package: "swift-log")]),
         // The sampler and storage contracts, for anyone who writes a sampler or a storage.
         .target(name: "MetaTuneTesting", dependencies: ["MetaTune"]),
         .target(
@@ -51,13 +57,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "MetaTuneReport", "Neural", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "MetaTuneReport", "MetaTuneDashboard", "Neural", "MetaTuneNumerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics", "TestSupport"]),
-        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneTesting", "MetaTuneTasks", "Neural", "Numerics", "TestSupport"]),
+        .testTarget(name: "MetaTuneNumericsTests", dependencies: ["MetaTuneNumerics"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "MetaTuneNumerics", "TestSupport"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
-        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "Numerics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "MetaTuneNumerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "MetaTuneTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),

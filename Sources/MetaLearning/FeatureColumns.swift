@@ -1,6 +1,6 @@
 import Foundation
 import Neural
-import Numerics
+import MetaTuneNumerics
 
 /// Per-column statistics of a data set's features: moment summaries and the spectrum of the
 /// correlation matrix.

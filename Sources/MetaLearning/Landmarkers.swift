@@ -1,6 +1,6 @@
 import Foundation
 import Neural
-import Numerics
+import MetaTuneNumerics
 
 /// Landmarkers: the held-out accuracy of three fast, simple classifiers — 1-nearest-neighbour,
 /// a linear model (ridge regression on one-hot classes) and a decision stump — trained on one half

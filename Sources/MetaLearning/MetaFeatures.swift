@@ -1,6 +1,6 @@
 import Foundation
 import Neural
-import Numerics
+import MetaTuneNumerics
 
 /// A data set's meta-features: numbers that describe a classification task — its size, class
 /// balance, feature distributions, correlation spectrum and how well simple models do on it —

@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// A large study of known shape for the report's and the dashboard's benchmarks and tests:
 /// `x1…xk` uniform on [0, 1] (x2 on a log scale), value 10·x1 + 3·x2 + x3 (minimised), a learning

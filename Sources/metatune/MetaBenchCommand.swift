@@ -3,7 +3,7 @@ import Foundation
 import MetaLearning
 import MetaTune
 import MetaTuneTasks
-import Numerics
+import MetaTuneNumerics
 
 extension MetaCommand {
     /// `metatune meta bench`.

@@ -1,6 +1,6 @@
 import XCTest
 import Neural
-import Numerics
+import MetaTuneNumerics
 @testable import MetaLearning
 
 final class MetaFeaturesTests: XCTestCase {

@@ -1,7 +1,7 @@
 import XCTest
 import MetaTune
 import MetaTuneTasks
-import Numerics
+import MetaTuneNumerics
 import TestSupport
 @testable import MetaLearning
 

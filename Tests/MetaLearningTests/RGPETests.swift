@@ -1,6 +1,6 @@
 import XCTest
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 @testable import MetaLearning
 
 /// RGPE: ranking-loss ensemble weights, and the sampler built on them.

@@ -1,6 +1,6 @@
 import XCTest
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 @testable import MetaLearning
 
 /// Transfer from any past studies: selecting them, predicting their scores in a new space, and

@@ -1,6 +1,6 @@
 import XCTest
 @testable import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 final class CMAESSamplerTests: XCTestCase {
     private func box(_ n: Int, _ low: Double, _ high: Double) -> SearchSpace {

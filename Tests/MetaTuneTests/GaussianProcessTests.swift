@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+import MetaTuneNumerics
 @testable import MetaTune
 
 final class GaussianProcessTests: XCTestCase {

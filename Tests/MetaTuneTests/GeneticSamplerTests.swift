@@ -1,6 +1,6 @@
 import XCTest
 @testable import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 final class GeneticSamplerTests: XCTestCase {
     private let space = try! SearchSpaceFile.parse("""

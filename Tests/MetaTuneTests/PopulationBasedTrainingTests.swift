@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 import XCTest
 @testable import MetaTune
 

@@ -1,6 +1,6 @@
 import XCTest
 @testable import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 final class RandomForestTests: XCTestCase {
     private func uniformRows(_ count: Int, _ dimension: Int, seed: UInt64) -> [[Double]] {

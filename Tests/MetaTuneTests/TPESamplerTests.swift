@@ -1,6 +1,6 @@
 import XCTest
 @testable import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 final class TPESamplerTests: XCTestCase {
     /// A define-by-run objective with a conditional branch: momentum exists only under sgd,

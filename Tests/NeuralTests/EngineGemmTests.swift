@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+import MetaTuneNumerics
 @testable import Neural
 
 /// The thread-split GEMM against a naive triple loop, for every transpose combination and both

@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+import MetaTuneNumerics
 @testable import Neural
 
 /// Every operation's gradient against central finite differences (computed in Double from the

@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+import MetaTuneNumerics
 @testable import Neural
 
 final class TrainingTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// The figures `meta bench` reports per method.
 public struct MetaBenchReport: Sendable {

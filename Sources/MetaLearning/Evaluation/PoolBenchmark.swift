@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// The tabular meta-benchmark of `meta bench`: on each target task, every method picks
 /// configurations one at a time from the task's collected pool (a method's suggestion becomes

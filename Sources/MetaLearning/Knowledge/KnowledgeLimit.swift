@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 extension KnowledgeBase {
     /// At most `count` tasks, so that methods whose cost grows with the square of the number of

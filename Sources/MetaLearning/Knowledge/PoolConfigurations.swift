@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// The configurations `meta collect` evaluates on every task: the same seeded random draws from
 /// the search space for every task, so that the collected results form a full tasks ×

@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// How `--meta auto` chooses its task weighting: every candidate weighting (`candidates`) is
 /// replayed on the knowledge base's own tasks, each in turn the new task and the others the

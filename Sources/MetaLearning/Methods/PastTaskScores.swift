@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// The past tasks' results seen from a new search space: each task's trials as points of the new
 /// space's unit cube, scored by the normal scores of their ranks on the task (so that every task

@@ -1,7 +1,7 @@
 import Foundation
 import MetaTune
 import Neural
-import Numerics
+import MetaTuneNumerics
 
 /// The learned mapping (task meta-features, hyperparameters) → normalised score: a small MLP
 /// trained on MetaTune's own engine, with a mean-squared-error loss, on every trial of every past

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// The outcome of running one sampler on one benchmark problem over several seeds.
 public struct BenchmarkResult: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Parameter importance on a study of known structure: `x1…xk` uniform on [0, 1] and the value
 /// 10·x1 + 3·x2 + x3 (every other parameter has weight 0), minimised. A method is right when it

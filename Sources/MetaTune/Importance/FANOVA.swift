@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// fANOVA (Hutter, Hoos and Leyton-Brown, ICML 2014): fits MetaTune's random forest to the trials
 /// and, tree by tree, splits the variance of its prediction over the whole search space into what

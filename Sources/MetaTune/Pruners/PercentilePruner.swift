@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 
 /// Prunes a trial whose best intermediate value so far is worse than the given percentile of the
 /// values other complete trials reported at the same step. The median pruner is the 50th percentile.

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Evaluates every point of a discretised search space exactly once, in a seeded random order.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Quasi-Monte Carlo search: trial n takes point n of a scrambled Sobol sequence, which covers the
 /// space far more evenly than independent random draws.

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Draws every parameter independently and uniformly (log-uniformly for log parameters).
 public struct RandomSampler: Sampler {

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Suggests parameter values. A sampler is a pure function of (study history, trial, seed): the
 /// same inputs give the same suggestion in any process, so it works unchanged on any storage and

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Population-based training (Jaderberg et al. 2017), synchronous variant: a population of
 /// trials trains side by side; every `interval` units of resource the members are ranked, and

@@ -24,9 +24,7 @@ public enum HTMLReport {
         if plots.contains(where: { $0.id == "intermediate" }) {
             html += "<div class=\"controls\"><label><input type=\"checkbox\" id=\"hide-pruned\"> hide pruned learning curves</label></div>"
         }
-        for plot in plots {
-            html += "<section id=\"plot-\(plot.id)\" class=\"plot\"><h2>\(escapeMarkup(plot.title))</h2>\(plot.svg)<p class=\"caption\">\(escapeMarkup(plot.caption))</p></section>"
-        }
+        for plot in plots { html += ReportPieces.section(plot) }
         html += "<section id=\"trials\"><h2>Trials</h2>\(TrialTableHTML.make(study))</section>"
         html += "</main><script>\(ReportAssets.script)</script></body></html>\n"
         return html

@@ -1,6 +1,6 @@
 /// The report's inline style and script: no external file, font or request.
-enum ReportAssets {
-    static let css = """
+public enum ReportAssets {
+    public static let css = """
     body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fff}
     header{background:#12355b;color:#fff;padding:14px 24px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;font-size:13px;opacity:.85}
     main{padding:8px 24px 40px;max-width:1200px}section{margin:22px 0}h2{font-size:16px;margin:0 0 6px}
@@ -19,7 +19,7 @@ enum ReportAssets {
 
     /// The trial table (rows from the page's JSON, a page at a time, sorted by a clicked header,
     /// filtered by state and text) and the pruned-curves switch.
-    static let script = """
+    public static let script = """
     (function(){
       var hide=document.getElementById('hide-pruned');
       if(hide){hide.addEventListener('change',function(){document.body.classList.toggle('hide-pruned',hide.checked);});}
@@ -44,12 +44,14 @@ enum ReportAssets {
         body.textContent='';body.appendChild(fragment);
         if(count){count.textContent=(rows.length?(page*size+1)+'–'+Math.min(rows.length,(page+1)*size):'0')+' of '+rows.length+' trials'+(rows.length<all.length?' (filtered from '+all.length+')':'');}
       }
-      function filter(){
+      function select(){
         var state=stateFilter?stateFilter.value:'',text=textFilter?textFilter.value.toLowerCase():'';
         rows=all.filter(function(row){return(!state||row[1]===state)&&(!text||row.join(' ').toLowerCase().indexOf(text)>=0);});
         if(sortColumn>=0){sort();}
-        page=0;draw();
       }
+      function filter(){select();page=0;draw();}
+      // A live page replaces the rows (same columns) and keeps its filter, order and page.
+      window.metatuneSetRows=function(next){all=next;select();draw();};
       function sort(){
         rows.sort(function(a,b){
           var x=a[sortColumn],y=b[sortColumn];

@@ -1,5 +1,5 @@
 import Dispatch
-import Numerics
+import MetaTuneNumerics
 
 /// How many threads the engine's own loops (and BLAS) may use.
 public enum Engine {

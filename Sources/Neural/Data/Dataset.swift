@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 
 /// A data set: rows of Float32 features (row-major) with integer class labels (classification)
 /// or real-valued targets (regression, `classCount` 0).

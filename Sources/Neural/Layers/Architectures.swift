@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 
 /// Ready-made model shapes for the built-in tasks.
 public enum Architectures {

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// A 2-D convolution layer over NCHW tensors: weights [out, in, k, k], bias [out].
 public final class Conv2D: Layer {

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// How a layer's initial weights are drawn.
 public enum Initializer: Sendable {

@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 
 /// What a forward pass needs besides its input: training or evaluation mode, and the random
 /// stream for dropout.

@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 
 /// Geometry of a 2-D convolution over NCHW tensors.
 struct ConvolutionGeometry {

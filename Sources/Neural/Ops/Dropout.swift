@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 
 extension Tensor {
     /// Inverted dropout: each element is zeroed with probability `rate` and the rest scaled by

@@ -1,4 +1,4 @@
-import Numerics
+import MetaTuneNumerics
 
 extension Tensor {
     /// Matrix product of [n, k] and [k, m] tensors.

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Which optimizer a training run uses.
 public enum OptimizerKind: String, CaseIterable, Sendable {

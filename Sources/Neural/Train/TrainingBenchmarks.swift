@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// The training benchmarks of the shared protocol (../shared/bench/dl.md): data, initialisation, batch
 /// order and optimizer exactly as specified, so throughput can be compared with other engines.

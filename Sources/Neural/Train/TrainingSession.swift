@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// A training run that can pause after any epoch and go on later — what successive halving,
 /// Hyperband and population-based training need: the model, the optimizer's state, the batch

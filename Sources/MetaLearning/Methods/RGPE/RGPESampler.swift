@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// Transfer Bayesian optimisation with a ranking-weighted Gaussian-process ensemble (RGPE,
 /// Feurer, Letham & Bakshy 2018): one GP per past task plus a GP on the new task's own trials,

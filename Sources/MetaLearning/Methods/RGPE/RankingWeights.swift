@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// RGPE's ensemble weights (Feurer, Letham & Bakshy 2018): each model's ranking loss — the number
 /// of pairs of the target's observations it orders wrongly — is computed on bootstrap samples of

@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import Numerics
+import MetaTuneNumerics
 
 /// One Gaussian process per past task (RGPE's base models), fitted on the task's trials with
 /// standardised scores oriented for minimisation, and cached by task name so that many

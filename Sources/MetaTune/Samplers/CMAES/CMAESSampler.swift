@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Covariance matrix adaptation evolution strategy (Hansen 2016) with IPOP restarts, over the
 /// float and integer parameters shared by every complete trial, mapped onto the unit cube.

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// A complete trial as CMA-ES replays it: its number, its point in the unit cube and its loss.
 struct CMAObservation {

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// The CMA-ES run at some point of a study's replay: the current state plus what the IPOP restart
 /// rule watches (recent losses, collapsed generations, restarts so far).

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// The state of a (μ/μ_w, λ)-CMA-ES on the unit cube, following Hansen's tutorial ("The CMA
 /// Evolution Strategy: A Tutorial", 2016) with its default parameters: weighted recombination of

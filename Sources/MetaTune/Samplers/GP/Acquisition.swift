@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// The acquisition functions, for minimisation of standardised targets; each is to be
 /// maximised and is given with its derivatives with respect to the posterior mean μ and

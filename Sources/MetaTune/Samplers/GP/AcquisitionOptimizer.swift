@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Finds the point of the search space with the largest acquisition value: scores many
 /// candidates at once (a scrambled Sobol design plus perturbations of the best observations at

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// The trials a GP sampler learns from, as model inputs: the complete trials that have every
 /// parameter of the joint space (targets oriented for minimisation), and the points of trials

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Bayesian optimisation with a Gaussian process.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// A Gaussian-process regression model with a Matérn-5/2 kernel and zero prior mean, conditioned
 /// on observations: the posterior mean and variance of the latent function anywhere, and their

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Priors on the kernel hyperparameters, for inputs in the unit cube and standardised targets.
 /// Each is a normal distribution on the logarithm of the hyperparameter; they keep the fit sane

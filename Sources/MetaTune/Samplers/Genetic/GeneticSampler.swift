@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// A genetic algorithm over any search space, conditional parameters included.
 ///

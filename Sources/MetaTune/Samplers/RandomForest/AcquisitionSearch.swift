@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Maximises expected improvement under a random-forest surrogate over a box of unit-cube
 /// coordinates (categoricals as their index), SMAC-style: the best of many random points, then a

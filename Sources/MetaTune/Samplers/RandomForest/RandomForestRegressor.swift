@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// A random forest of regression trees on mixed numeric and categorical features (as SMAC uses as
 /// its surrogate): each tree grows on a bootstrap sample, choosing each split among a random

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Sequential model-based optimisation with a random-forest surrogate (SMAC, Hutter et al. 2011).
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// The kind of one input column of a random forest.
 public enum ForestFeature: Hashable, Sendable {

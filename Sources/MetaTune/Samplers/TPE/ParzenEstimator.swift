@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// How one parameter appears to a Parzen estimator: a numeric axis in a (possibly log-)
 /// transformed space with bounds, or a categorical with its number of choices.

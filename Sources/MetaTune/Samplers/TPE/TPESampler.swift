@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import MetaTuneNumerics
 
 /// Tree-structured Parzen Estimator (Bergstra et al. 2011; the multivariate variant of Falkner et
 /// al. 2018 as Optuna uses it).

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Numerics
+@testable import MetaTuneNumerics
 
 final class SobolSequenceTests: XCTestCase {
     // MARK: - Unscrambled values

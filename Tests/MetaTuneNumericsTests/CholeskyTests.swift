@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+import MetaTuneNumerics
 
 final class CholeskyTests: XCTestCase {
     /// A = [[4, 2], [2, 3]] has L = [[2, 0], [1, √2]].

@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+import MetaTuneNumerics
 
 extension StatisticsTests {
     func testAverageRanksShareTies() {

@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+import MetaTuneNumerics
 
 final class BoundedLBFGSTests: XCTestCase {
     private func rosenbrock(_ x: [Double]) -> (value: Double, gradient: [Double]) {
