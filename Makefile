@@ -14,22 +14,27 @@ release: deps
 	$(SWIFT) build -c release --product metatune
 
 # Tune an MLP on the bundled digits with MetaTune's own engine (about a minute, live progress),
-# then print the best configuration and its validation accuracy; then the meta-learning payoff:
+# kept in demo-output/demo.sqlite, then print the best configuration and its validation accuracy; then the meta-learning payoff:
 # cold-start GP against --meta auto on digits, with digits left out of the shipped knowledge base.
 # Then multi-fidelity and population-based scheduling: Hyperband (45 trials for a third of the
 # epochs full training would take) and PBT (8 members whose hyperparameters change while they train).
 demo: release
-	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 150 --epochs 30 --storage memory:
+	rm -rf demo-output && mkdir -p demo-output
+	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 150 --epochs 30 --study demo --storage sqlite:demo-output/demo.sqlite
 	$(RELEASE_BIN) meta compare --dataset digits --method auto --exclude sklearn_digits --trials 20
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 45 --epochs 27 --scheduler hyperband --storage memory:
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 8 --epochs 27 --scheduler pbt --pbt-interval 3 --storage memory:
+	# Finally the HTML report of the first run's study (plots, trial table; open it in a browser).
+	$(RELEASE_BIN) report demo --storage sqlite:demo-output/demo.sqlite --output demo-output/report.html
 
 # The test suite, then examples/swift-library: a package that uses MetaTune as a library (by path)
 # and checks what it shows; it exits non-zero at the first thing that is not as documented. Then
 # the documentation: its Swift code compiles, and `make docs` builds it with every link resolved.
 test: deps
+	@scripts/install-browser.sh
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	# The report and dashboard tests open the pages in headless Chromium (scripts/browser-check.py).
+	METATUNE_REQUIRE_BROWSER=1 $(SWIFT) test --skip-build
 	$(SWIFT) build --package-path examples/swift-library --scratch-path .build-example
 	.build-example/debug/LibraryTour
 	# The Swift blocks of README.md and of the DocC articles compile against the current API (.build-snippets).

@@ -9,7 +9,7 @@ import MetaTuneReport
 /// the JSON API under `/api` (docs/dashboard-openapi.yaml).
 ///
 /// Safe by default: on loopback no token is needed; on any other address every request must carry
-/// the token (`DashboardAccess`), or it gets 401. Only GET and HEAD are answered; no route reads
+/// the token (`DashboardAccess`), or it gets 401. Only GET is answered (other methods get 405); no route reads
 /// a file, so no path can reach outside the dashboard.
 ///
 /// ```swift
@@ -36,10 +36,12 @@ public struct Dashboard: Sendable {
     /// the address once the server accepts connections.
     public func run(onListening: @escaping @Sendable (URL) -> Void = { _ in }) async throws {
         let router = Router()
-        router.add(middleware: AccessMiddleware(access: access))
         addRoutes(to: router)
         let host = self.host
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "MetaTune"),
+        // The access rule wraps the whole router, so that it answers first even where the router
+        // itself would refuse (unknown path, other method).
+        let responder = AccessGuard(access: access, next: router.buildResponder())
+        let app = Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "MetaTune"),
                               onServerRunning: { channel in
                                   let bound = channel.localAddress?.port ?? 0
                                   let shown = host.contains(":") ? "[\(host)]" : host
@@ -60,14 +62,14 @@ public struct Dashboard: Sendable {
             html(DashboardPages.studyList(try storage.allStudies().map { ($0, try storage.allTrials(studyID: $0.id)) }))
         }
         router.get("/studies/:name") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try studyName(context)
             guard let (snapshot, _) = try await cache.snapshot(name), let drawn = try await cache.plots(name) else {
                 return html(DashboardPages.notFound("no study named \(name)"), status: .notFound)
             }
             return html(DashboardPages.study(snapshot, plots: drawn.plots, importances: drawn.importances, revision: drawn.revision))
         }
         router.get("/studies/:name/trials/:number") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try studyName(context)
             guard let number = context.parameters.get("number", as: Int.self), let (snapshot, _) = try await cache.snapshot(name),
                   let trial = snapshot.trials.first(where: { $0.number == number }) else {
                 return html(DashboardPages.notFound("no such trial"), status: .notFound)
@@ -75,7 +77,7 @@ public struct Dashboard: Sendable {
             return html(DashboardPages.trial(trial, study: snapshot))
         }
         router.get("/studies/:name/export.csv") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try studyName(context)
             guard let (snapshot, _) = try await cache.snapshot(name) else { return text("no study named \(name)\n", status: .notFound) }
             var response = text(TrialsTable(trials: snapshot.trials).csv(), type: "text/csv; charset=utf-8")
             response.headers[.contentDisposition] = "attachment; filename=\"study.csv\""
@@ -94,12 +96,12 @@ public struct Dashboard: Sendable {
             json(DashboardJSON.studies(try storage.allStudies().map { ($0, try storage.allTrials(studyID: $0.id)) }))
         }
         router.get("/api/studies/:name") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try studyName(context)
             guard let (snapshot, revision) = try await cache.snapshot(name) else { return notFoundJSON(name) }
             return json(DashboardJSON.study(snapshot.record, trials: snapshot.trials, revision: revision))
         }
         router.get("/api/studies/:name/trials") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try studyName(context)
             let after = request.uri.queryParameters.get("after").map { Int($0) } ?? 0
             guard let after, after >= 0 else { return json("{\"error\":\"after must be a revision, a whole number ≥ 0\"}", status: .badRequest) }
             guard let record = try storage.study(named: name) else { return notFoundJSON(name) }
@@ -107,7 +109,7 @@ public struct Dashboard: Sendable {
             return json(DashboardJSON.changes(changes.trials, revision: changes.revision))
         }
         router.get("/api/studies/:name/importance") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try studyName(context)
             let method = request.uri.queryParameters.get("method").map { ImportanceMethod(rawValue: $0) } ?? .pedANOVA
             guard let method else { return json("{\"error\":\"method must be ped-anova or fanova\"}", status: .badRequest) }
             guard let (snapshot, _) = try await cache.snapshot(name) else { return notFoundJSON(name) }
@@ -121,12 +123,12 @@ public struct Dashboard: Sendable {
             }
         }
         router.get("/api/studies/:name/plots") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try studyName(context)
             guard let drawn = try await cache.plots(name) else { return notFoundJSON(name) }
             return json(DashboardJSON.plots(drawn.plots, revision: drawn.revision))
         }
         router.get("/api/studies/:name/plots/:file") { _, context in
-            let name = try context.parameters.require("name"), file = try context.parameters.require("file")
+            let name = try studyName(context), file = try context.parameters.require("file")
             guard file.hasSuffix(".svg"), let drawn = try await cache.plots(name),
                   let plot = drawn.plots.first(where: { $0.id + ".svg" == file }) else { return text("no such plot\n", status: .notFound) }
             return text(plot.svg, type: "image/svg+xml")
@@ -134,12 +136,13 @@ public struct Dashboard: Sendable {
     }
 }
 
-/// Refuses every request without the token when one is set; a page opened with `?token=T` gets
-/// a cookie, so that its own requests carry it.
-struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Refuses every request without the token when one is set, and every method but GET; a page
+/// opened with `?token=T` gets a cookie, so that its own requests carry it.
+struct AccessGuard<Next: HTTPResponder>: HTTPResponder {
     let access: DashboardAccess
+    let next: Next
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func respond(to request: Request, context: Next.Context) async throws -> Response {
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let query = request.uri.queryParameters.get("token")
         let cookie = request.cookies[DashboardAccess.cookieName]?.value
@@ -148,17 +151,25 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }
-        guard request.method == .get || request.method == .head else {
-            return text("the dashboard is read-only\n", status: .methodNotAllowed)
+        guard request.method == .get else {
+            var response = text("the dashboard is read-only\n", status: .methodNotAllowed)
+            response.headers[.allow] = "GET"
+            return response
         }
-        var response = try await next(request, context)
+        var response = try await next.respond(to: request, context: context)
         if let query, access.token != nil {
             response.setCookie(Cookie(name: DashboardAccess.cookieName, value: query, path: "/", httpOnly: true, sameSite: .strict))
         }
         response.headers[.cacheControl] = "no-store"
-        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+        if let nosniff = HTTPFields.Element.Name("X-Content-Type-Options") { response.headers[nosniff] = "nosniff" }
         return response
     }
+}
+
+/// The study name of a route, percent-decoded ("my%20study" is the study "my study").
+func studyName(_ context: some RequestContext) throws -> String {
+    let raw = try context.parameters.require("name")
+    return raw.removingPercentEncoding ?? raw
 }
 
 func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response { text(body, type: "text/html; charset=utf-8", status: status) }

@@ -28,7 +28,13 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let dashboard = try Dashboard(storage: try storage.open(readOnly: true), host: host, port: port, token: token)
+            // Opened as runners open it (a read-only open of an idle SQLite file takes a frozen
+            // snapshot and would never see their writes); the dashboard changes nothing in it.
+            let url = try storage.url
+            if let path = url.sqlitePath, !FileManager.default.fileExists(atPath: path) {
+                throw StorageError.backend("no storage at '\(path)' (the file does not exist)")
+            }
+            let dashboard = try Dashboard(storage: try url.open(), host: host, port: port, token: token)
             let generated = dashboard.access.generated ? dashboard.access.token : nil
             let failure = DashboardFailure()
             let done = DispatchSemaphore(value: 0)
