@@ -3,16 +3,26 @@ import Foundation
 import MetaTune
 import Neural
 
+/// `metatune bench`: the benchmarks; without a subcommand name, `samplers`.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Benchmarks: samplers (the default), importance and report.",
+        subcommands: [BenchSamplersCommand.self, BenchImportanceCommand.self, BenchReportCommand.self],
+        defaultSubcommand: BenchSamplersCommand.self
+    )
+}
+
+/// `metatune bench [samplers]`: samplers on the shared problems, or a training benchmark.
+struct BenchSamplersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samplers",
         abstract: "Run samplers on the built-in benchmark problems and report regret and ask time.",
         discussion: """
         Runs seeds 0..K-1 of each (problem, sampler) pair. With --json, prints one JSON object per pair:
         {"problem", "sampler", "trials", "seeds", "optimum", "best_so_far", "median_log10_regret", "mean_ask_ms", "last_ask_ms"}.
         Problems: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")). Samplers: \(SamplerCatalog.names.joined(separator: ", ")).
-        """,
-        subcommands: [BenchImportanceCommand.self, BenchReportCommand.self]
+        """
     )
 
     @Option(help: "A benchmark problem, or all of them.")
@@ -53,8 +63,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         guard train != nil || problem != nil else {
-            // Checked here, not in validate(): validate() also runs before `bench importance`.
-            usageError("give --problem NAME|all (sampler benchmarks), --train NAME (training benchmarks) or the subcommand importance")
+            usageError("give --problem NAME|all (sampler benchmarks), --train NAME (training benchmarks) or a subcommand: importance, report")
         }
         if let train {
             do {
