@@ -37,7 +37,7 @@ for tool in wrk curl python3; do
     command -v $tool >/dev/null || { echo "dashboard_load: needs $tool (apt-get install -y $tool)" >&2; exit 2; }
 done
 
-T=$(mktemp -d /tmp/metatune-dashboard-load.XXXXXX)
+T=$(mktemp -d -t metatune-dashboard-load.XXXXXX)
 PIDS=()        # every process this script started, killed on exit by its own id
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done

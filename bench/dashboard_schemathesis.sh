@@ -29,7 +29,7 @@ SPEC=$ROOT/docs/dashboard-openapi.yaml
 VENV=$("$ROOT/bench/python-venv.sh" "${SCHEMATHESIS_VENV:-$HOME/.cache/metatune-schemathesis-venv}" \
     schemathesis==4.32.5 openapi-spec-validator==0.9.0) || exit 2
 
-T=$(mktemp -d /tmp/metatune-dashboard-st.XXXXXX)
+T=$(mktemp -d -t metatune-dashboard-st.XXXXXX)
 SERVER_PIDS=()
 cleanup() {
     for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done

@@ -36,8 +36,9 @@ public struct StudySnapshot: Sendable {
         var points: [(number: Int, value: Double)] = []
         for trial in complete {
             guard let value = trial.value else { continue }
-            if best == nil || isBetter(value, than: best!) { best = value }
-            if let best { points.append((trial.number, best)) }
+            let current = best.map { isBetter(value, than: $0) ? value : $0 } ?? value
+            best = current
+            points.append((trial.number, current))
         }
         return points
     }

@@ -24,21 +24,35 @@ struct ImportanceColumns: Sendable {
     let parameters: [Parameter]
 
     init(trials: [FrozenTrial], direction: StudyDirection, parameters requested: [String]?, minimumTrials: Int) throws {
-        let complete = trials.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }.sorted { $0.number < $1.number }
+        // Indices, not copies: a trial carries several dictionaries, and this runs on 10,000 of them.
+        let complete = trials.indices.filter { trials[$0].state == .complete && (trials[$0].value?.isFinite ?? false) }
+            .sorted { trials[$0].number < trials[$1].number }
         guard complete.count >= minimumTrials else { throw ImportanceError.notEnoughTrials(found: complete.count, needed: minimumTrials) }
-        losses = complete.map { direction == .minimize ? $0.value! : -$0.value! }
-        let names = requested ?? Set(complete.flatMap(\.params.keys)).sorted()
-        parameters = names.compactMap { name in
-            guard let distribution = complete.last(where: { $0.distributions[name] != nil })?.distributions[name] else { return nil }
-            var rows: [Int] = [], coordinates: [Double] = []
-            for (row, trial) in complete.enumerated() {
-                guard trial.distributions[name] == distribution, let x = trial.internalValue(of: name) else { continue }
-                rows.append(row)
-                if case .categorical = distribution { coordinates.append(x) } else { coordinates.append(distribution.unit(ofInternal: x)) }
+        losses = complete.map { direction == .minimize ? trials[$0].value ?? 0 : -(trials[$0].value ?? 0) }
+        // The distribution each parameter is measured on: the one the latest trial that has it used.
+        var latest: [String: Distribution] = [:]
+        for index in complete.reversed() {
+            for (name, distribution) in trials[index].distributions where latest[name] == nil { latest[name] = distribution }
+        }
+        let names = (requested ?? latest.keys.sorted()).filter { name in
+            // A parameter with one possible value explains nothing.
+            latest[name].map { $0.singleValue == nil } ?? false
+        }
+        let slot = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let distributions = names.compactMap { latest[$0] }
+        let categorical = distributions.map { if case .categorical = $0 { true } else { false } }
+        var rows = [[Int]](repeating: [], count: names.count), coordinates = [[Double]](repeating: [], count: names.count)
+        // One pass: each trial's parameters are visited once, each looked up once per dictionary.
+        for (row, index) in complete.enumerated() {
+            for (name, value) in trials[index].params {
+                guard let k = slot[name], trials[index].distributions[name] == distributions[k],
+                      let x = distributions[k].internalValue(of: value) else { continue }
+                rows[k].append(row)
+                coordinates[k].append(categorical[k] ? x : distributions[k].unit(ofInternal: x))
             }
-            // A parameter with a single possible value explains nothing.
-            guard !rows.isEmpty, distribution.singleValue == nil else { return nil }
-            return Parameter(name: name, distribution: distribution, rows: rows, coordinates: coordinates)
+        }
+        parameters = names.indices.compactMap { k in
+            rows[k].isEmpty ? nil : Parameter(name: names[k], distribution: distributions[k], rows: rows[k], coordinates: coordinates[k])
         }
         guard !parameters.isEmpty else { throw ImportanceError.noParameters }
     }

@@ -14,7 +14,8 @@ enum HistoryPlot {
         let y = Scale(values: values, start: canvas.plot.bottom, end: canvas.plot.top, log: logScale)
         canvas.axes(x: x, y: y, xTitle: "trial", yTitle: "value" + (y.log ? " (log)" : ""))
         let origins = Array(Set(complete.map(TrialOrigin.init))).sorted()
-        let colors = Dictionary(uniqueKeysWithValues: origins.enumerated().map { ($1, Palette.series($0 == 0 && $1 == .sampler ? 0 : $0 + 1)) })
+        // Sorted, so the sampler's own trials (when there are any) take the first colour.
+        let colors = Dictionary(uniqueKeysWithValues: origins.enumerated().map { ($1, Palette.series($0)) })
         // Best trials first, so that thinning never drops a marker a person looks for.
         var thinning = PixelThinning()
         let ordered = complete.sorted { a, b in study.isBetter(a.value ?? 0, than: b.value ?? 0) }

@@ -5,12 +5,9 @@ import MetaTune
 /// value; each complete trial is a line across them, coloured from best (dark) to worst (light).
 enum ParallelCoordinatesPlot {
     static func make(_ study: StudySnapshot, order: [String]? = nil, maxLines: Int = 2_500) -> Plot? {
-        let parameters = study.parameters
+        let axes = study.axes(orderedBy: order, limit: 12)
         let complete = study.complete.sorted { study.isBetter($0.value ?? 0, than: $1.value ?? 0) }
-        guard !parameters.isEmpty, complete.count >= 2 else { return nil }
-        let ranked = (order ?? []).compactMap { name in parameters.first { $0.name == name } }
-        let axes = (ranked + parameters.filter { p in !ranked.contains { $0.name == p.name } }).prefix(12)
-            .map { ParameterAxis(name: $0.name, distribution: $0.distribution) }
+        guard !axes.isEmpty, complete.count >= 2 else { return nil }
         var canvas = SVGCanvas(width: 900, height: 380, margins: (40, 34, 60, 40))
         let columns = axes.count + 1
         let spacing = (canvas.plot.right - canvas.plot.left) / Double(max(columns - 1, 1))

@@ -63,3 +63,14 @@ struct ParameterAxis {
         text.count <= length ? text : String(text.prefix(length - 1)) + "…"
     }
 }
+
+extension StudySnapshot {
+    /// At most `limit` parameters as axes: those named in `order` first (most important first),
+    /// then the rest by name.
+    func axes(orderedBy order: [String]?, limit: Int) -> [ParameterAxis] {
+        let parameters = parameters
+        let ranked = (order ?? []).compactMap { name in parameters.first { $0.name == name } }
+        let rest = parameters.filter { parameter in !ranked.contains { $0.name == parameter.name } }
+        return (ranked + rest).prefix(limit).map { ParameterAxis(name: $0.name, distribution: $0.distribution) }
+    }
+}

@@ -5,10 +5,7 @@ import MetaTune
 /// values and coloured by their rank (dark: best), which shows where the good region lies.
 enum RankPlot {
     static func make(_ study: StudySnapshot, order: [String]? = nil) -> Plot? {
-        let parameters = study.parameters
-        let ranked = (order ?? []).compactMap { name in parameters.first { $0.name == name } }
-        let chosen = Array((ranked + parameters.filter { p in !ranked.contains { $0.name == p.name } }).prefix(3))
-            .map { ParameterAxis(name: $0.name, distribution: $0.distribution) }
+        let chosen = study.axes(orderedBy: order, limit: 3)
         let complete = study.complete.sorted { study.isBetter($0.value ?? 0, than: $1.value ?? 0) }
         guard chosen.count >= 2, complete.count >= 2 else { return nil }
         let pairs = chosen.count == 2 ? [(0, 1)] : [(0, 1), (0, 2), (1, 2)]

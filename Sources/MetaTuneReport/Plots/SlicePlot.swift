@@ -8,11 +8,8 @@ enum SlicePlot {
 
     static func make(_ study: StudySnapshot, order: [String]? = nil) -> Plot? {
         let complete = study.complete
-        let parameters = study.parameters
-        guard !complete.isEmpty, !parameters.isEmpty else { return nil }
-        let ranked = (order ?? []).compactMap { name in parameters.first { $0.name == name } }
-        let axes = (ranked + parameters.filter { p in !ranked.contains { $0.name == p.name } }).prefix(12)
-            .map { ParameterAxis(name: $0.name, distribution: $0.distribution) }
+        let axes = study.axes(orderedBy: order, limit: 12)
+        guard !complete.isEmpty, !axes.isEmpty else { return nil }
         let perRow = min(axes.count, 4)
         let rows = (axes.count + perRow - 1) / perRow
         let panelWidth = 230.0, panelHeight = 190.0

@@ -12,7 +12,7 @@ enum TimelinePlot {
         let shownWorkers = Array(workers.prefix(40))
         let rowHeight = max(6, min(22, 300 / Double(max(shownWorkers.count, 1))))
         var canvas = SVGCanvas(width: 900, height: 70 + rowHeight * Double(shownWorkers.count), margins: (150, 26, 16, 44))
-        let ends = timed.map { ($0.completedAt ?? ($0.state.isFinished ? $0.startedAt! : now)).timeIntervalSince(origin) }
+        let ends = timed.map { ($0.completedAt ?? ($0.state.isFinished ? $0.startedAt : nil) ?? now).timeIntervalSince(origin) }
         let x = Scale(low: 0, high: max(ends.max() ?? 1, 1e-3), log: false, start: canvas.plot.left, end: canvas.plot.right)
         for tick in x.ticks() {
             let px = x.pixel(tick.value)
