@@ -11,7 +11,7 @@ struct BenchImportanceCommand: ParsableCommand {
         Builds --trials complete trials of --params uniform parameters x1, x2, … (value 10·x1 + 3·x2 + x3, \
         minimised), evaluates each method --repeats times and reports the median time and whether the \
         ranking starts x1, x2, x3. --export writes the trials as `study export --format json` does, for \
-        the Optuna side of bench/compare_importance.sh. With --json: {"trials", "params", "ped_anova": \
+        the Optuna side of bench/compare_importance.sh. --method times one method only. With --json: {"trials", "params", "ped_anova": \
         {"median_s", "runs_s", "ranking", "agrees", "importances"}, "fanova": {…}}.
         """
     )
@@ -19,6 +19,7 @@ struct BenchImportanceCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Complete trials in the study.") var trials = 10_000
     @Option(parsing: .unconditional, help: "Parameters (at least 3).") var params = 8
     @Option(parsing: .unconditional, help: "Evaluations per method.") var repeats = 5
+    @Option(help: "Time only this method: ped-anova or fanova (both when omitted).") var method: ImportanceMethod?
     @Option(help: "Write the trials to this JSON file.") var export: String?
     @Flag(help: "Replace --export if it exists.") var force = false
     @Flag(help: "Print JSON.") var json = false
@@ -40,7 +41,7 @@ struct BenchImportanceCommand: ParsableCommand {
             var object = OrderedJSONObject()
             object.add("trials", trials)
             object.add("params", params)
-            for method in ImportanceMethod.allCases {
+            for method in self.method.map({ [$0] }) ?? ImportanceMethod.allCases {
                 let timing = try ImportanceBenchmark.time(method, trials: study, repeats: repeats)
                 if json {
                     object.addRaw(method == .pedANOVA ? "ped_anova" : "fanova", Self.json(timing, params: params))

@@ -75,12 +75,39 @@ final class HTMLReportTests: XCTestCase {
         let plots = StudyPlots.make(study).plots
         let history = try XCTUnwrap(plots.first { $0.id == "history" })
         XCTAssertTrue(history.caption.contains("markers hidden under others"), history.caption)
-        XCTAssertLessThan(history.svg.components(separatedBy: "<circle").count, study.complete.count)
+        // At most 1,000 hover markers are elements of their own; the other dots share one path per colour.
+        XCTAssertLessThanOrEqual(history.svg.components(separatedBy: "<circle").count - 1, 1_000)
+        let dots = history.svg.components(separatedBy: "h0").count - 1
+        XCTAssertGreaterThan(dots, 0)
+        XCTAssertLessThan(dots + 1_000, study.complete.count)
+        for id in ["slice", "rank", "contour"] {
+            let svg = try XCTUnwrap(plots.first { $0.id == id }).svg
+            XCTAssertLessThan(svg.components(separatedBy: "<circle").count, 1_000, id)
+            XCTAssertTrue(svg.contains("stroke-linecap=\"round\""), id)
+        }
         let parallel = try XCTUnwrap(plots.first { $0.id == "parallel" })
         XCTAssertTrue(parallel.caption.hasPrefix("2500 of \(study.complete.count) complete trials"), parallel.caption)
         let curves = try XCTUnwrap(plots.first { $0.id == "intermediate" })
         XCTAssertTrue(curves.caption.contains("The best 20 of"), curves.caption)
         XCTAssertEqual(curves.svg.components(separatedBy: "class=\"pruned\"").count - 1, 1, "pruned curves in one group the page can hide")
+    }
+
+    func testMarkersWithoutHoverTextShareOnePathPerColourAndHoverMarkersAreDrawnOnTop() {
+        var markers = MarkerBatch(radius: 2, opacity: 0.5)
+        markers.add(1, 2, fill: "#f00")
+        markers.add(3, 4.25, fill: "#00f")
+        markers.add(5, 6, fill: "#f00", title: "trial <5>")
+        markers.add(7, 8, fill: "#f00")
+        var canvas = SVGCanvas()
+        markers.draw(on: &canvas)
+        let svg = canvas.svg(label: "dots")
+        XCTAssertTrue(svg.contains("<path d=\"M1 2h0M7 8h0\" fill=\"none\" stroke=\"#f00\" stroke-width=\"4\" stroke-linecap=\"round\" stroke-opacity=\"0.5\"/>"), svg)
+        XCTAssertTrue(svg.contains("<path d=\"M3 4.3h0\""), svg)
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 1)
+        XCTAssertTrue(svg.contains("<title>trial &lt;5&gt;</title>"), svg)
+        let lastPath = svg.range(of: "<path", options: .backwards)?.lowerBound
+        let circle = svg.range(of: "<circle")?.lowerBound
+        XCTAssertLessThan(try XCTUnwrap(lastPath), try XCTUnwrap(circle), "hover markers on top of the dots")
     }
 
     func testValuesSpanningDecadesGetALogAxis() throws {

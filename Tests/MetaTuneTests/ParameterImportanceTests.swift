@@ -114,4 +114,33 @@ final class ParameterImportanceTests: XCTestCase {
             XCTAssertTrue(importances.entries.allSatisfy { $0.importance == 0 }, "\(method): \(importances.entries)")
         }
     }
+
+    func testManyParametersASubsetAndAChangedRangeAreMeasuredOnTheLatestDistribution() throws {
+        // 20 parameters: past the short list the names are looked up by hashing.
+        var study = trials(1_500, count: 20) { 10 * $0[19] + $0[4] }
+        let importances = try ParameterImportanceEvaluator().evaluate(study, direction: .minimize)
+        assertRanking(importances, first: "x20", second: "x5")
+        XCTAssertEqual(importances.entries.count, 20)
+        let subset = try ParameterImportanceEvaluator().evaluate(study, direction: .minimize, parameters: ["x5", "x1", "missing"])
+        XCTAssertEqual(Set(subset.entries.map(\.name)), ["x5", "x1"])
+        XCTAssertEqual(subset.entries.first?.name, "x5")
+        // The first 500 trials drew x1 from a wider range: only the 1,000 later ones measure it.
+        let wide = Distribution.float(try FloatDistribution(low: 0, high: 2))
+        for index in 0..<500 { study[index].distributions["x1"] = wide }
+        let changed = try ParameterImportanceEvaluator().evaluate(study, direction: .minimize)
+        XCTAssertEqual(changed.entries.first { $0.name == "x1" }?.trials, 1_000)
+        XCTAssertEqual(changed.entries.first { $0.name == "x20" }?.trials, 1_500)
+    }
+
+    func testTheCutoffIsTheRankedLossThatQuickselectFinds() {
+        var generator = SeededGenerator(seed: 7)
+        for count in [1, 2, 3, 10, 101, 1_000] {
+            // Ties included: values drawn from a few levels.
+            let values = (0..<count).map { _ in Double(Int(generator.nextUniform() * 7)) - 3 }
+            let sorted = values.sorted()
+            for rank in Set([0, count / 2, count - 1, (count * 9) / 10]) where rank < count {
+                XCTAssertEqual(ImportanceColumns.select(rank, in: values), sorted[rank], "rank \(rank) of \(count)")
+            }
+        }
+    }
 }

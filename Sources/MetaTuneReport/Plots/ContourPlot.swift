@@ -41,12 +41,14 @@ enum ContourPlot {
         }
         var thinning = PixelThinning(cell: 3)
         var drawn = 0
+        var markers = MarkerBatch(radius: 1.6, opacity: 0.7)
         for point in points {
             let (px, py) = (x.pixel(point.x), y.pixel(point.y))
             guard thinning.keep(px, py) else { continue }
             drawn += 1
-            canvas.circle(px, py, radius: 1.6, fill: "#ffffff", opacity: 0.7, title: drawn > SlicePlot.hoverLimit ? nil : "trial \(point.number): \(formatValue(point.value))")
+            markers.add(px, py, fill: "#ffffff", title: drawn > SlicePlot.hoverLimit ? nil : "trial \(point.number): \(formatValue(point.value))")
         }
+        markers.draw(on: &canvas)
         // Colour bar.
         for step in 0..<40 {
             let t = Double(step) / 39

@@ -20,15 +20,17 @@ enum HistoryPlot {
         var thinning = PixelThinning()
         let ordered = complete.sorted { a, b in study.isBetter(a.value ?? 0, than: b.value ?? 0) }
         var drawn = 0
+        var markers = MarkerBatch(radius: 2.6, opacity: 0.75)
         for trial in ordered {
             guard let value = trial.value else { continue }
             let origin = TrialOrigin(trial)
             let (px, py) = (x.pixel(Double(trial.number)), y.pixel(value))
             guard thinning.keep(px, py, key: origins.firstIndex(of: origin) ?? 0) else { continue }
             drawn += 1
-            canvas.circle(px, py, radius: 2.6, fill: colors[origin] ?? Palette.muted, opacity: 0.75,
-                          title: drawn > 1_000 ? nil : "trial \(trial.number): \(formatValue(value)) — \(TrialOrigin.detail(trial))")
+            markers.add(px, py, fill: colors[origin] ?? Palette.muted,
+                        title: drawn > 1_000 ? nil : "trial \(trial.number): \(formatValue(value)) — \(TrialOrigin.detail(trial))")
         }
+        markers.draw(on: &canvas)
         var legend = origins.map { ($0.label, colors[$0] ?? Palette.muted) }
         canvas.polyline(steps(study.bestSoFar, x: x, y: y), stroke: Palette.best, width: 2, title: "best so far: \(study.record.name)")
         legend.append(("best: \(study.record.name)", Palette.best))

@@ -23,14 +23,18 @@ enum RankPlot {
             canvas.text(ParameterAxis.shorten(a.name, to: 20) + " → / " + ParameterAxis.shorten(b.name, to: 20) + " ↑", (panel.left + panel.right) / 2, panel.bottom + 26, anchor: "middle", size: 10)
             var thinning = PixelThinning()
             var titled = 0
+            var markers = MarkerBatch(radius: 2.4)
             for trial in complete {
                 guard let u = a.coordinate(trial), let v = b.coordinate(trial), let rank = rankOf[trial.number] else { continue }
                 let (px, py) = (x.pixel(u), y.pixel(v))
                 guard thinning.keep(px, py) else { continue }
                 titled += 1
-                canvas.circle(px, py, radius: 2.4, fill: Palette.ramp(Double(rank) / Double(max(complete.count - 1, 1))),
-                              title: titled > SlicePlot.hoverLimit ? nil : "trial \(trial.number): rank \(rank + 1) of \(complete.count), value \(formatValue(trial.value))")
+                // 32 shades are as many as the eye tells apart, and keep one path per shade.
+                let shade = (Double(rank) / Double(max(complete.count - 1, 1)) * 31).rounded() / 31
+                markers.add(px, py, fill: Palette.ramp(shade),
+                            title: titled > SlicePlot.hoverLimit ? nil : "trial \(trial.number): rank \(rank + 1) of \(complete.count), value \(formatValue(trial.value))")
             }
+            markers.draw(on: &canvas)
         }
         return Plot(id: "rank", title: "Rank", svg: canvas.svg(label: "rank plot"),
                     caption: "Pairs of the most important parameters; colour is a trial's rank (dark: best, light: worst).")

@@ -37,6 +37,7 @@ enum SlicePlot {
             canvas.text(ParameterAxis.shorten(axis.name, to: 28) + (axis.isLog ? " (log)" : ""), (panel.left + panel.right) / 2, panel.bottom + 27, anchor: "middle", size: 11)
             var thinning = PixelThinning()
             var panelDrawn = 0
+            var markers = MarkerBatch(radius: 2.2, opacity: 0.6)
             for trial in complete.sorted(by: { study.isBetter($0.value ?? 0, than: $1.value ?? 0) }) {
                 guard let coordinate = axis.coordinate(trial), let value = trial.value else { continue }
                 total += 1
@@ -51,9 +52,10 @@ enum SlicePlot {
                 drawn += 1
                 panelDrawn += 1
                 let titled = panelDrawn <= hoverLimit
-                canvas.circle(px, py, radius: 2.2, fill: Palette.series(0), opacity: 0.6,
-                              title: !titled ? nil : "trial \(trial.number): \(axis.name) = \(trial.params[axis.name]?.description ?? "–"), value \(formatValue(value))")
+                markers.add(px, py, fill: Palette.series(0),
+                            title: !titled ? nil : "trial \(trial.number): \(axis.name) = \(trial.params[axis.name]?.description ?? "–"), value \(formatValue(value))")
             }
+            markers.draw(on: &canvas)
         }
         let caption = "Value against each parameter (\(complete.count) complete trials)" + (drawn < total ? "; overlapping markers drawn once." : ".")
         return Plot(id: "slice", title: "Slices", svg: canvas.svg(label: "slice plots"), caption: caption)
