@@ -116,20 +116,29 @@ final class ParameterImportanceTests: XCTestCase {
     }
 
     func testManyParametersASubsetAndAChangedRangeAreMeasuredOnTheLatestDistribution() throws {
-        // 20 parameters: past the short list the names are looked up by hashing.
-        var study = trials(1_500, count: 20) { 10 * $0[19] + $0[4] }
+        // 20 parameters: past the short list the names are looked up by hashing; 4,500 trials are
+        // read in stretches on several threads.
+        var study = trials(4_500, count: 20) { 10 * $0[19] + $0[4] }
         let importances = try ParameterImportanceEvaluator().evaluate(study, direction: .minimize)
         assertRanking(importances, first: "x20", second: "x5")
         XCTAssertEqual(importances.entries.count, 20)
         let subset = try ParameterImportanceEvaluator().evaluate(study, direction: .minimize, parameters: ["x5", "x1", "missing"])
         XCTAssertEqual(Set(subset.entries.map(\.name)), ["x5", "x1"])
         XCTAssertEqual(subset.entries.first?.name, "x5")
-        // The first 500 trials drew x1 from a wider range: only the 1,000 later ones measure it.
+        // The first 2,500 trials (across stretches) drew x1 from a wider range: only the 2,000 later
+        // ones measure it; x2 appears only in every third trial.
         let wide = Distribution.float(try FloatDistribution(low: 0, high: 2))
-        for index in 0..<500 { study[index].distributions["x1"] = wide }
-        let changed = try ParameterImportanceEvaluator().evaluate(study, direction: .minimize)
-        XCTAssertEqual(changed.entries.first { $0.name == "x1" }?.trials, 1_000)
-        XCTAssertEqual(changed.entries.first { $0.name == "x20" }?.trials, 1_500)
+        for index in 0..<2_500 { study[index].distributions["x1"] = wide }
+        for index in study.indices where index % 3 != 0 { study[index].params["x2"] = nil; study[index].distributions["x2"] = nil }
+        let changed = try ParameterImportanceEvaluator().evaluate(study.shuffled(), direction: .minimize)
+        XCTAssertEqual(changed.entries.first { $0.name == "x1" }?.trials, 2_000)
+        XCTAssertEqual(changed.entries.first { $0.name == "x2" }?.trials, 1_500)
+        XCTAssertEqual(changed.entries.first { $0.name == "x20" }?.trials, 4_500)
+        assertRanking(changed, first: "x20", second: "x5")
+        // The latest trial's distribution wins even when it is the wide one.
+        study[4_499].distributions["x1"] = wide
+        let latestWide = try ParameterImportanceEvaluator().evaluate(study, direction: .minimize)
+        XCTAssertEqual(latestWide.entries.first { $0.name == "x1" }?.trials, 2_501)
     }
 
     func testTheCutoffIsTheRankedLossThatQuickselectFinds() {

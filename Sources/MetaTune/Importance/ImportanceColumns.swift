@@ -30,51 +30,52 @@ struct ImportanceColumns: Sendable {
         guard complete.count >= minimumTrials else { throw ImportanceError.notEnoughTrials(found: complete.count, needed: minimumTrials) }
         losses = complete.map { direction == .minimize ? trials[$0].value ?? 0 : -(trials[$0].value ?? 0) }
 
-        // One pass from the latest trial back: the first time a name is met fixes the distribution
-        // it is measured on (the latest trial's), and every trial adds its coordinate when it drew
-        // the parameter from that distribution. Fields are read in place: copying a trial would
-        // retain each of its dictionaries.
-        var slots = ParameterSlots(only: requested)
-        var distributions: [Distribution] = [], categorical: [Bool] = []
-        var rows: [[Int]] = [], coordinates: [[Double]] = []
-        var sameDistribution: [Bool] = [], internalValue: [Double] = []
-        trials.withUnsafeBufferPointer { trials in
-            for row in complete.indices.reversed() {
-                let index = complete[row]
-                for (name, distribution) in trials[index].distributions {
-                    guard let k = slots.slot(of: name) else { continue }
-                    if k == distributions.count {
-                        distributions.append(distribution)
-                        if case .categorical = distribution { categorical.append(true) } else { categorical.append(false) }
-                        rows.append([]); coordinates.append([]); sameDistribution.append(false); internalValue.append(.nan)
-                        rows[k].reserveCapacity(complete.count - row); coordinates[k].reserveCapacity(complete.count - row)
-                    }
-                    sameDistribution[k] = distribution == distributions[k]
-                }
-                for (name, value) in trials[index].params {
-                    guard let k = slots.existingSlot(of: name), sameDistribution[k] else { continue }
-                    internalValue[k] = distributions[k].internalValue(of: value) ?? .nan
-                }
-                for k in distributions.indices {
-                    let x = internalValue[k]
-                    sameDistribution[k] = false
-                    internalValue[k] = .nan
-                    guard !x.isNaN else { continue }
-                    rows[k].append(row)
-                    coordinates[k].append(categorical[k] ? x : distributions[k].unit(ofInternal: x))
+        let scans = Self.scan(trials, complete: complete, only: requested.map(Set.init))
+        // A parameter is measured on the distribution of the latest trial that declared it, over
+        // the trials that drew it from that distribution.
+        var names: [String] = []
+        var latest: [String: (row: Int, distribution: Distribution)] = [:]
+        for scan in scans {
+            for entry in scan.entries {
+                if latest[entry.name] == nil { names.append(entry.name) }
+                if entry.latestRow >= latest[entry.name]?.row ?? -1 {
+                    latest[entry.name] = (entry.latestRow, entry.groups[entry.latestGroup].distribution)
                 }
             }
         }
-        for k in rows.indices { rows[k].reverse(); coordinates[k].reverse() }
-        // Requested order, else by name; a parameter with one possible value explains nothing.
-        let order = requested.map { $0.compactMap { slots.existingSlot(of: $0) } }
-            ?? slots.names.indices.sorted { slots.names[$0] < slots.names[$1] }
-        parameters = order.compactMap { k in
-            guard !rows[k].isEmpty, distributions[k].singleValue == nil else { return nil }
-            return Parameter(name: slots.names[k], distribution: distributions[k],
-                             rows: rows[k], coordinates: coordinates[k])
+        var seen = Set<String>()
+        let order = requested.map { $0.filter { latest[$0] != nil && seen.insert($0).inserted } } ?? names.sorted()
+        parameters = order.compactMap { name in
+            guard let distribution = latest[name]?.distribution, distribution.singleValue == nil else { return nil }
+            var rows: [Int] = [], coordinates: [Double] = []
+            for scan in scans {
+                for entry in scan.entries where entry.name == name {
+                    for group in entry.groups where group.distribution == distribution {
+                        rows += group.rows
+                        if case .categorical = distribution { coordinates += group.values } else {
+                            coordinates += group.values.map { distribution.unit(ofInternal: $0) }
+                        }
+                    }
+                }
+            }
+            return rows.isEmpty ? nil : Parameter(name: name, distribution: distribution, rows: rows, coordinates: coordinates)
         }
         guard !parameters.isEmpty else { throw ImportanceError.noParameters }
+    }
+
+    /// Scans the complete trials in stretches, on several threads for a large study (reading
+    /// the trials is bound by memory latency, which threads overlap).
+    private static func scan(_ trials: [FrozenTrial], complete: [Int], only allowed: Set<String>?) -> [ParameterScan] {
+        let parts = complete.count >= 4_096 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let results = ScanResults(count: parts)
+        trials.withUnsafeBufferPointer { buffer in
+            let shared = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let rows = (complete.count * part / parts)..<(complete.count * (part + 1) / parts)
+                results.set(part, ParameterScan(trials: shared.value, complete: complete, rows: rows, only: allowed))
+            }
+        }
+        return results.all
     }
 
     /// The loss at or below which a trial counts among the best `quantile` of all (at least one).
@@ -102,32 +103,20 @@ struct ImportanceColumns: Sendable {
     }
 }
 
-/// Parameter names numbered in the order they are first met. A study has a handful of
-/// parameters, so a short list compared name by name beats hashing each name of each trial;
-/// past `linearLimit` names a dictionary takes over.
-private struct ParameterSlots {
-    private static let linearLimit = 16
-    private(set) var names: [String] = []
-    private var index: [String: Int] = [:]
-    private let allowed: Set<String>?
+/// The scans of the stretches, filled by the threads that made them.
+private final class ScanResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var scans: [ParameterScan?]
 
-    init(only allowed: [String]?) { self.allowed = allowed.map(Set.init) }
+    init(count: Int) { scans = Array(repeating: nil, count: count) }
 
-    /// The slot of `name`, a new one the first time an allowed name is met; nil for a name not allowed.
-    mutating func slot(of name: String) -> Int? {
-        if let k = existingSlot(of: name) { return k }
-        guard allowed?.contains(name) ?? true else { return nil }
-        names.append(name)
-        if names.count == Self.linearLimit + 1 {
-            index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        } else if names.count > Self.linearLimit {
-            index[name] = names.count - 1
-        }
-        return names.count - 1
-    }
+    func set(_ part: Int, _ scan: ParameterScan) { lock.withLock { scans[part] = scan } }
 
-    /// The slot of a name already met.
-    func existingSlot(of name: String) -> Int? {
-        names.count > Self.linearLimit ? index[name] : names.firstIndex(of: name)
-    }
+    var all: [ParameterScan] { lock.withLock { scans.compactMap { $0 } } }
+}
+
+/// A value handed to the scanning threads, which only read it while the caller waits.
+private struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
