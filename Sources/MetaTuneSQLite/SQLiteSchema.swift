@@ -73,12 +73,12 @@ enum SQLiteSchema {
                 """)
             let rows = try Row.fetchAll(db, sql: "SELECT id, study_id, distributions FROM trials")
             for row in rows {
-                let distributions = try SQLiteRows.decode([String: Distribution].self, row["distributions"])
+                let distributions = try StoredColumns.decode([String: Distribution].self, row["distributions"])
                 var ids: [String: Int] = [:]
                 for (name, distribution) in distributions {
                     ids[name] = try SQLiteRows.distributionID(db, studyID: row["study_id"], distribution: distribution)
                 }
-                try db.execute(sql: "UPDATE trials SET distributions = ? WHERE id = ?", arguments: [try SQLiteRows.json(ids), row["id"]])
+                try db.execute(sql: "UPDATE trials SET distributions = ? WHERE id = ?", arguments: [try StoredColumns.json(ids), row["id"]])
             }
         }
         return migrator

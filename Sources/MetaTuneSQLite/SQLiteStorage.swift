@@ -12,7 +12,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     /// A pool for a writable storage, a read-only queue for one opened `readOnly`.
     private let pool: any DatabaseWriter
     /// Trials' distributions, resolved once per distinct text and decoded once per id.
-    private let distributionCache = SQLiteRows.DistributionCache()
+    private let distributionCache = DistributionCache()
     private let clock: @Sendable () -> Date
     /// The file opened for writing; every write first checks that `path` still names it.
     private let openedFile: FileIdentity?
@@ -182,10 +182,10 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
             guard let text = try String.fetchOne(db, sql: "SELECT \(column) FROM studies WHERE id = ?", arguments: [studyID]) else {
                 throw StorageError.noSuchStudyID(studyID)
             }
-            var attributes = try SQLiteRows.decode([String: JSONValue].self, text)
+            var attributes = try StoredColumns.decode([String: JSONValue].self, text)
             attributes[key] = value
             try db.execute(sql: "UPDATE studies SET \(column) = ? WHERE id = ?",
-                           arguments: [try SQLiteRows.json(attributes), studyID])
+                           arguments: [try StoredColumns.json(attributes), studyID])
         }
     }
 
@@ -208,7 +208,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 INSERT INTO trials (study_id, number, state, system_attrs, started_at, heartbeat_at,
                                     owner_host, owner_pid, owner_start, revision)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [studyID, count, state.rawValue, try SQLiteRows.json(systemAttributes),
+                """, arguments: [studyID, count, state.rawValue, try StoredColumns.json(systemAttributes),
                                  running ? now : nil, running ? now : nil,
                                  running ? owner?.host : nil, running ? owner?.pid : nil,
                                  running ? owner?.processStart : nil, revision])
@@ -244,11 +244,11 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 name: name, value: value.description, distribution: distribution.summary).description)
         }
         try updateRunning(trialID) { db, row in
-            var params = try SQLiteRows.decode([String: Double].self, row["params"])
-            var distributions = try SQLiteRows.decode([String: Int].self, row["distributions"])
+            var params = try StoredColumns.decode([String: Double].self, row["params"])
+            var distributions = try StoredColumns.decode([String: Int].self, row["distributions"])
             params[name] = raw
             distributions[name] = try SQLiteRows.distributionID(db, studyID: row["study_id"], distribution: distribution)
-            return ("params = ?, distributions = ?", [try SQLiteRows.json(params), try SQLiteRows.json(distributions)])
+            return ("params = ?, distributions = ?", [try StoredColumns.json(params), try StoredColumns.json(distributions)])
         }
     }
 
@@ -269,9 +269,9 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     public func setTrialAttribute(trialID: Int, key: String, value: JSONValue, system: Bool) throws {
         let column = system ? "system_attrs" : "user_attrs"
         try updateTrial(trialID, requireRunning: false) { _, row in
-            var attributes = try SQLiteRows.decode([String: JSONValue].self, row[column])
+            var attributes = try StoredColumns.decode([String: JSONValue].self, row[column])
             attributes[key] = value
-            return ("\(column) = ?", [try SQLiteRows.json(attributes)])
+            return ("\(column) = ?", [try StoredColumns.json(attributes)])
         }
     }
 
@@ -301,7 +301,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     public func completeTrialsByStudy() throws -> [Int: [FrozenTrial]] {
         try read { db in
             let cache = self.distributionCache
-            try cache.preload(db)
+            try SQLiteRows.preloadDistributions(cache, in: db)
             var byStudy: [Int: [FrozenTrial]] = [:]
             var position: [Int: (study: Int, index: Int)] = [:]
             let rows = try Row.fetchCursor(db, sql: """
@@ -320,12 +320,12 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
                 }
                 let id: Int = row[1]
                 let text: String? = row[5]
-                let distributions = try last.flatMap { $0.text == text ? $0.distributions : nil } ?? cache.distributions(text, in: db)
+                let distributions = try last.flatMap { $0.text == text ? $0.distributions : nil } ?? SQLiteRows.distributions(text, cache: cache, in: db)
                 last = (text, distributions)
                 position[id] = (studyID, trials.count)
                 trials.append(FrozenTrial(id: id, number: row[2], state: .complete, value: row[3],
-                                          params: try SQLiteRows.params(row[4], distributions: distributions, trialID: id),
-                                          distributions: distributions, userAttributes: try SQLiteRows.attributes(row[6])))
+                                          params: try StoredColumns.params(row[4], distributions: distributions, trialID: id),
+                                          distributions: distributions, userAttributes: try StoredColumns.attributes(row[6])))
             }
             if !trials.isEmpty { byStudy[studyID] = trials }
             let values = try Row.fetchCursor(db, sql: """

@@ -156,11 +156,11 @@ extension SQLiteStorageTests {
         for text in ["{}", #"{"a":1}"#, #"{"l2":0.3333,"layers":3,"lr":1e-05,"optimizer":1}"#, #"{ "x" : -2.5e3 , "y":0 }"#,
                      #"{"lr":0.1,"momentum":0.9,"ünïcode":7}"#] {
             let expected = try JSONDecoder().decode([String: Double].self, from: Data(text.utf8))
-            XCTAssertEqual(SQLiteRows.flatNumbers(text).map { Dictionary($0, uniquingKeysWith: { $1 }) }, expected, text)
+            XCTAssertEqual(StoredColumns.flatNumbers(text).map { Dictionary($0, uniquingKeysWith: { $1 }) }, expected, text)
         }
         for text in [#"{"a":"x"}"#, #"{"a\"b":1}"#, #"{"a":{"b":1}}"#, #"{"a":1,}"#, #"{"a":1} x"#, #"{"a":nan}"#, #"{"a":1e999}"#,
                      #"{"a":-inf}"#, #"{"a":1"#, "", "[1]", #"{"a":true}"#] {
-            XCTAssertNil(SQLiteRows.flatNumbers(text), text)
+            XCTAssertNil(StoredColumns.flatNumbers(text), text)
         }
     }
 
