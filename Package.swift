@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "MetaTuneNumerics", targets: ["MetaTuneNumerics"]),
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "MetaTuneSQLite", targets: ["MetaTuneSQLite"]),
+        .library(name: "MetaTunePostgres", targets: ["MetaTunePostgres"]),
+        .library(name: "MetaTuneStorages", targets: ["MetaTuneStorages"]),
         .library(name: "MetaTuneExternal", targets: ["MetaTuneExternal"]),
         .library(name: "MetaTuneTasks", targets: ["MetaTuneTasks"]),
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -41,8 +45,16 @@ let package = Package(
             name: "MetaTuneSQLite",
             dependencies: ["MetaTune", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Studies on a PostgreSQL server that runners on many hosts share (postgres-nio).
+        .target(
+            name: "MetaTunePostgres",
+            dependencies: ["MetaTune", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        // Every storage MetaTune ships, opened by its URL (`StorageURL.open`).
+        .target(name: "MetaTuneStorages", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTunePostgres"]),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
-        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneTasks", "Neural", "MetaTuneNumerics"],
+        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTasks", "Neural", "MetaTuneNumerics"],
                 resources: [.copy("Resources")]),
         // Plots as SVG, parameter importance on them, and the self-contained HTML report.
         .target(name: "MetaTuneReport", dependencies: ["MetaTune"]),
@@ -57,15 +69,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "MetaTuneReport", "MetaTuneDashboard", "Neural", "MetaTuneNumerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTunePostgres", "MetaTuneStorages", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "MetaTuneReport", "MetaTuneDashboard", "Neural", "MetaTuneNumerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "MetaTuneNumericsTests", dependencies: ["MetaTuneNumerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "MetaTuneNumerics", "TestSupport"]),
-        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "MetaTuneNumerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "MetaTuneTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MetaTuneSQLiteTests", dependencies: ["MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MetaTunePostgresTests", dependencies: ["MetaTunePostgres", "MetaTuneStorages", "MetaTuneTesting", "MetaTune", "TestSupport"]),
         .testTarget(name: "MetaTuneExternalTests", dependencies: ["MetaTune", "MetaTuneExternal", "TestSupport"]),
         .testTarget(name: "MetaTuneCLITests", dependencies: ["MetaTune", "MetaTuneSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Fuzz targets: `make fuzz` builds them with libFuzzer (-sanitize=fuzzer,address -D FUZZING);

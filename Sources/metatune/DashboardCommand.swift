@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaTune
+import MetaTuneStorages
 import MetaTuneDashboard
 
 /// `metatune dashboard`: the live, read-only web dashboard over a storage.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MetaLearning
 import MetaTune
+import MetaTuneStorages
 import MetaTuneExternal
 import MetaTuneSQLite
 import Neural

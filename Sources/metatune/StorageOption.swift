@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaTune
+import MetaTuneStorages
 import MetaTuneSQLite
 
 /// The `--storage URL` option shared by every command that reads or writes studies.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaTune
+import MetaTuneStorages
 import MetaTuneExternal
 import MetaTuneSQLite
 

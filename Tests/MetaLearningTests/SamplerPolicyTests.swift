@@ -1,5 +1,6 @@
 import XCTest
 import MetaTune
+import MetaTuneStorages
 import MetaTuneSQLite
 import MetaTuneTasks
 import TestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import MetaTune
+import MetaTuneStorages
 import MetaTuneSQLite
 import MetaTuneTasks
 

@@ -3,22 +3,30 @@ import Foundation
 /// Where studies live, as a storage URL names it (`--storage` on the command line):
 /// - `memory:` — in this process only, gone when it ends;
 /// - `sqlite:PATH` — a SQLite file, relative to the working directory or absolute
-///   (`sqlite:///abs/path.sqlite` is accepted too: the `//` after the scheme is dropped).
+///   (`sqlite:///abs/path.sqlite` is accepted too: the `//` after the scheme is dropped);
+/// - `postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE` — a PostgreSQL database that runners
+///   on many hosts share (`PostgresLocation`).
 ///
-/// Parsing never touches the file system; `MetaTuneSQLite` opens the storage a URL names
-/// (`StorageURL.open(readOnly:)`). `description` gives back a URL that parses to the same value.
+/// Parsing never touches the file system or the network; `MetaTuneStorages` opens the storage a
+/// URL names (`StorageURL.open(readOnly:)`). `description` gives back a URL that parses to the
+/// same value — less a PostgreSQL password, which is never printed.
 public enum StorageURL: Hashable, Sendable, CustomStringConvertible {
     case memory
     case sqlite(path: String)
+    case postgresql(PostgresLocation)
 
     /// The schemes understood, for messages.
-    public static let forms = "sqlite:PATH or memory:"
+    public static let forms = "sqlite:PATH, postgresql://USER@HOST/DATABASE or memory:"
 
     /// Parses `text`; a URL that names no file, holds a NUL character or has another scheme is
     /// refused with a one-line message that says what is expected.
     public init(_ text: String) throws {
         if text == "memory:" {
             self = .memory
+            return
+        }
+        if text.hasPrefix("postgresql:") || text.hasPrefix("postgres:") {
+            self = .postgresql(try PostgresLocation(text))
             return
         }
         guard text.hasPrefix("sqlite:") else {
@@ -47,6 +55,7 @@ public enum StorageURL: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .memory: return "memory:"
         case .sqlite(let path): return path.hasPrefix("//") ? "sqlite://" + path : "sqlite:" + path
+        case .postgresql(let location): return location.description
         }
     }
 
