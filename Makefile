@@ -32,9 +32,11 @@ demo: release
 # the documentation: its Swift code compiles, and `make docs` builds it with every link resolved.
 test: deps
 	@scripts/install-browser.sh
+	@scripts/install-postgres.sh >/dev/null
 	$(SWIFT) build --build-tests
-	# The report and dashboard tests open the pages in headless Chromium (scripts/browser-check.py).
-	METATUNE_REQUIRE_BROWSER=1 $(SWIFT) test --skip-build
+	# The report and dashboard tests open the pages in headless Chromium (scripts/browser-check.py);
+	# the PostgreSQL tests start a throw-away server of their own (scripts/postgres-server.sh).
+	METATUNE_REQUIRE_BROWSER=1 METATUNE_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build
 	$(SWIFT) build --package-path examples/swift-library --scratch-path .build-example
 	.build-example/debug/LibraryTour
 	# The Swift blocks of README.md and of the DocC articles compile against the current API (.build-snippets).
