@@ -322,6 +322,51 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         }
     }
 
+    /// One transaction: the study, then each trial (with its id back), then its curve in one statement.
+    public func importStudy(_ record: StudyRecord, trials: [FrozenTrial]) throws -> StudyRecord {
+        let ordered = try StudyImport.validate(record, trials: trials)
+        try requireWritable()
+        let userAttributes = try StoredColumns.json(record.userAttributes), systemAttributes = try StoredColumns.json(record.systemAttributes)
+        return try perform { session in
+            try session.transaction {
+                guard let row = try session.rows("""
+                    INSERT INTO metatune_studies (name, direction, user_attrs, system_attrs, created_at, revision, trial_count)
+                    VALUES (\(record.name), \(record.direction.rawValue), \(userAttributes), \(systemAttributes),
+                            \(record.createdAt.timeIntervalSince1970), \(ordered.count), \(ordered.count))
+                    ON CONFLICT (name) DO NOTHING RETURNING \(unescaped: PostgresRows.studyColumns)
+                    """).first else { throw StorageError.studyExists(record.name) }
+                let imported = try PostgresRows.study(row)
+                for (index, trial) in ordered.enumerated() {
+                    var raws: [String: Double] = [:], ids: [String: Int] = [:]
+                    for (name, value) in trial.params {
+                        guard let distribution = trial.distributions[name], let raw = distribution.internalValue(of: value) else { continue }
+                        raws[name] = raw
+                        ids[name] = try self.distributionID(studyID: imported.id, body: try StoredColumns.json(distribution), session)
+                    }
+                    let params = try StoredColumns.json(raws), distributions = try StoredColumns.json(ids)
+                    let user = try StoredColumns.json(trial.userAttributes), system = try StoredColumns.json(trial.systemAttributes)
+                    let pid = trial.owner.map { Int($0.pid) }, start = trial.owner.map { Int($0.processStart) }
+                    guard let trialID = try session.rows("""
+                        INSERT INTO metatune_trials (study_id, number, state, value, params, distributions, user_attrs, system_attrs,
+                            started_at, completed_at, heartbeat_at, fail_reason, owner_host, owner_pid, owner_start, revision)
+                        VALUES (\(imported.id), \(trial.number), \(trial.state.rawValue), \(trial.value), \(params), \(distributions),
+                            \(user), \(system), \(trial.startedAt?.timeIntervalSince1970), \(trial.completedAt?.timeIntervalSince1970),
+                            \(trial.heartbeatAt?.timeIntervalSince1970), \(trial.failReason), \(trial.owner?.host), \(pid), \(start), \(index + 1))
+                        RETURNING id
+                        """).first?.decode(Int.self) else { throw StorageError.backend("a trial of '\(record.name)' was not stored") }
+                    guard !trial.intermediateValues.isEmpty else { continue }
+                    let steps = trial.intermediateValues.keys.sorted()
+                    let values = steps.map { trial.intermediateValues[$0] ?? .nan }
+                    try session.execute("""
+                        INSERT INTO metatune_intermediate_values (trial_id, step, value, revision)
+                        SELECT \(trialID), s.step, s.value, \(index + 1) FROM unnest(\(steps)::bigint[], \(values)::float8[]) AS s(step, value)
+                        """)
+                }
+                return imported
+            }
+        }
+    }
+
     // MARK: - Helpers
 
     /// Changes a running trial in one statement that also bumps its study's revision (locking

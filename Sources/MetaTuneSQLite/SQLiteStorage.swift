@@ -366,6 +366,51 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         }
     }
 
+    public func importStudy(_ record: StudyRecord, trials: [FrozenTrial]) throws -> StudyRecord {
+        let ordered = try StudyImport.validate(record, trials: trials)
+        return try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM studies WHERE name = ?", arguments: [record.name]) != nil {
+                throw StorageError.studyExists(record.name)
+            }
+            try db.execute(sql: """
+                INSERT INTO studies (name, direction, user_attrs, system_attrs, created_at, revision, trial_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.name, record.direction.rawValue, try StoredColumns.json(record.userAttributes),
+                                 try StoredColumns.json(record.systemAttributes), record.createdAt.timeIntervalSince1970,
+                                 ordered.count, ordered.count])
+            let studyID = Int(db.lastInsertedRowID)
+            let insertTrial = try db.cachedStatement(sql: """
+                INSERT INTO trials (study_id, number, state, value, params, distributions, user_attrs, system_attrs,
+                                    started_at, completed_at, heartbeat_at, fail_reason, owner_host, owner_pid, owner_start, revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertValue = try db.cachedStatement(sql: "INSERT INTO intermediate_values (trial_id, step, value, revision) VALUES (?, ?, ?, ?)")
+            for (index, trial) in ordered.enumerated() {
+                var raws: [String: Double] = [:], ids: [String: Int] = [:]
+                for (name, value) in trial.params {
+                    guard let distribution = trial.distributions[name], let raw = distribution.internalValue(of: value) else { continue }
+                    raws[name] = raw
+                    ids[name] = try SQLiteRows.distributionID(db, studyID: studyID, distribution: distribution)
+                }
+                let arguments: [DatabaseValueConvertible?] = [
+                    studyID, trial.number, trial.state.rawValue, trial.value, try StoredColumns.json(raws), try StoredColumns.json(ids),
+                    try StoredColumns.json(trial.userAttributes), try StoredColumns.json(trial.systemAttributes),
+                    trial.startedAt?.timeIntervalSince1970, trial.completedAt?.timeIntervalSince1970, trial.heartbeatAt?.timeIntervalSince1970,
+                    trial.failReason, trial.owner?.host, trial.owner?.pid, trial.owner?.processStart, index + 1,
+                ]
+                try insertTrial.execute(arguments: StatementArguments(arguments))
+                let trialID = db.lastInsertedRowID
+                for (step, value) in trial.intermediateValues {
+                    try insertValue.execute(arguments: [trialID, step, value.isNaN ? nil : value, index + 1])
+                }
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM studies WHERE id = ?", arguments: [studyID]) else {
+                throw StorageError.noSuchStudyID(studyID)
+            }
+            return try SQLiteRows.study(row)
+        }
+    }
+
     // MARK: - Helpers
 
     private func bumpRevision(_ db: Database, studyID: Int) throws -> Int {

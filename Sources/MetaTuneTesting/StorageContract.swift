@@ -15,7 +15,8 @@ import MetaTune
 /// - incremental reads return only what changed since a revision;
 /// - heartbeats move with the storage's clock;
 /// - a study runs on the storage with `optimize` and 2 workers;
-/// - a long learning curve is read back whole, a step reported again replaced.
+/// - a long learning curve is read back whole, a step reported again replaced;
+/// - a study imported from another storage comes back exactly (`Storage.importStudy`).
 public enum StorageContract {
     /// A clock a check sets.
     public typealias Clock = @Sendable () -> Date
@@ -31,6 +32,7 @@ public enum StorageContract {
         try heartbeats(name, make: make)
         try optimize(name, try make({ Date() }))
         try learningCurve(name, try make({ Date() }))
+        try importRoundTrip(name, try make(fixed))
     }
 
     private static func refuses(_ body: () throws -> Void) -> Error? {
@@ -203,6 +205,60 @@ public enum StorageContract {
                    "the merged curve has \(curve.count) values, step 7 = \(String(describing: curve[7]))")
         try expect(try storage.allTrials(studyID: study.id)[0].intermediateValues == curve, name, check,
                    "a full read disagrees with the incremental one")
+    }
+}
+
+extension StorageContract {
+    /// A study of every kind of trial, copied in from memory, reads back field for field (less
+    /// ids and revisions), and its name cannot be imported twice.
+    static func importRoundTrip(_ name: String, _ storage: Storage) throws {
+        let check = "import"
+        let source = InMemoryStorage(clock: { Date(timeIntervalSince1970: 1_234.5) })
+        let study = try source.createStudy(name: "copied", direction: .maximize)
+        try source.setStudyAttribute(studyID: study.id, key: "task", value: .object(["rows": .number(10), "tags": .array([.string("é"), .null])]), system: false)
+        try source.setStudyAttribute(studyID: study.id, key: "metatune.scheduler", value: .string("asha"), system: true)
+        let choice = Distribution.categorical(try CategoricalDistribution(choices: [1.0, "x", true]))
+        let unit = Distribution.float(try FloatDistribution(low: 1e-5, high: 1, log: true))
+        let owner = TrialOwner(host: "w1", pid: 77, processStart: 12_345)
+        for state in [TrialState.complete, .pruned, .failed, .running, .waiting] {
+            guard let trial = try source.createTrial(studyID: study.id, state: state == .waiting ? .waiting : .running,
+                                                     systemAttributes: ["i": .number(1)], owner: owner, limit: nil) else { continue }
+            guard state != .waiting else { continue }
+            try source.setTrialParam(trialID: trial.id, name: "lr", value: .float(3.3e-4), distribution: unit)
+            try source.setTrialParam(trialID: trial.id, name: "kind", value: .string("x"), distribution: choice)
+            try source.setIntermediateValues(trialID: trial.id, values: [0: 0.5, 3: .nan, 10: -2])
+            try source.setTrialAttribute(trialID: trial.id, key: "note", value: .string("a \"quoted\" note"), system: false)
+            if state.isFinished {
+                try source.finishTrial(trialID: trial.id, state: state, value: state == .complete ? 0.125 : nil,
+                                       reason: state == .complete ? nil : "why: \(state.rawValue)")
+            }
+        }
+        let original = try source.allTrials(studyID: study.id)
+        let imported = try storage.importStudy(try unwrap(try source.study(named: "copied"), name, check, "source study"), trials: original)
+        let record = try unwrap(try storage.study(named: "copied"), name, check, "imported study")
+        try expect(record.direction == .maximize && record.userAttributes == study.userAttributes.merging(["task": .object(["rows": .number(10), "tags": .array([.string("é"), .null])])]) { $1 }
+                   && record.systemAttributes["metatune.scheduler"] == .string("asha") && record.createdAt == study.createdAt && imported.name == "copied",
+                   name, check, "the study record changed: \(record)")
+        let copied = try storage.allTrials(studyID: record.id)
+        try expect(copied.count == original.count, name, check, "\(copied.count) trials of \(original.count)")
+        for (a, b) in zip(original, copied) {
+            var c = b
+            c.id = a.id
+            c.revision = a.revision
+            let sameCurve = a.intermediateValues.count == c.intermediateValues.count && a.intermediateValues.allSatisfy { step, value in
+                c.intermediateValues[step].map { $0 == value || ($0.isNaN && value.isNaN) } ?? false
+            }
+            c.intermediateValues = a.intermediateValues
+            try expect(c == a && sameCurve, name, check, "trial \(a.number) came back as \(b), not \(a)")
+        }
+        let again = refuses { _ = try storage.importStudy(record, trials: original) }
+        try expect(again as? StorageError == .studyExists("copied"), name, check, "a second import of 'copied' gave \(String(describing: again))")
+        var gap = original
+        gap.removeFirst()
+        var renamed = record
+        renamed.name = "gap"
+        try expect(refuses { _ = try storage.importStudy(renamed, trials: gap) } != nil, name, check, "trials numbered from 1 were imported")
+        try expect(try storage.study(named: "gap") == nil, name, check, "a refused import left a study behind")
     }
 }
 

@@ -9,7 +9,7 @@ struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "Create, inspect, export and delete studies.",
-        subcommands: [Create.self, List.self, Show.self, Best.self, Trials.self, Importance.self, Export.self, Delete.self]
+        subcommands: [Create.self, List.self, Show.self, Best.self, Trials.self, Importance.self, Export.self, StudyCopyCommand.self, Delete.self]
     )
 
     /// The study a subcommand works on: its name and storage.

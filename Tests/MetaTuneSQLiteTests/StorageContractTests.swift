@@ -99,4 +99,5 @@ private final class ForgetfulStorage: Storage, @unchecked Sendable {
     }
     func trial(id: Int) throws -> FrozenTrial { try base.trial(id: id) }
     func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges { try base.trials(studyID: studyID, changedAfter: revision) }
+    func importStudy(_ record: StudyRecord, trials: [FrozenTrial]) throws -> StudyRecord { try base.importStudy(record, trials: trials) }
 }

@@ -169,6 +169,29 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
         }
     }
 
+    public func importStudy(_ record: StudyRecord, trials: [FrozenTrial]) throws -> StudyRecord {
+        let ordered = try StudyImport.validate(record, trials: trials)
+        return try locked {
+            if studies.values.contains(where: { $0.record.name == record.name }) { throw StorageError.studyExists(record.name) }
+            var imported = record
+            imported.id = nextStudyID
+            nextStudyID += 1
+            var data = StudyData(record: imported)
+            for (index, trial) in ordered.enumerated() {
+                var copy = trial
+                copy.id = nextTrialID
+                copy.revision = index + 1
+                nextTrialID += 1
+                locations[copy.id] = (imported.id, copy.number)
+                data.trials.append(copy)
+                if copy.state == .waiting { data.waitingCount += 1 }
+            }
+            data.revision = ordered.count
+            studies[imported.id] = data
+            return imported
+        }
+    }
+
     // MARK: - Helpers (call with the lock held)
 
     private func update(trialID: Int, requireRunning: Bool = true, _ change: (inout FrozenTrial) -> Void) throws -> FrozenTrial {

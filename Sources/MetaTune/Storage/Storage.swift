@@ -132,6 +132,12 @@ public protocol Storage: AnyObject, Sendable {
     /// meta-learning reads from every past study. A storage may read them in one pass, far more
     /// cheaply than `allTrials` study by study. Studies without complete trials may be absent.
     func completeTrialsByStudy() throws -> [Int: [FrozenTrial]]
+    /// Writes a study and its trials as they are — numbers, states, values, parameters with their
+    /// distributions, learning curves, attributes, times, owners and failure reasons — under
+    /// `record.name`, which must be free (`StorageError.studyExists`), in one transaction: what
+    /// copying a study between storages needs (`StudyCopy`). Ids and revisions are this storage's
+    /// own. `trials` must be numbered 0, 1, 2, … (`StudyImport.validate`).
+    func importStudy(_ record: StudyRecord, trials: [FrozenTrial]) throws -> StudyRecord
 }
 
 extension Storage {
