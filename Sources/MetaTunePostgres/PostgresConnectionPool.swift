@@ -27,6 +27,11 @@ final class PostgresConnectionPool: @unchecked Sendable {
         var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                              password: password, database: location.database, tls: .disable)
         configuration.options.connectTimeout = .milliseconds(Int64(location.connectTimeout * 1000))
+        // A runner whose host vanishes inside a transaction must not hold its locks (the study
+        // row's among them) until the server notices the dead connection.
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", String(Int(max(location.statementTimeout, 1) * 2000))),
+        ]
         self.configuration = configuration
         self.logger = logger
         statementTimeout = .milliseconds(Int64(location.statementTimeout * 1000))

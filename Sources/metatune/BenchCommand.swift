@@ -7,8 +7,8 @@ import Neural
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: samplers (the default), importance and report.",
-        subcommands: [BenchSamplersCommand.self, BenchImportanceCommand.self, BenchReportCommand.self],
+        abstract: "Benchmarks: samplers (the default), importance, report and storage.",
+        subcommands: [BenchSamplersCommand.self, BenchImportanceCommand.self, BenchReportCommand.self, BenchStorageCommand.self, BenchStorageWorkerCommand.self],
         defaultSubcommand: BenchSamplersCommand.self
     )
 }

@@ -15,7 +15,7 @@ let package = Package(
             name: "LibraryTour",
             dependencies: [
                 .product(name: "MetaTune", package: "MetaTune"),
-                .product(name: "MetaTuneSQLite", package: "MetaTune"),
+                .product(name: "MetaTuneStorages", package: "MetaTune"),
                 .product(name: "MetaTuneTasks", package: "MetaTune"),
                 .product(name: "Neural", package: "MetaTune"),
             ]

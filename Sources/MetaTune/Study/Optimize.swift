@@ -144,22 +144,35 @@ extension Study {
 
     /// Tells what the objective did with a trial; returns the stored trial. A value the storage
     /// cannot take (disk full, file gone) stops the run with an error that names the trial and
-    /// its value, so a finished result is never lost silently.
+    /// its value, so a finished result is never lost silently. A trial that another worker
+    /// finished meanwhile — failed as an orphan while this host was cut off longer than the
+    /// heartbeat grace, and retried there — is not an error of the run: the storage keeps the
+    /// late result (PostgreSQL: `late_result`) and the run goes on with the stored trial.
     private func record(_ trial: Trial, _ outcome: Result<Double, Error>) throws -> FrozenTrial {
         switch outcome {
         case .success(let value):
             do {
                 try tell(trial, value: value)
+            } catch StorageError.trialFinished {
+                return try storage.trial(id: trial.id)
             } catch let storageError as StorageError {
                 throw StorageError.resultNotStored(trial: trial.number, value: value, cause: storageError)
             }
         case .failure(let pruned as TrialPruned):
-            try tell(trial, state: .pruned, reason: pruned.reason)
+            do {
+                try tell(trial, state: .pruned, reason: pruned.reason)
+            } catch StorageError.trialFinished {
+                return try storage.trial(id: trial.id)
+            }
         case .failure(let storageError as StorageError):
             try? tell(trial, state: .failed, reason: "\(storageError)")
             throw storageError
         case .failure(let error):
-            try tell(trial, state: .failed, reason: "\(error)")
+            do {
+                try tell(trial, state: .failed, reason: "\(error)")
+            } catch StorageError.trialFinished {
+                return try storage.trial(id: trial.id)
+            }
         }
         return try storage.trial(id: trial.id)
     }

@@ -15,8 +15,10 @@ public struct TrialOwner: Sendable, Codable, Hashable {
         self.processStart = processStart
     }
 
-    /// This process.
-    public static let current = TrialOwner(host: ProcessInfo.processInfo.hostName,
+    /// This process, on the host named by `METATUNE_HOST` when set (hosts that share a host name —
+    /// containers, network namespaces — tell their runners apart by it), else the host name.
+    public static let current = TrialOwner(host: ProcessInfo.processInfo.environment["METATUNE_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+                                               ?? ProcessInfo.processInfo.hostName,
                                            pid: ProcessInfo.processInfo.processIdentifier,
                                            processStart: processStartTime(ProcessInfo.processInfo.processIdentifier) ?? 0)
 

@@ -1,6 +1,6 @@
 import Foundation
 import MetaTune
-import MetaTuneSQLite
+import MetaTuneStorages
 import MetaTuneTasks
 import Neural
 
