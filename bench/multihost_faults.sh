@@ -90,7 +90,7 @@ for tool in ip psql python3; do
 done
 
 START_EPOCH=$(date +%s.%N)
-W=$(mktemp -d /tmp/metatune-multihost.XXXXXX)
+W=$(mktemp -d -t metatune-multihost.XXXXXX)
 chmod 755 "$W"
 PGDIR=""            # the server's folder (mktemp -d, for the postgres user to reach)
 PREFIX="mh$(printf '%05d' $((RANDOM % 100000)))$((RANDOM % 10))"
@@ -170,7 +170,7 @@ echo "   trials $TRIALS, concurrency $CONC per host, sleep $SLEEP s, grace $GRAC
 # --- lab and server -------------------------------------------------------------------------
 "$LAB" up "$PREFIX" || die "netns-lab.sh up $PREFIX failed"
 DBADDR=$("$LAB" addr "$PREFIX" db) || die "no db address"
-PGDIR=$(mktemp -d /tmp/metatune-mhpg.XXXXXX)
+PGDIR=$(mktemp -d -t metatune-mhpg.XXXXXX)
 FULL_URL=$("$LAB" exec "$PREFIX" db "$PG" start "$PGDIR" --listen "$DBADDR") || die "postgres-server.sh start failed"
 PGPORT=$(cat "$PGDIR/port")
 PASSWORD=$(printf '%s' "$FULL_URL" | sed -E 's#^postgresql://[^:]+:([^@]*)@.*#\1#')
