@@ -16,9 +16,10 @@ public struct ResumableCommand: PopulationObjective {
         public fileprivate(set) var checkpoint: String?
         fileprivate var calls = 0
 
-        fileprivate init(params: [String: ParamValue], checkpoint: String?) {
+        fileprivate init(params: [String: ParamValue], checkpoint: String?, calls: Int = 0) {
             self.params = params
             self.checkpoint = checkpoint
+            self.calls = calls
         }
     }
 
@@ -66,6 +67,33 @@ public struct ResumableCommand: PopulationObjective {
             run.checkpoint = target.path
         }
         return value
+    }
+
+    /// How many times the run was advanced and, when the command keeps checkpoints, its latest
+    /// checkpoint's name in the checkpoint folder: enough for a runner on another host whose
+    /// `--checkpoint-dir` is the same shared folder to resume it.
+    public func handover(of run: Run) -> JSONValue? {
+        var record: [String: JSONValue] = ["calls": .number(Double(run.calls))]
+        if let checkpoint = run.checkpoint { record["checkpoint"] = .string(URL(fileURLWithPath: checkpoint).lastPathComponent) }
+        return .object(record)
+    }
+
+    /// Resumes a trial another runner paused from its checkpoint in this runner's checkpoint
+    /// folder, which must be the one that runner wrote to (a shared mount across hosts).
+    public func resume(_ trial: Trial, from handover: JSONValue) throws -> Run {
+        guard case .number(let calls)? = handover["calls"], calls >= 0, calls == calls.rounded() else {
+            throw CommandError("trial \(trial.number)'s hand-over record \(handover) has no number of calls")
+        }
+        guard resumes else { return Run(params: trial.params, checkpoint: nil, calls: Int(calls)) }
+        guard case .string(let name)? = handover["checkpoint"], !name.isEmpty, !name.contains("/"), name != "..", name != "." else {
+            throw CommandError("trial \(trial.number) was paused without a checkpoint to resume from")
+        }
+        let path = checkpointDirectory.appendingPathComponent(name).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandError("trial \(trial.number)'s checkpoint \(name) is not in the checkpoint folder \(checkpointDirectory.path): "
+                + "runners on several hosts need a --checkpoint-dir they all share")
+        }
+        return Run(params: trial.params, checkpoint: path, calls: Int(calls))
     }
 
     /// Floats may change mid-run; integers and choices (often the model's shape) are copied.

@@ -186,6 +186,41 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         }
     }
 
+    public func handOverTrial(trialID: Int, from expected: TrialOwner?, to owner: TrialOwner?) throws -> Bool {
+        try requireWritable()
+        let now = clock().timeIntervalSince1970
+        let expectedHost = expected?.host, expectedPID = expected.map { Int($0.pid) }, expectedStart = expected.map { Int($0.processStart) }
+        let host = owner?.host, pid = owner.map { Int($0.pid) }, start = owner.map { Int($0.processStart) }
+        return try perform { session in
+            // Locks the trial, then the study (the order every statement here takes them in). A
+            // retry after a lost answer finds the trial already `owner`'s and says so.
+            let rows = try session.rows("""
+                WITH t AS (
+                    SELECT id, study_id FROM metatune_trials WHERE id = \(trialID) AND state = 'running'
+                    AND ((owner_host IS NOT DISTINCT FROM \(expectedHost) AND owner_pid IS NOT DISTINCT FROM \(expectedPID)
+                          AND owner_start IS NOT DISTINCT FROM \(expectedStart))
+                      OR (owner_host IS NOT DISTINCT FROM \(host) AND owner_pid IS NOT DISTINCT FROM \(pid)
+                          AND owner_start IS NOT DISTINCT FROM \(start)))
+                    FOR UPDATE
+                ), r AS (
+                    UPDATE metatune_studies s SET revision = s.revision + 1 FROM t WHERE s.id = t.study_id RETURNING s.revision
+                )
+                UPDATE metatune_trials SET owner_host = \(host), owner_pid = \(pid), owner_start = \(start),
+                    heartbeat_at = \(now), revision = r.revision
+                FROM r WHERE metatune_trials.id = \(trialID) RETURNING r.revision
+                """)
+            if !rows.isEmpty { return true }
+            guard let row = try session.rows("SELECT number, state FROM metatune_trials WHERE id = \(trialID)").first else {
+                throw StorageError.noSuchTrial(trialID)
+            }
+            let (number, stateText) = try row.decode((Int, String).self)
+            let state = TrialState(rawValue: stateText) ?? .failed
+            if state == .running { return false }
+            if state == .waiting { throw StorageError.invalidValue("trial \(number) is waiting and has not started") }
+            throw StorageError.trialFinished(number: number, state: state)
+        }
+    }
+
     public func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws {
         guard let raw = distribution.internalValue(of: value) else {
             throw StorageError.invalidValue(SearchSpaceError.valueNotInDistribution(

@@ -238,6 +238,28 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         }
     }
 
+    public func handOverTrial(trialID: Int, from expected: TrialOwner?, to owner: TrialOwner?) throws -> Bool {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM trials WHERE id = ?", arguments: [trialID]) else {
+                throw StorageError.noSuchTrial(trialID)
+            }
+            let state = TrialState(rawValue: row["state"]) ?? .failed
+            guard state == .running else {
+                if state == .waiting { throw StorageError.invalidValue("trial \(row["number"] as Int) is waiting and has not started") }
+                throw StorageError.trialFinished(number: row["number"], state: state)
+            }
+            let current: TrialOwner? = (row["owner_host"] as String?).map {
+                TrialOwner(host: $0, pid: row["owner_pid"], processStart: row["owner_start"] ?? 0)
+            }
+            guard current == expected || current == owner else { return false }
+            let revision = try self.bumpRevision(db, studyID: row["study_id"])
+            try db.execute(sql: """
+                UPDATE trials SET owner_host = ?, owner_pid = ?, owner_start = ?, heartbeat_at = ?, revision = ? WHERE id = ?
+                """, arguments: [owner?.host, owner?.pid, owner?.processStart, self.clock().timeIntervalSince1970, revision, trialID])
+            return true
+        }
+    }
+
     public func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws {
         guard let raw = distribution.internalValue(of: value) else {
             throw StorageError.invalidValue(SearchSpaceError.valueNotInDistribution(

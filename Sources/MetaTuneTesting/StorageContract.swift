@@ -11,6 +11,8 @@ import MetaTune
 ///   and owner round-trips; a value outside its distribution is refused;
 /// - finished trials never change, and finishing wrongly is refused;
 /// - waiting trials are claimed once each, in order;
+/// - a running trial is handed from one owner to another only from the owner expected, once
+///   under 8 threads racing for it, with its heartbeat refreshed and its revision moved;
 /// - a study total (`limit`) caps trial creation atomically under 8 threads;
 /// - incremental reads return only what changed since a revision;
 /// - heartbeats move with the storage's clock;
@@ -27,6 +29,7 @@ public enum StorageContract {
         try roundTrip(name, try make(fixed))
         try finishedTrialsNeverChange(name, try make(fixed))
         try waitingTrials(name, try make(fixed))
+        try handOver(name, make: make)
         try limit(name, try make(fixed))
         try incrementalReads(name, try make(fixed))
         try heartbeats(name, make: make)
@@ -133,6 +136,41 @@ public enum StorageContract {
                    "the first claim gave trial \(first.number), \(first.state)")
         try expect(try storage.claimWaitingTrial(studyID: study.id, owner: nil)?.number == 1, name, check, "the second claim is not trial 1")
         try expect(try storage.claimWaitingTrial(studyID: study.id, owner: nil) == nil, name, check, "a trial was claimed twice")
+    }
+
+    static func handOver(_ name: String, make: (@escaping Clock) throws -> Storage) throws {
+        let check = "hand-over"
+        let clock = SettableClock(Date(timeIntervalSince1970: 1_000))
+        let storage = try make { clock.now }
+        let study = try storage.createStudy(name: "s", direction: .minimize)
+        let first = TrialOwner(host: "a", pid: 1, processStart: 10), second = TrialOwner(host: "b", pid: 2, processStart: 20)
+        let trial = try unwrap(try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: first, limit: nil),
+                               name, check, "trial created")
+        let before = try storage.trials(studyID: study.id, changedAfter: 0).revision
+        try expect(try !storage.handOverTrial(trialID: trial.id, from: second, to: nil), name, check,
+                   "a trial was handed over from an owner it does not have")
+        try expect(try storage.trial(id: trial.id).owner == first, name, check, "a refused hand-over changed the owner")
+        clock.now = Date(timeIntervalSince1970: 1_050)
+        try expect(try storage.handOverTrial(trialID: trial.id, from: first, to: nil), name, check, "the owner could not release its trial")
+        let released = try storage.trial(id: trial.id)
+        try expect(released.owner == nil && released.heartbeatAt == Date(timeIntervalSince1970: 1_050), name, check,
+                   "a released trial has owner \(String(describing: released.owner)), heartbeat \(String(describing: released.heartbeatAt))")
+        try expect(try storage.trials(studyID: study.id, changedAfter: before).trials.map(\.number) == [0], name, check,
+                   "a hand-over did not move the revision")
+        // Eight owners race for the released trial: exactly one takes it.
+        let winners = NumberLog()
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let owner = TrialOwner(host: "h\(index)", pid: Int32(100 + index), processStart: Int64(index))
+            if (try? storage.handOverTrial(trialID: trial.id, from: nil, to: owner)) == true { winners.add(index) }
+        }
+        try expect(winners.sorted.count == 1, name, check, "\(winners.sorted.count) owners took one released trial")
+        let winner = TrialOwner(host: "h\(winners.sorted[0])", pid: Int32(100 + winners.sorted[0]), processStart: Int64(winners.sorted[0]))
+        try expect(try storage.trial(id: trial.id).owner == winner, name, check, "the trial is not its taker's")
+        try expect(try storage.handOverTrial(trialID: trial.id, from: nil, to: winner), name, check,
+                   "taking again a trial one already holds was refused")
+        try storage.finishTrial(trialID: trial.id, state: .pruned, value: nil, reason: nil)
+        try expect(refuses { _ = try storage.handOverTrial(trialID: trial.id, from: winner, to: first) } != nil, name, check,
+                   "a finished trial was handed over")
     }
 
     static func limit(_ name: String, _ storage: Storage) throws {

@@ -99,8 +99,8 @@ struct SchedulerOptions: ParsableArguments {
             return "--trials is required (it may be left out only with --scheduler \(kinds.dropLast().joined(separator: ", ")) or \(kinds.last ?? "") and a --budget)"
         case .populationTooSmall:
             return "\(option) needs a population (--trials) of at least 2"
-        case let .budgetBelowFirstBracket(budget, firstBracket, unit):
-            return "--budget \(budget) is less than the first bracket's \(firstBracket) \(unit)"
+        case let .budgetBelowCheapestBracket(budget, cheapestBracket, unit):
+            return "--budget \(budget) is less than the cheapest bracket's \(cheapestBracket) \(unit)"
         }
     }
 }

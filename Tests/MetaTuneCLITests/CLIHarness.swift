@@ -21,10 +21,11 @@ struct CLI {
     let workingDirectory: URL
 
     /// Starts `metatune ARGS` and returns the running process with its output pipes.
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = workingDirectory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -8,12 +8,15 @@ import MetaTuneSQLite
 final class RunSchedulerTests: CLITestCase {
 
     /// Trains up to $1 steps from the state in $3 (if any), saving the state to $2; each step adds
-    /// 1 − (x − 0.3)²; every call is logged as "trial start resource".
+    /// 1 − (x − 0.3)²; every call is logged as "trial start resource runner-pid"; on runners that
+    /// name their host (METATUNE_HOST), each call first sleeps 0.1 s, so that two such runners
+    /// work side by side.
     private static let script = """
     #!/bin/sh
     start=0; score=0
     if [ -n "$3" ]; then read start score < "$3"; fi
-    echo "$METATUNE_TRIAL $start $1" >> calls.log
+    if [ -n "$METATUNE_HOST" ]; then sleep 0.1; fi
+    echo "$METATUNE_TRIAL $start $1 $PPID" >> calls.log
     i=$start
     while [ "$i" -lt "$1" ]; do
       score=$(awk "BEGIN { print $score + 1 - ($4 - 0.3) ^ 2 }")
@@ -45,12 +48,12 @@ final class RunSchedulerTests: CLITestCase {
         return try storage.allTrials(studyID: record.id)
     }
 
-    /// (trial, start, resource) of every call of the script.
-    private func calls() throws -> [(trial: Int, start: Int, resource: Int)] {
+    /// (trial, start, resource, runner) of every call of the script.
+    private func calls() throws -> [(trial: Int, start: Int, resource: Int, runner: Int)] {
         try String(contentsOf: temporary.url.appendingPathComponent("calls.log"), encoding: .utf8)
             .split(separator: "\n").map { line in
                 let fields = line.split(separator: " ").compactMap { Int($0) }
-                return (fields[0], fields[1], fields[2])
+                return (fields[0], fields[1], fields[2], fields[3])
             }
     }
 
@@ -111,22 +114,67 @@ final class RunSchedulerTests: CLITestCase {
     }
 
     func testPBTCopiesCheckpointsOfBetterTrials() throws {
-        let result = try cli.run(["run", "--study", "p", "--space", "space.yaml", "--trials", "4", "--scheduler", "pbt",
+        let result = try cli.run(["run", "--study", "p", "--space", "space.yaml", "--trials", "8", "--scheduler", "pbt",
                                   "--max-resource", "6", "--pbt-interval", "2", "--json", "--",
                                   "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let stored = try trials("p")
-        XCTAssertEqual(stored.count, 4)
-        XCTAssertTrue(stored.allSatisfy { $0.state == .complete && $0.intermediateValues.count == 6 })
-        let exploited = stored.filter { $0.userAttributes[PopulationBasedTraining.historyKey] != nil }
-        XCTAssertEqual(exploited.count, 2, "one member of four is replaced at each of steps 2 and 4")
-        // A call after an exploit starts from the donor's state: at the step it was copied, never from 0.
+        XCTAssertEqual(stored.count, 8)
+        XCTAssertTrue(stored.allSatisfy { $0.state == .complete && $0.intermediateValues.keys.max() == 5 })
+        // Each exploit copies a member that did better at that step (the study minimises).
+        var exploits = 0
+        for trial in stored {
+            guard case .array(let events)? = trial.userAttributes[PopulationBasedTraining.historyKey] else { continue }
+            for event in events {
+                exploits += 1
+                let key = String(Int(try XCTUnwrap(event["resource"]?.doubleValue)))
+                let donor = stored[Int(try XCTUnwrap(event["from_trial"]?.doubleValue))]
+                let mine = try XCTUnwrap(trial.systemAttributes[PopulationBasedTraining.valuesKey]?[key]?.doubleValue)
+                let theirs = try XCTUnwrap(donor.systemAttributes[PopulationBasedTraining.valuesKey]?[key]?.doubleValue)
+                XCTAssertLessThan(theirs, mine)
+            }
+        }
+        XCTAssertGreaterThan(exploits, 0, "seed 0 with one worker replaces at least one member")
+        // A call after an exploit starts from the donor's checkpoint, never from 0: each member
+        // starts from scratch once, and the steps the calls trained are the ones stored.
         let log = try calls()
-        XCTAssertEqual(log.filter { $0.start == 0 }.count, 4)
-        XCTAssertEqual(log.count, 12)
+        XCTAssertEqual(log.filter { $0.start == 0 }.count, 8)
+        XCTAssertEqual(log.reduce(0) { $0 + $1.resource - $1.start }, stored.reduce(0) { $0 + $1.intermediateValues.count })
         // One checkpoint per member is left: a replaced run's files are removed.
         let files = try FileManager.default.contentsOfDirectory(atPath: try checkpointFolder("p").path)
-        XCTAssertEqual(files.count, 4, "\(files)")
+        XCTAssertEqual(files.count, 8, "\(files)")
+    }
+
+    /// Asynchronous PBT on two runners as two hosts sharing the storage and the checkpoint folder:
+    /// every member completes, members rank against the other runner's too, and the lineage
+    /// (exploits with their donors) is recorded on the trials.
+    func testPBTOnTwoRunnersRecordsItsLineage() throws {
+        let command = ["run", "--study", "pbt2", "--space", "space.yaml", "--trials", "6", "--scheduler", "pbt",
+                       "--max-resource", "8", "--pbt-interval", "2", "--concurrency", "2", "--quiet", "--",
+                       "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"]
+        let runners = try ["host-a", "host-b"].map { try cli.start(command, environment: ["METATUNE_HOST": $0]) }
+        let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
+        for (runner, collector) in zip(runners, collectors) {
+            runner.0.waitUntilExit()
+            XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1)
+        }
+        let stored = try trials("pbt2")
+        XCTAssertEqual(stored.map(\.number), Array(0..<12))
+        XCTAssertTrue(stored.allSatisfy { $0.state == .complete && $0.intermediateValues.keys.max() == 7 }, "\(stored.map(\.state))")
+        let hosts = Dictionary(uniqueKeysWithValues: stored.map { ($0.number, $0.owner?.host ?? "") })
+        XCTAssertEqual(Set(hosts.values), ["host-a", "host-b"])
+        var donors: [(member: Int, donor: Int)] = []
+        for trial in stored {
+            guard case .array(let events)? = trial.userAttributes[PopulationBasedTraining.historyKey] else { continue }
+            for event in events { donors.append((trial.number, Int(try XCTUnwrap(event["from_trial"]?.doubleValue)))) }
+        }
+        XCTAssertFalse(donors.isEmpty, "no member was replaced")
+        XCTAssertTrue(donors.contains { hosts[$0.member] != hosts[$0.donor] }, "no member copied the other runner's: \(donors)")
+        // Members ranked against both runners' members: each step's values come from both hosts.
+        for step in ["2", "4", "6"] {
+            let reached = stored.filter { $0.systemAttributes[PopulationBasedTraining.valuesKey]?[step] != nil }
+            XCTAssertEqual(Set(reached.map { hosts[$0.number]! }).count, 2, "step \(step)")
+        }
     }
 
     func testSchedulerSettingsTheCommandCannotMeetAreRefused() throws {
@@ -157,6 +205,32 @@ final class RunSchedulerTests: CLITestCase {
         XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned })
         XCTAssertEqual(Set(stored.compactMap(\.owner).map(\.pid)).count, 2, "both runners worked")
         try assertEveryCallResumes(stored)
+    }
+
+    /// Two runners as two hosts (METATUNE_HOST) sharing the storage and the checkpoint folder: a
+    /// trial one runner paused is promoted and resumed from its checkpoint by the other, each
+    /// promotion by one runner only; nothing is left running and every call resumes where the
+    /// trial's previous call — on either runner — ended.
+    func testTwoASHARunnersPromoteEachOthersPausedTrials() throws {
+        let command = ["run", "--study", "shared", "--space", "space.yaml", "--trials", "18", "--scheduler", "asha",
+                       "--max-resource", "9", "--concurrency", "2", "--quiet", "--",
+                       "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"]
+        let runners = try ["host-a", "host-b"].map { try cli.start(command, environment: ["METATUNE_HOST": $0]) }
+        let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
+        for (runner, collector) in zip(runners, collectors) {
+            runner.0.waitUntilExit()
+            XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1)
+        }
+        let stored = try trials("shared")
+        XCTAssertEqual(stored.map(\.number), Array(0..<36))
+        XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned }, "\(stored.map(\.state))")
+        try assertEveryCallResumes(stored)
+        var runnersOfTrial: [Int: [Int]] = [:]
+        for call in try calls() where runnersOfTrial[call.trial]?.last != call.runner { runnersOfTrial[call.trial, default: []].append(call.runner) }
+        let handedOver = runnersOfTrial.filter { $0.value.count > 1 }
+        XCTAssertGreaterThan(handedOver.count, 0, "no trial was resumed by the other runner: \(runnersOfTrial)")
+        // A hand-over record stays on each trial that was paused and released.
+        XCTAssertTrue(handedOver.keys.allSatisfy { number in stored[number].systemAttributes["asha_paused"] != nil })
     }
 
     /// Ctrl-C under a scheduler: exit 130, nothing left running, paused trials pruned as interrupted.

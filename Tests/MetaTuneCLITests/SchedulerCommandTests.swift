@@ -42,7 +42,7 @@ final class SchedulerCommandTests: CLITestCase {
                                      (["--scheduler", "asha", "--meta", "rgpe"], "--meta rgpe models complete trials only"),
                                      (["--scheduler", "pbt", "--budget", "30"], "--budget does not apply to pbt"),
                                      (["--scheduler", "asha", "--budget", "0"], "--budget must be at least --min-resource"),
-                                     (["--scheduler", "hyperband", "--budget", "20"], "--budget 20 is less than the first bracket's 21 epochs"),
+                                     (["--scheduler", "hyperband", "--budget", "20"], "--budget 20 is less than the cheapest bracket's 21 epochs"),
                                      (["--test-fraction", "0.5"], "--test-fraction must be at least 0 and below 0.5"),
                                      (["--scheduler", "pbt", "--test-fraction", "0.2"], "cannot retrain a pbt winner")] {
             let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "3", "--epochs", "9",
@@ -65,9 +65,9 @@ final class SchedulerCommandTests: CLITestCase {
         let hyperband = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1000", "--epochs", "9",
                                      "--scheduler", "hyperband", "--budget", "50", "--storage", "memory:"])
         XCTAssertEqual(hyperband.status, 0, hyperband.stderr)
-        // Brackets cost 21, 21 and 27 epochs: two fit in 50.
-        XCTAssertTrue(hyperband.stderr.contains("running 2 brackets, 14 trials, 42 epochs"), hyperband.stderr)
-        XCTAssertTrue(hyperband.stderr.contains("resource: 42 epochs for 14 trials"), hyperband.stderr)
+        // Brackets s = 2, 0, 1 cost 21, 27 and 21 epochs: the first two fit in 50 (the full-budget one is reached).
+        XCTAssertTrue(hyperband.stderr.contains("running 2 brackets, 12 trials, 48 epochs"), hyperband.stderr)
+        XCTAssertTrue(hyperband.stderr.contains("resource: 48 epochs for 12 trials"), hyperband.stderr)
     }
 
     func testWithoutTrialsTheBudgetDecidesOrTheRunIsRefused() throws {
@@ -107,8 +107,9 @@ final class SchedulerCommandTests: CLITestCase {
         let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "30", "--epochs", "9",
                                   "--scheduler", "bohb", "--storage", "memory:"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("bohb: brackets (trials × epochs): 9×1 → 3×3 → 1×9; 5×3 → 1×9; 3×9; running 5 brackets, 31 trials"), result.stderr)
-        XCTAssertTrue(result.stdout.contains("31 trials (7 complete, 24 pruned)"), result.stdout)
+        // Rounds of s = 2, 0, 1 (17 trials each) until 30 have started: 34.
+        XCTAssertTrue(result.stderr.contains("bohb: brackets (trials × epochs): 9×1 → 3×3 → 1×9; 3×9; 5×3 → 1×9; running 6 brackets, 34 trials"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("34 trials (10 complete, 24 pruned)"), result.stdout)
     }
 
     func testASHAWithConcurrentTrainingLosesNoTrial() throws {
@@ -125,7 +126,7 @@ final class SchedulerCommandTests: CLITestCase {
         let result = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "4", "--epochs", "6",
                                   "--scheduler", "pbt", "--pbt-interval", "2", "--storage", "memory:"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("pbt: a population of 4, ranked every 2 epochs up to 6"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("pbt: a population of 4, each ranked every 2 epochs up to 6"), result.stderr)
         XCTAssertTrue(result.stderr.contains("resource: 24 epochs for 4 trials"), result.stderr)
         XCTAssertTrue(result.stdout.contains("4 trials (4 complete)"), result.stdout)
         let refused = try cli.run(["tune", "--data", "task.csv", "--model", "mlp", "--trials", "1", "--epochs", "6",

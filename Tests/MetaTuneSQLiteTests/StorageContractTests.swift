@@ -86,6 +86,9 @@ private final class ForgetfulStorage: Storage, @unchecked Sendable {
         try base.createTrial(studyID: studyID, state: state, systemAttributes: systemAttributes, owner: owner, limit: limit)
     }
     func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial? { try base.claimWaitingTrial(studyID: studyID, owner: owner) }
+    func handOverTrial(trialID: Int, from expected: TrialOwner?, to owner: TrialOwner?) throws -> Bool {
+        try base.handOverTrial(trialID: trialID, from: expected, to: owner)
+    }
     func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws {
         try base.setTrialParam(trialID: trialID, name: name, value: value, distribution: distribution)
     }

@@ -86,11 +86,11 @@ final class SchedulerCatalogTests: XCTestCase {
         XCTAssertNil(try SchedulerSettings(kind: .hyperband, maxResource: 9).ownSampler())
     }
 
-    func testABudgetBelowTheFirstBracketIsRefusedWhenPlanning() throws {
+    func testABudgetBelowTheCheapestBracketIsRefusedWhenPlanning() throws {
         let scheduler = try SchedulerSettings(kind: .hyperband, maxResource: 9).makeScheduler()
         XCTAssertThrowsError(try scheduler.plan(trials: 3, budget: 5, objective: PopulationBasedTrainingTests.DecayingOptimum(maxResource: 9),
                                                 unit: "epochs")) { error in
-            guard case .budgetBelowFirstBracket(5, let first, "epochs")? = error as? SchedulerSettingsError else {
+            guard case .budgetBelowCheapestBracket(5, let first, "epochs")? = error as? SchedulerSettingsError else {
                 return XCTFail("\(error)")
             }
             XCTAssertGreaterThan(first, 5)

@@ -51,18 +51,37 @@ final class SynchronousHyperbandTests: XCTestCase {
         XCTAssertEqual(usage, SchedulerUsage(resource: 69, fullBudgetEquivalent: 17 * 9, trialsStarted: 17))
     }
 
-    /// With a budget, a bracket starts only if all of it fits in what is left.
-    func testABudgetStopsBeforeABracketThatDoesNotFit() throws {
+    /// With a budget, a bracket starts only if all of it fits in what is left; one that does not
+    /// is skipped for the next that does.
+    func testABudgetRunsTheBracketsThatFit() throws {
         let plan = try HyperbandPlan(minResource: 1, maxResource: 9, reductionFactor: 3)
         let scheduler = SynchronousHyperband(plan: plan)
-        XCTAssertEqual(scheduler.brackets.map { scheduler.cost(of: $0, objective: ToyObjective()) }, [21, 21, 27])
-        for (budget, trials, resource) in [(20, 0, 0), (21, 9, 21), (68, 14, 42), (69, 17, 69), (90, 26, 90)] {
+        // The round's order: s = 2, s = 0, s = 1.
+        XCTAssertEqual(scheduler.brackets.map(\.index), [2, 0, 1])
+        XCTAssertEqual(scheduler.brackets.map { scheduler.cost(of: $0, objective: ToyObjective()) }, [21, 27, 21])
+        // (budget, trials started, resource spent): 42 cannot take s = 0 after s = 2 (48), so s = 1
+        // follows; 68 takes s = 2 and s = 0 and nothing more fits; 90 starts a second round.
+        for (budget, trials, resource) in [(20, 0, 0), (21, 9, 21), (42, 14, 42), (48, 12, 48), (68, 12, 48), (69, 17, 69), (90, 26, 90)] {
             let study = try Study.create(name: "b", direction: .maximize, sampler: RandomSampler(seed: 2))
             let usage = try scheduler.run(study: study, objective: ToyObjective(), trials: 1000, budget: budget)
             XCTAssertEqual(usage.trialsStarted, trials, "budget \(budget)")
             XCTAssertEqual(usage.resource, resource, "budget \(budget)")
             XCTAssertEqual(try study.trials.reduce(0) { $0 + $1.intermediateValues.count }, resource)
         }
+    }
+
+    /// The s = 0 bracket (every trial at the full resource, no early stopping) comes second, so a
+    /// budget of less than a round reaches it — the paper's R = 81, η = 3 as well.
+    func testAPartialRoundReachesTheFullBudgetBracket() throws {
+        let scheduler = SynchronousHyperband(plan: try HyperbandPlan(minResource: 1, maxResource: 81, reductionFactor: 3))
+        XCTAssertEqual(scheduler.brackets.map(\.index), [4, 0, 3, 1, 2])
+        let objective = ToyObjective()
+        let round = scheduler.brackets.reduce(0) { $0 + scheduler.cost(of: $1, objective: objective) }
+        let chosen = scheduler.bracketsToRun(trials: 10_000, budget: round / 2, objective: objective)
+        XCTAssertTrue(chosen.contains { $0.index == 0 }, "\(chosen.map(\.index))")
+        XCTAssertLessThanOrEqual(chosen.reduce(0) { $0 + scheduler.cost(of: $1, objective: objective) }, round / 2)
+        // By trial count too: 81 + 5 trials ask for a second bracket, and it is s = 0.
+        XCTAssertEqual(scheduler.bracketsToRun(trials: 86, objective: objective).map(\.index), [4, 0])
     }
 
     func testSuccessiveHalvingAloneAndAStopBetweenRungs() throws {

@@ -7,6 +7,9 @@ struct ASHAMember<Run>: @unchecked Sendable {
     var rung: Int
     var used: Int
     var rungValues: [String: JSONValue] = [:]
+    /// Whether the paused trial was released in the storage for any runner to take up (its owner
+    /// then is none, and this runner must take it back before promoting or stopping it).
+    var released = false
 
     init(trial: Trial, run: Run, rung: Int, used: Int) {
         self.trial = trial
@@ -20,6 +23,18 @@ struct ASHAMember<Run>: @unchecked Sendable {
 enum ASHAJob<Run> {
     case promote(ASHAMember<Run>)
     case start
+}
+
+/// The trial to promote that an ASHA worker picked: one this runner paused (by trial id), or one
+/// another runner paused and released, already taken over; and this runner's released trials that
+/// another runner took meanwhile (by trial id), which are no longer this runner's to promote.
+struct ASHAPick<Run> {
+    enum Choice {
+        case own(trialID: Int)
+        case other(ASHAMember<Run>)
+    }
+    var choice: Choice?
+    var taken: Set<Int> = []
 }
 
 /// The state the workers of one ASHA run share, behind one lock. A job's resource is counted
@@ -51,11 +66,13 @@ final class ASHARun<Run>: @unchecked Sendable {
 
     var usage: SchedulerUsage { condition.withLock { counters } }
 
-    /// The next job, or nil when the run is over: a promotion if `promotable` finds one whose
-    /// resource fits in the budget, else a new trial while the trial count and the budget last,
-    /// else waits for a busy worker (whose result may make a promotion possible) — and ends once
+    /// The next job, or nil when the run is over: a promotion if `pick` finds one (it is given
+    /// this runner's paused trials and whether advancing a trial of rung k from resource `used`
+    /// fits in the budget), else a new trial while the trial count and the budget last, else
+    /// waits for a busy worker (whose result may make a promotion possible) — and ends once
     /// nobody is busy.
-    func nextJob(stop: () -> Bool, promotable: ([ASHAMember<Run>]) throws -> Int?) throws -> ASHAJob<Run>? {
+    func nextJob(stop: () -> Bool,
+                 pick: (_ paused: [ASHAMember<Run>], _ fits: (_ rung: Int, _ used: Int) -> Bool) throws -> ASHAPick<Run>) throws -> ASHAJob<Run>? {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -65,13 +82,18 @@ final class ASHARun<Run>: @unchecked Sendable {
                 condition.broadcast()
                 return nil
             }
-            if let index = try promotable(paused) {
-                let price = cost(paused[index].rung + 1, paused[index].used)
-                if fits(price) {
-                    busy += 1
-                    counters.resource += price
-                    return .promote(paused.remove(at: index))
-                }
+            let picked = try pick(paused) { rung, used in fits(cost(rung + 1, used)) }
+            paused.removeAll { picked.taken.contains($0.trial.id) }
+            let member: ASHAMember<Run>?
+            switch picked.choice {
+            case .own(let trialID)?: member = paused.firstIndex { $0.trial.id == trialID }.map { paused.remove(at: $0) }
+            case .other(let taken)?: member = taken
+            case nil: member = nil
+            }
+            if let member {
+                busy += 1
+                counters.resource += cost(member.rung + 1, member.used)
+                return .promote(member)
             }
             let firstRung = cost(0, 0)
             if startedCount < trials, fits(firstRung) {

@@ -7,10 +7,14 @@ import Foundation
 ///
 /// Rung results are stored on each trial (system attribute `rung_values`, resource → value), and a
 /// rung's ranking counts every trial of the study that reached it, so several runners (threads of
-/// one process, or processes sharing one storage) rank against each other. Each runner promotes
-/// only trials it started itself — their paused training lives in its memory — so no trial can be
-/// promoted twice. When a run ends, trials still paused below the top rung are recorded as pruned
-/// at the resource they reached; trials that reach the top rung complete.
+/// one process, or processes sharing one storage, on one host or many) rank against each other.
+/// When the objective can hand a paused run to another runner (`ResumableObjective.handover(of:)`,
+/// e.g. a command whose checkpoints go to a folder every runner shares) and the storage is shared
+/// between processes, a paused trial is released in the storage and any runner may promote it,
+/// taking it over atomically (`ASHAHandover`); otherwise a runner promotes only the trials it
+/// started — their paused training lives in its memory. Either way no trial is promoted twice.
+/// When a run ends, the trials it paused that are still paused below the top rung are recorded as
+/// pruned at the resource they reached; trials that reach the top rung complete.
 public struct AsynchronousHyperband: Sendable {
     public let promotion: AsynchronousPromotion
 
@@ -44,9 +48,11 @@ public struct AsynchronousHyperband: Sendable {
             }
         }
         runInParallel(count: concurrency, concurrency: concurrency) { _ in worker.value() }
-        // Whatever is still paused stops here, at the rung it reached.
+        // Whatever is still paused stops here, at the rung it reached — but not a released trial
+        // another runner has taken up meanwhile.
         let interrupted = stop()
         for member in state.drainPaused() {
+            if member.released, try !takeBack(member.trial.id, study: study) { continue }
             let resource = Int(promotion.resource(ofRung: member.rung).rounded())
             try study.tell(member.trial, state: .pruned,
                            reason: interrupted ? "run interrupted at resource \(resource)" : "stopped by ASHA at resource \(resource)")
@@ -60,8 +66,12 @@ public struct AsynchronousHyperband: Sendable {
     private func work<Objective: ResumableObjective>(state: ASHARun<Objective.Run>, study: Study, objective: Objective,
                                                      stop: @Sendable () -> Bool, onTrialFinished: (FrozenTrial) -> Void) throws {
         let maxResource = Int(promotion.maxResource.rounded())
+        let shares = study.storage.isSharedBetweenProcesses
+        var unresumable = Set<Int>()
         while true {
-            guard let job = try state.nextJob(stop: stop, promotable: { try promotable(among: $0, study: study) }) else { return }
+            guard let job = try state.nextJob(stop: stop, pick: { paused, fits in
+                try pick(among: paused, fits: fits, study: study, objective: objective, shares: shares, unresumable: &unresumable)
+            }) else { return }
             var member: ASHAMember<Objective.Run>
             switch job {
             case .promote(let paused):
@@ -97,24 +107,59 @@ public struct AsynchronousHyperband: Sendable {
             if member.rung >= promotion.topRung {
                 try finish(member.trial, state: .complete, value: value, reason: nil, study: study, run: state, onTrialFinished)
             } else {
+                member.released = false
+                if shares, let handover = objective.handover(of: member.run) {
+                    try member.trial.setSystemAttribute(ASHAHandover.pausedKey,
+                                                        ASHAHandover.record(rung: member.rung, used: member.used, handover: handover, by: .current))
+                    member.released = try study.storage.handOverTrial(trialID: member.trial.id, from: .current, to: nil)
+                }
                 state.pause(member)
             }
         }
     }
 
-    /// The index in `paused` (this runner's paused trials) of the trial to promote: the best of
-    /// those in the top ⌊n/η⌋ of their rung, ranked against every trial of the study at that
-    /// rung, trying the highest rung first.
-    private func promotable<Run>(among paused: [ASHAMember<Run>], study: Study) throws -> Int? {
-        guard !paused.isEmpty else { return nil }
+    /// Takes back a trial this runner released; false when another runner took it (or it finished).
+    private func takeBack(_ trialID: Int, study: Study) throws -> Bool {
+        do {
+            return try study.storage.handOverTrial(trialID: trialID, from: nil, to: .current)
+        } catch StorageError.trialFinished {
+            return false
+        }
+    }
+
+    /// The trial to promote next: among this runner's paused trials and, when runners hand over,
+    /// the trials others released, the best that ranks in the top ⌊n/η⌋ of its rung (against
+    /// every trial of the study at that rung) and whose promotion fits `fits`, highest rung first.
+    /// A released trial is taken over before it is chosen; one taken by another runner first is
+    /// passed over (and, if this runner's, reported in `taken`).
+    private func pick<Objective: ResumableObjective>(among paused: [ASHAMember<Objective.Run>], fits: (Int, Int) -> Bool,
+                                                     study: Study, objective: Objective, shares: Bool,
+                                                     unresumable: inout Set<Int>) throws -> ASHAPick<Objective.Run> {
         let history = try study.history()
+        var result = ASHAPick<Objective.Run>()
+        let mine = Set(paused.map(\.trial.id))
+        // Candidates: (trial, rung, used, this runner's member if its own).
+        var candidates: [(trial: FrozenTrial, rung: Int, used: Int, own: ASHAMember<Objective.Run>?)] = []
+        let ownByID = Dictionary(paused.map { ($0.trial.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var current: [Int: FrozenTrial] = [:]
+        for trial in history.trials where trial.state == .running { current[trial.id] = trial }
+        for member in paused {
+            if member.released, current[member.trial.id].map({ ASHAHandover.released($0) == nil }) ?? true {
+                result.taken.insert(member.trial.id)  // taken up by another runner, or finished
+                continue
+            }
+            if let trial = current[member.trial.id] { candidates.append((trial, member.rung, member.used, member)) }
+        }
+        if shares {
+            for trial in current.values where !mine.contains(trial.id) && !unresumable.contains(trial.id) {
+                if let stand = ASHAHandover.released(trial) { candidates.append((trial, stand.rung, stand.used, nil)) }
+            }
+        }
+        guard !candidates.isEmpty else { return result }
         let sign = study.direction == .maximize ? 1.0 : -1.0
         for rung in stride(from: promotion.topRung - 1, through: 0, by: -1) {
             let key = String(Int(promotion.resource(ofRung: rung).rounded()))
-            let candidates = paused.indices.filter { paused[$0].rung == rung }
-            guard !candidates.isEmpty else { continue }
-            // Every stored result at this rung, by trial number; a paused trial is by definition
-            // not yet promoted.
+            // Every stored result at this rung; a paused trial is by definition not yet promoted.
             var scores: [Double] = []
             var indexOfTrial: [Int: Int] = [:]
             for trial in history.trials {
@@ -122,17 +167,45 @@ public struct AsynchronousHyperband: Sendable {
                 indexOfTrial[trial.number] = scores.count
                 scores.append(sign * value)
             }
-            // The best-ranked paused trial that ranks in the top ⌊n/η⌋, as the paper's top_k.
-            let qualifying = candidates.compactMap { candidate -> (candidate: Int, score: Double)? in
-                guard let index = indexOfTrial[paused[candidate].trial.number],
-                      promotion.canPromote(index, scores: scores) else { return nil }
-                return (candidate, scores[index])
-            }
-            if let best = qualifying.max(by: { $0.score < $1.score || ($0.score == $1.score && paused[$0.candidate].trial.number > paused[$1.candidate].trial.number) }) {
-                return best.candidate
+            // The paused trials of this rung that rank in the top ⌊n/η⌋ (the paper's top_k), best first.
+            let qualifying = candidates.filter { $0.rung == rung && fits($0.rung, $0.used) }.compactMap { candidate -> (Int, Double)? in
+                guard let index = indexOfTrial[candidate.trial.number], promotion.canPromote(index, scores: scores) else { return nil }
+                return (candidates.firstIndex { $0.trial.id == candidate.trial.id }!, scores[index])
+            }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && candidates[$0.0].trial.number < candidates[$1.0].trial.number) }
+            for (position, _) in qualifying {
+                let candidate = candidates[position]
+                if let own = candidate.own {
+                    if own.released, try !takeBack(own.trial.id, study: study) {
+                        result.taken.insert(own.trial.id)
+                        continue
+                    }
+                    result.choice = .own(trialID: own.trial.id)
+                    return result
+                }
+                guard try takeBack(candidate.trial.id, study: study) else { continue }
+                do {
+                    let frozen = try study.storage.trial(id: candidate.trial.id)
+                    let trial = Trial(study: study, frozen: frozen, relativeSpace: [:], relativeParams: [:])
+                    let stand = try unwrapStand(candidate.trial)
+                    var member = ASHAMember(trial: trial, run: try objective.resume(trial, from: stand), rung: candidate.rung, used: candidate.used)
+                    if case .object(let values)? = frozen.systemAttributes[Self.rungValuesKey] { member.rungValues = values }
+                    result.choice = .other(member)
+                    return result
+                } catch {
+                    // This runner cannot resume it (say, the checkpoint folder is not shared): give it back.
+                    unresumable.insert(candidate.trial.id)
+                    _ = try? study.storage.handOverTrial(trialID: candidate.trial.id, from: .current, to: nil)
+                }
             }
         }
-        return nil
+        return result
+    }
+
+    private func unwrapStand(_ trial: FrozenTrial) throws -> JSONValue {
+        guard let stand = ASHAHandover.released(trial) else {
+            throw StudyError.invalidArgument("trial \(trial.number) has no hand-over record")
+        }
+        return stand.handover
     }
 
     private func finish(_ trial: Trial, state: TrialState, value: Double?, reason: String?, study: Study,

@@ -1,17 +1,25 @@
 import Foundation
 import MetaTuneNumerics
 
-/// Population-based training (Jaderberg et al. 2017), synchronous variant: a population of
-/// trials trains side by side; every `interval` units of resource the members are ranked, and
-/// each member of the bottom `truncation` share is replaced (exploit) by a copy of a random
-/// member of the top share — its state and its hyperparameters — whose mutable hyperparameters
-/// are then perturbed by ×0.8 or ×1.2 (explore; a `resampleProbability` chance draws them afresh
-/// instead). Members thus follow hyperparameter schedules, such as a decaying learning rate,
-/// that no fixed configuration has.
+/// Population-based training (Jaderberg et al. 2017) in its asynchronous form: a population of
+/// trials trains side by side, and whenever a member has trained another `interval` units of
+/// resource it is ranked against every member of the study that reached the same resource — on
+/// this runner or any other sharing the storage — with no waiting for the others. A member in the
+/// bottom `truncation` share is then replaced (exploit) by a copy of a random member of the top
+/// share as it stands now — its state and its hyperparameters — whose mutable hyperparameters are
+/// perturbed by ×0.8 or ×1.2 (explore; a `resampleProbability` chance draws them afresh instead).
+/// Members thus follow hyperparameter schedules, such as a decaying learning rate, that no fixed
+/// configuration has.
 ///
-/// Each member is one trial: its parameters are the starting ones, its learning curve is its
-/// own, and its user attribute `pbt` lists each exploit (resource, donor trial, new parameters).
-/// Every member finishes at the maximum resource.
+/// Each member is one trial: its parameters are the starting ones, its learning curve is its own
+/// (a copy continues from the resource its donor had reached), its value at each step is the
+/// system attribute `pbt_values` (resource → value), and its user attribute `pbt` lists each
+/// exploit (resource, donor trial, new parameters) — the lineage. A donor is copied from memory
+/// when it belongs to this runner and rests between steps; another runner's member is copied from
+/// the state it stored (`pbt_state`, from `ResumableObjective.handover(of:)`: for a command, its
+/// checkpoint in a folder every runner shares). A copy that fails (the donor moved on and removed
+/// that checkpoint) is skipped and noted in `pbt_exploit_failures`. Every member finishes at the
+/// maximum resource.
 public struct PopulationBasedTraining: Sendable {
     public struct Options: Sendable {
         /// Resource between two exploit-and-explore steps.
@@ -32,6 +40,12 @@ public struct PopulationBasedTraining: Sendable {
 
     /// The user attribute recording a member's exploits.
     public static let historyKey = "pbt"
+    /// The system attribute holding a member's value at each resource it reached.
+    public static let valuesKey = "pbt_values"
+    /// The system attribute holding what another runner needs to copy a member's current state.
+    static let stateKey = "pbt_state"
+    /// The system attribute listing the copies that failed (resource, donor, reason).
+    static let exploitFailuresKey = "pbt_exploit_failures"
 
     public let options: Options
 
@@ -47,17 +61,24 @@ public struct PopulationBasedTraining: Sendable {
         self.options = options
     }
 
-    /// The resources at which the population is ranked and the last one, where it finishes.
+    /// The resources at which a member is ranked and the last one, where it finishes.
     public var checkpoints: [Int] {
         Array(stride(from: options.interval, to: options.maxResource, by: options.interval)) + [options.maxResource]
     }
 
+    /// The step a member that has used `resource` trains to next.
+    func nextCheckpoint(after resource: Int) -> Int {
+        checkpoints.first { $0 > resource } ?? options.maxResource
+    }
+
     /// Trains a population of `population` new trials to the maximum resource, `concurrency`
-    /// members at a time. `stop` is checked between steps (the members are then recorded as
-    /// interrupted); `onTrialFinished` sees each trial as it finishes.
+    /// members at a time, each taking the member at rest that has trained least. `stop` is
+    /// checked before each step (members at rest are then recorded as interrupted);
+    /// `onTrialFinished` sees each trial as it finishes (from the worker that finished it, one at
+    /// a time).
     public func run<Objective: PopulationObjective>(study: Study, objective: Objective, population: Int, concurrency: Int = 1,
-                                                    stop: () -> Bool = { false },
-                                                    onTrialFinished: (FrozenTrial) -> Void = { _ in }) throws -> SchedulerUsage {
+                                                    stop: @escaping @Sendable () -> Bool = { false },
+                                                    onTrialFinished: @escaping (FrozenTrial) -> Void = { _ in }) throws -> SchedulerUsage {
         guard population >= 2 else { throw StudyError.invalidArgument("population-based training needs a population of at least 2") }
         guard concurrency >= 1 else { throw StudyError.invalidArgument("concurrency must be at least 1") }
         guard objective.resumes else { throw StudyError.invalidArgument("population-based training needs runs that can be saved and resumed") }
@@ -72,75 +93,156 @@ public struct PopulationBasedTraining: Sendable {
                 let stored = try study.storage.trial(id: trial.id)
                 members.append(PopulationMember(trial: trial, run: run, params: stored.params, distributions: stored.distributions))
             } catch {
-                try finish(trial, state: .failed, value: nil, reason: "\(error)", study: study, onTrialFinished)
+                try study.tell(trial, state: .failed, reason: "\(error)")
+                onTrialFinished(try study.storage.trial(id: trial.id))
             }
         }
-        var used = 0
-        for resource in checkpoints {
-            if stop() {
-                for member in members {
-                    try finish(member.trial, state: .pruned, value: nil, reason: "run interrupted at resource \(used)", study: study, onTrialFinished)
-                }
-                return usage
-            }
-            let outcomes = advanceAll(members.map { ($0.trial, $0.run) }, objective: objective, to: resource, concurrency: concurrency)
-            usage.resource += members.count * (resource - used)
-            used = resource
-            var alive: [PopulationMember<Objective.Run>] = []
-            for (member, outcome) in zip(members, outcomes) {
-                switch outcome {
-                case .success(let value) where value.isFinite:
-                    var member = member
-                    member.value = value
-                    alive.append(member)
-                case .success(let value):
-                    try finish(member.trial, state: .failed, value: nil, reason: "the objective value is not finite (\(value))", study: study, onTrialFinished)
-                case .failure(let error):
-                    try finish(member.trial, state: .failed, value: nil, reason: "\(error)", study: study, onTrialFinished)
-                }
-            }
-            members = alive
-            if resource < options.maxResource {
-                members = try exploitAndExplore(members, objective: objective, at: resource, study: study, onTrialFinished)
+        let state = PBTRun(members: members, usage: usage)
+        let worker = UncheckedBox {
+            do {
+                try work(state: state, study: study, objective: objective, stop: stop, onTrialFinished: onTrialFinished)
+            } catch {
+                state.fail(error)
             }
         }
-        for member in members {
-            try finish(member.trial, state: .complete, value: member.value, reason: nil, study: study, onTrialFinished)
+        runInParallel(count: concurrency, concurrency: concurrency) { _ in worker.value() }
+        for member in state.drain() {
+            try study.tell(member.trial, state: .pruned, reason: "run interrupted at resource \(member.used)")
+            onTrialFinished(try study.storage.trial(id: member.trial.id))
         }
-        return usage
+        if let error = state.firstError { throw error }
+        return state.usage
     }
 
-    /// Ranks the members and replaces the bottom share by perturbed copies of the top share.
-    private func exploitAndExplore<Objective: PopulationObjective>(_ members: [PopulationMember<Objective.Run>], objective: Objective,
-                                                                   at resource: Int, study: Study,
-                                                                   _ onTrialFinished: (FrozenTrial) -> Void) throws -> [PopulationMember<Objective.Run>] {
-        let count = Int((Double(members.count) * options.truncation).rounded(.down))
-        guard count >= 1 else { return members }
-        let ranked = members.indices.sorted { study.direction.isBetter(members[$0].value, than: members[$1].value) }
-        var result = members
-        var failed: Set<Int> = []
-        for index in ranked.suffix(count) {
-            var member = members[index]
-            var generator = decisionGenerator(seed: options.seed, trial: member.trial.number, label: "pbt-\(resource)")
-            let donor = members[ranked[Int(generator.nextUniform() * Double(count)) % count]]
-            let params = explore(donor.params, distributions: donor.distributions, objective: objective, generator: &generator)
+    /// One worker's loop: train the least-trained member at rest one step, record its value, then
+    /// complete it or exploit-and-explore and put it back to rest.
+    private func work<Objective: PopulationObjective>(state: PBTRun<Objective.Run>, study: Study, objective: Objective,
+                                                      stop: @Sendable () -> Bool, onTrialFinished: (FrozenTrial) -> Void) throws {
+        let shares = study.storage.isSharedBetweenProcesses
+        while var member = state.next(stop: stop) {
+            let target = nextCheckpoint(after: member.used)
+            let value: Double
             do {
-                member.run = try objective.exploit(donor.run, for: member.trial, params: params)
+                value = try objective.advance(member.run, of: member.trial, to: target)
             } catch {
-                try finish(member.trial, state: .failed, value: nil, reason: "copying trial \(donor.trial.number) failed: \(error)",
-                           study: study, onTrialFinished)
-                failed.insert(index)
+                state.spent(objective.cost(from: member.used, to: target))
+                try finish(member.trial, state: .failed, value: nil, reason: "\(error)", study: study, run: state, onTrialFinished)
                 continue
             }
-            member.params = params
-            member.distributions = donor.distributions
-            member.value = donor.value
-            member.history.append(.object(["resource": .number(Double(resource)), "from_trial": .number(Double(donor.trial.number)),
-                                           "params": .object(params.mapValues(\.jsonValue))]))
-            try member.trial.setUserAttribute(Self.historyKey, .array(member.history))
-            result[index] = member
+            state.spent(objective.cost(from: member.used, to: target))
+            guard value.isFinite else {
+                try finish(member.trial, state: .failed, value: nil, reason: "the objective value is not finite (\(value))",
+                           study: study, run: state, onTrialFinished)
+                continue
+            }
+            member.used = target
+            member.value = value
+            member.values[String(target)] = .number(value)
+            try member.trial.setSystemAttribute(Self.valuesKey, .object(member.values))
+            if target >= options.maxResource {
+                try finish(member.trial, state: .complete, value: value, reason: nil, study: study, run: state, onTrialFinished)
+                continue
+            }
+            try store(member, objective: objective, shares: shares)
+            let exploits = member.history.count
+            member = try state.withMembersAtRest { atRest in
+                try exploitAndExplore(member, atRest: atRest, objective: objective, at: target, study: study, shares: shares)
+            }
+            if member.history.count != exploits { try store(member, objective: objective, shares: shares) }
+            var shuffle = decisionGenerator(seed: options.seed, trial: member.trial.number, label: "pbt-turn-\(member.used)")
+            member.turn = shuffle.nextUniform()
+            state.rest(member)
         }
-        return result.indices.filter { !failed.contains($0) }.map { result[$0] }
+    }
+
+    /// Stores what another runner needs to copy `member`'s current state, when runners share.
+    private func store<Objective: PopulationObjective>(_ member: PopulationMember<Objective.Run>, objective: Objective, shares: Bool) throws {
+        guard shares, let handover = objective.handover(of: member.run) else { return }
+        try member.trial.setSystemAttribute(Self.stateKey, .object([
+            "used": .number(Double(member.used)), "value": .number(member.value), "handover": handover,
+            "params": .object(member.params.mapValues(\.jsonValue)),
+        ]))
+    }
+
+    /// Ranks `member` against every member of the study that reached `resource`; in the bottom
+    /// share, it becomes a perturbed copy of a random member of the top share that can be copied
+    /// now (one of this runner's members at rest, or another runner's running member with a
+    /// stored state). Returns the member, replaced or not.
+    private func exploitAndExplore<Objective: PopulationObjective>(_ member: PopulationMember<Objective.Run>,
+                                                                   atRest: [PopulationMember<Objective.Run>], objective: Objective,
+                                                                   at resource: Int, study: Study, shares: Bool) throws -> PopulationMember<Objective.Run> {
+        let key = String(resource)
+        let sign = study.direction == .maximize ? 1.0 : -1.0
+        var reached: [(trial: FrozenTrial, score: Double)] = try study.history().trials.compactMap { trial in
+            guard case .number(let value)? = trial.systemAttributes[Self.valuesKey]?[key] else { return nil }
+            return (trial, sign * value)
+        }
+        let count = Int((Double(reached.count) * options.truncation).rounded(.down))
+        guard count >= 1 else { return member }
+        reached.sort { $0.score > $1.score || ($0.score == $1.score && $0.trial.number < $1.trial.number) }
+        guard reached.suffix(count).contains(where: { $0.trial.id == member.trial.id }) else { return member }
+        let resting = Dictionary(atRest.map { ($0.trial.id, $0) }, uniquingKeysWith: { first, _ in first })
+        func copyable(_ donor: FrozenTrial) -> Bool {
+            if donor.id == member.trial.id { return false }
+            if resting[donor.id] != nil { return true }
+            let othersRunning = donor.state == .running && donor.owner != TrialOwner.current
+            return shares && othersRunning && donor.systemAttributes[Self.stateKey] != nil
+        }
+        let donors: [FrozenTrial] = reached.prefix(count).map { $0.trial }.filter(copyable)
+        guard !donors.isEmpty else { return member }
+        var generator = decisionGenerator(seed: options.seed, trial: member.trial.number, label: "pbt-\(resource)")
+        let donor = donors[Int(generator.nextUniform() * Double(donors.count)) % donors.count]
+        var replaced = member
+        do {
+            let source: (run: Objective.Run, used: Int, value: Double, params: [String: ParamValue])
+            if let own = resting[donor.id] {
+                source = (own.run, own.used, own.value, own.params)
+            } else {
+                source = try storedState(of: donor, objective: objective, study: study)
+            }
+            let params = explore(source.params, distributions: donor.distributions, objective: objective, generator: &generator)
+            replaced.run = try objective.exploit(source.run, for: member.trial, params: params)
+            replaced.params = params
+            replaced.distributions = donor.distributions
+            replaced.used = source.used
+            replaced.value = source.value
+            var event: [String: JSONValue] = ["resource": .number(Double(resource)), "from_trial": .number(Double(donor.number)),
+                                              "params": .object(params.mapValues { $0.jsonValue })]
+            if source.used != resource { event["continues_at"] = .number(Double(source.used)) }
+            replaced.history.append(.object(event))
+            try member.trial.setUserAttribute(Self.historyKey, .array(replaced.history))
+            return replaced
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            var failures = member.exploitFailures
+            failures.append(.object(["resource": .number(Double(resource)), "from_trial": .number(Double(donor.number)),
+                                     "reason": .string("\(error)")]))
+            var kept = member
+            kept.exploitFailures = failures
+            try member.trial.setSystemAttribute(Self.exploitFailuresKey, .array(failures))
+            return kept
+        }
+    }
+
+    /// Another runner's member as it stored itself: a run resumed from its hand-over record, the
+    /// resource it had used, its value and its current parameters.
+    private func storedState<Objective: PopulationObjective>(of donor: FrozenTrial, objective: Objective,
+                                                             study: Study) throws -> (run: Objective.Run, used: Int, value: Double, params: [String: ParamValue]) {
+        guard let record = donor.systemAttributes[Self.stateKey], case .number(let used)? = record["used"],
+              case .number(let value)? = record["value"], let handover = record["handover"],
+              case .object(let stored)? = record["params"] else {
+            throw StudyError.invalidArgument("trial \(donor.number) stored no state to copy")
+        }
+        var params = donor.params
+        for (name, json) in stored {
+            if let value = ParamValue(json: json), let distribution = donor.distributions[name],
+               let raw = distribution.internalValue(of: value) {
+                params[name] = distribution.externalValue(raw)
+            }
+        }
+        let trial = Trial(study: study, frozen: donor, relativeSpace: [:], relativeParams: [:])
+        return (try objective.resume(trial, from: handover), Int(used), value, params)
     }
 
     /// The donor's parameters with each mutable one perturbed (×0.8 or ×1.2 for numbers on a log
@@ -174,20 +276,28 @@ public struct PopulationBasedTraining: Sendable {
     }
 
     private func finish(_ trial: Trial, state: TrialState, value: Double?, reason: String?, study: Study,
-                        _ onTrialFinished: (FrozenTrial) -> Void) throws {
+                        run: PBTRun<some Any>, _ onTrialFinished: (FrozenTrial) -> Void) throws {
         try study.tell(trial, state: state, value: value, reason: reason)
-        onTrialFinished(try study.storage.trial(id: trial.id))
+        let frozen = try study.storage.trial(id: trial.id)
+        run.finished { onTrialFinished(frozen) }
     }
 }
 
-/// One member of the population: its trial, its current run and hyperparameters.
-struct PopulationMember<Run> {
+/// One member of the population: its trial, its current run and hyperparameters, the resource
+/// its state has reached and its value there.
+struct PopulationMember<Run>: @unchecked Sendable {
     let trial: Trial
     var run: Run
     var params: [String: ParamValue]
     var distributions: [String: Distribution]
+    var used = 0
     var value = Double.nan
+    /// Its value at each resource it trained to (resource → value).
+    var values: [String: JSONValue] = [:]
     var history: [JSONValue] = []
+    var exploitFailures: [JSONValue] = []
+    /// Its place among the members at rest that have used as much resource (lower goes first).
+    var turn = 0.0
 
     init(trial: Trial, run: Run, params: [String: ParamValue], distributions: [String: Distribution]) {
         self.trial = trial
@@ -204,7 +314,7 @@ extension PopulationBasedTraining: Scheduler {
         guard budget == nil else { throw StudyError.invalidArgument("population-based training takes no budget: every member trains to the maximum resource") }
         guard trials >= 2 else { throw StudyError.invalidArgument("population-based training needs a population of at least 2, got \(trials)") }
         return SchedulerPlan(trials: trials, budget: nil, summary:
-            "a population of \(trials), ranked every \(options.interval) \(unit) up to \(options.maxResource); the bottom quarter copies the top quarter and perturbs its mutable parameters")
+            "a population of \(trials), each ranked every \(options.interval) \(unit) up to \(options.maxResource) against the study's members at that point (asynchronous); the bottom quarter copies the top quarter and perturbs its mutable parameters")
     }
 
     public func run<Objective: PopulationObjective>(study: Study, objective: Objective, plan: SchedulerPlan, concurrency: Int,
@@ -217,7 +327,7 @@ extension PopulationBasedTraining: Scheduler {
     /// The hyperparameters a PBT member ended with (its last exploit's), or nil when it never
     /// changed them; its `params` are the ones it started with.
     public static func finalParams(of trial: FrozenTrial) -> (params: [String: ParamValue], changedAt: [Int])? {
-        guard case .array(let events)? = trial.userAttributes[historyKey], let last = events.last,
+        guard case .array(let events)? = trial.userAttributes[historyKey], let last = events.last(where: { $0["params"] != nil }),
               case .object(let params)? = last["params"] else { return nil }
         let steps = events.compactMap { $0["resource"]?.doubleValue }.map { Int($0) }
         let values = params.compactMapValues(ParamValue.init(json:)).compactMap { name, value -> (String, ParamValue)? in

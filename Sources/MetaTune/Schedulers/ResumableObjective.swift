@@ -13,10 +13,24 @@ public protocol ResumableObjective {
     /// Whether a run resumes where it paused (true) or trains again from the start each time it
     /// is advanced, so that the whole resource counts again.
     var resumes: Bool { get }
+    /// What another runner sharing the study's storage needs to resume the paused `run` (say,
+    /// the name of its checkpoint in a folder every runner reaches), or nil when the run lives
+    /// only in this process's memory. ASHA stores it on the paused trial and hands the trial to
+    /// whichever runner promotes it.
+    func handover(of run: Run) -> JSONValue?
+    /// The run of `trial`, paused by another runner, resumed from what its `handover(of:)` gave.
+    func resume(_ trial: Trial, from handover: JSONValue) throws -> Run
 }
 
 extension ResumableObjective {
     public var resumes: Bool { true }
+
+    /// Runs live in memory: no other runner can resume them.
+    public func handover(of run: Run) -> JSONValue? { nil }
+
+    public func resume(_ trial: Trial, from handover: JSONValue) throws -> Run {
+        throw StudyError.invalidArgument("trial \(trial.number) was paused by another runner, and this objective cannot resume another runner's trials")
+    }
 
     /// The resource that advancing a run from `used` to `resource` spends.
     func cost(from used: Int, to resource: Int) -> Int { resumes ? resource - used : resource }

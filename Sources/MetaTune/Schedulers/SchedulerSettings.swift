@@ -34,7 +34,7 @@ public enum SchedulerSettingsError: Error, Equatable, CustomStringConvertible {
     case trialsNotPositive(Int)
     case trialsRequired
     case populationTooSmall(Int)
-    case budgetBelowFirstBracket(budget: Int, firstBracket: Int, unit: String)
+    case budgetBelowCheapestBracket(budget: Int, cheapestBracket: Int, unit: String)
 
     public var description: String {
         switch self {
@@ -54,8 +54,8 @@ public enum SchedulerSettingsError: Error, Equatable, CustomStringConvertible {
             return "a number of trials is required (it may be left out only for hyperband, asha or bohb with a budget)"
         case let .populationTooSmall(trials):
             return "pbt needs a population of at least 2, got \(trials)"
-        case let .budgetBelowFirstBracket(budget, firstBracket, unit):
-            return "the budget of \(budget) \(unit) is less than the first bracket's \(firstBracket) \(unit)"
+        case let .budgetBelowCheapestBracket(budget, cheapestBracket, unit):
+            return "the budget of \(budget) \(unit) is less than the cheapest bracket's \(cheapestBracket) \(unit)"
         }
     }
 }

@@ -15,8 +15,24 @@ public struct SynchronousHyperband: Sendable {
         self.successiveHalvingOnly = successiveHalvingOnly
     }
 
-    /// The brackets one round runs.
-    public var brackets: [HyperbandPlan.Bracket] { successiveHalvingOnly ? [plan.brackets[0]] : plan.brackets }
+    /// The brackets one round runs, in the order a run takes them: the most aggressive (s_max),
+    /// then full-budget evaluation (s = 0), then the next from each end (s_max − 1, 1, …), so
+    /// that a budget or a trial count that covers only part of a round still hedges between
+    /// early stopping and none — taken from s_max down, the s = 0 bracket came last and a budget
+    /// below a whole round never reached it.
+    public var brackets: [HyperbandPlan.Bracket] {
+        guard !successiveHalvingOnly else { return [plan.brackets[0]] }
+        var order: [HyperbandPlan.Bracket] = []
+        var low = plan.brackets.startIndex
+        var high = plan.brackets.endIndex - 1
+        while low <= high {
+            order.append(plan.brackets[low])
+            if high != low { order.append(plan.brackets[high]) }
+            low += 1
+            high -= 1
+        }
+        return order
+    }
 
     /// How many trials one round starts.
     public var trialsPerRound: Int { brackets.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) } }
@@ -33,21 +49,30 @@ public struct SynchronousHyperband: Sendable {
         return total
     }
 
-    /// The brackets a run goes through: whole brackets in turn, from the most aggressive and
-    /// round again, until at least `trials` trials have started or the next bracket's cost would
-    /// take the total past `budget` (empty if even the first does not fit).
+    /// The brackets a run goes through: whole brackets in the order of `brackets`, round after
+    /// round, until at least `trials` trials have started; with a `budget`, a bracket whose cost
+    /// would take the total past it is skipped and the next one tried, and the run ends when no
+    /// bracket fits what is left (empty if none fits at all).
     public func bracketsToRun<Objective: ResumableObjective>(trials: Int, budget: Int? = nil,
                                                              objective: Objective) -> [HyperbandPlan.Bracket] {
+        let order = brackets
+        let prices = order.map { cost(of: $0, objective: objective) }
         var chosen: [HyperbandPlan.Bracket] = []
         var started = 0
         var spent = 0
-        while started < trials {
-            let bracket = brackets[chosen.count % brackets.count]
-            let price = cost(of: bracket, objective: objective)
-            if let budget, spent + price > budget { break }
-            chosen.append(bracket)
-            started += bracket.rungs.first?.configurations ?? 0
-            spent += price
+        var position = 0
+        var skippedInARow = 0
+        while started < trials, skippedInARow < order.count {
+            let index = position % order.count
+            position += 1
+            if let budget, spent + prices[index] > budget {
+                skippedInARow += 1
+                continue
+            }
+            skippedInARow = 0
+            chosen.append(order[index])
+            started += order[index].rungs.first?.configurations ?? 0
+            spent += prices[index]
         }
         return chosen
     }
@@ -125,12 +150,12 @@ public struct SynchronousHyperband: Sendable {
 
 extension SynchronousHyperband: Scheduler {
     /// Whole brackets in turn (`bracketsToRun`): the plan's trials are theirs, which may be more
-    /// than `trials` asked for; refuses a budget below the first bracket's cost.
+    /// than `trials` asked for; refuses a budget below the cheapest bracket's cost.
     public func plan<Objective: PopulationObjective>(trials: Int, budget: Int?, objective: Objective,
                                                      unit: String) throws -> SchedulerPlan {
         let chosen = bracketsToRun(trials: trials, budget: budget, objective: objective)
         if chosen.isEmpty, let budget {
-            throw SchedulerSettingsError.budgetBelowFirstBracket(budget: budget, firstBracket: cost(of: brackets[0], objective: objective), unit: unit)
+            throw SchedulerSettingsError.budgetBelowCheapestBracket(budget: budget, cheapestBracket: brackets.map { cost(of: $0, objective: objective) }.min() ?? 0, unit: unit)
         }
         let planned = chosen.reduce(0) { $0 + ($1.rungs.first?.configurations ?? 0) }
         let resource = chosen.reduce(0) { $0 + cost(of: $1, objective: objective) }

@@ -103,6 +103,20 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
         }
     }
 
+    public func handOverTrial(trialID: Int, from expected: TrialOwner?, to owner: TrialOwner?) throws -> Bool {
+        try locked {
+            guard let (studyID, number) = locations[trialID] else { throw StorageError.noSuchTrial(trialID) }
+            let current = studies[studyID]!.trials[number].owner
+            if studies[studyID]!.trials[number].state == .running, current != expected, current != owner { return false }
+            let now = clock()
+            _ = try update(trialID: trialID) { trial in
+                trial.owner = owner
+                trial.heartbeatAt = now
+            }
+            return true
+        }
+    }
+
     public func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws {
         guard distribution.internalValue(of: value) != nil else {
             throw StorageError.invalidValue(SearchSpaceError.valueNotInDistribution(

@@ -110,6 +110,12 @@ public protocol Storage: AnyObject, Sendable {
                      limit: Int?) throws -> FrozenTrial?
     /// Atomically turns the oldest waiting trial into a running one owned by `owner`, or returns nil.
     func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial?
+    /// Hands the running trial `trialID` from the owner `expected` to `owner` (either may be nil:
+    /// no owner) in one atomic step that also refreshes its heartbeat; returns whether the trial
+    /// is now `owner`'s — false, changing nothing, when another owner holds it. Throws
+    /// `StorageError.trialFinished` for a finished trial. What lets a scheduler release a paused
+    /// trial and exactly one of the runners sharing the storage take it up again.
+    func handOverTrial(trialID: Int, from expected: TrialOwner?, to owner: TrialOwner?) throws -> Bool
     /// Records a parameter of a running trial.
     func setTrialParam(trialID: Int, name: String, value: ParamValue, distribution: Distribution) throws
     /// Records intermediate values (points of the learning curve, by step) of a running trial,

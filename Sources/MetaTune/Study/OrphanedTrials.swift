@@ -54,12 +54,14 @@ extension Storage {
 
 extension Study {
     /// Refreshes, every `interval` seconds until stopped, the heartbeat of each running trial of
-    /// this study that this process owns — for schedulers, whose paused trials stay running
-    /// between rungs and must not look like orphans to runners on other hosts.
+    /// this study that this process owns, or paused and released for other runners (ASHA) — for
+    /// schedulers, whose paused trials stay running between rungs and must not look like orphans
+    /// to runners on other hosts.
     public func keepOwnedTrialsAlive(interval: TimeInterval) -> HeartbeatPump {
         HeartbeatPump(interval: interval) { [self] in
             guard let trials = try? history().trials else { return }
-            for trial in trials where trial.state == .running && trial.owner == .current {
+            for trial in trials where trial.state == .running
+                && (trial.owner == .current || (trial.owner == nil && ASHAHandover.releaser(of: trial) == .current)) {
                 try? storage.recordHeartbeat(trialID: trial.id)
             }
         }
