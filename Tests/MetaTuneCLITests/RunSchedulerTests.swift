@@ -210,27 +210,36 @@ final class RunSchedulerTests: CLITestCase {
     /// Two runners as two hosts (METATUNE_HOST) sharing the storage and the checkpoint folder: a
     /// trial one runner paused is promoted and resumed from its checkpoint by the other, each
     /// promotion by one runner only; nothing is left running and every call resumes where the
-    /// trial's previous call — on either runner — ended.
+    /// trial's previous call — on either runner — ended. Which runner is free first when a paused
+    /// trial comes to qualify is a race (most promotions are of a trial its own runner just
+    /// paused), so a hand-over is looked for over up to three runs; every run is checked whole.
     func testTwoASHARunnersPromoteEachOthersPausedTrials() throws {
-        let command = ["run", "--study", "shared", "--space", "space.yaml", "--trials", "18", "--scheduler", "asha",
-                       "--max-resource", "9", "--concurrency", "2", "--quiet", "--",
-                       "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"]
-        let runners = try ["host-a", "host-b"].map { try cli.start(command, environment: ["METATUNE_HOST": $0]) }
-        let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
-        for (runner, collector) in zip(runners, collectors) {
-            runner.0.waitUntilExit()
-            XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1)
+        var handOvers: [[Int: [Int]]] = []
+        for attempt in 0..<3 {
+            let study = "shared\(attempt)"
+            try? FileManager.default.removeItem(at: temporary.url.appendingPathComponent("calls.log"))
+            let command = ["run", "--study", study, "--space", "space.yaml", "--trials", "18", "--scheduler", "asha",
+                           "--max-resource", "9", "--concurrency", "2", "--quiet", "--",
+                           "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"]
+            let runners = try ["host-a", "host-b"].map { try cli.start(command, environment: ["METATUNE_HOST": $0]) }
+            let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
+            for (runner, collector) in zip(runners, collectors) {
+                runner.0.waitUntilExit()
+                XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1)
+            }
+            let stored = try trials(study)
+            XCTAssertEqual(stored.map(\.number), Array(0..<36))
+            XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned }, "\(stored.map(\.state))")
+            try assertEveryCallResumes(stored)
+            var runnersOfTrial: [Int: [Int]] = [:]
+            for call in try calls() where runnersOfTrial[call.trial]?.last != call.runner { runnersOfTrial[call.trial, default: []].append(call.runner) }
+            let handedOver = runnersOfTrial.filter { $0.value.count > 1 }
+            // A hand-over record stays on each trial that was paused and released.
+            XCTAssertTrue(handedOver.keys.allSatisfy { number in stored[number].systemAttributes["asha_paused"] != nil })
+            handOvers.append(handedOver)
+            if !handedOver.isEmpty { break }
         }
-        let stored = try trials("shared")
-        XCTAssertEqual(stored.map(\.number), Array(0..<36))
-        XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned }, "\(stored.map(\.state))")
-        try assertEveryCallResumes(stored)
-        var runnersOfTrial: [Int: [Int]] = [:]
-        for call in try calls() where runnersOfTrial[call.trial]?.last != call.runner { runnersOfTrial[call.trial, default: []].append(call.runner) }
-        let handedOver = runnersOfTrial.filter { $0.value.count > 1 }
-        XCTAssertGreaterThan(handedOver.count, 0, "no trial was resumed by the other runner: \(runnersOfTrial)")
-        // A hand-over record stays on each trial that was paused and released.
-        XCTAssertTrue(handedOver.keys.allSatisfy { number in stored[number].systemAttributes["asha_paused"] != nil })
+        XCTAssertTrue(handOvers.contains { !$0.isEmpty }, "no trial was resumed by the other runner in \(handOvers.count) runs")
     }
 
     /// Ctrl-C under a scheduler: exit 130, nothing left running, paused trials pruned as interrupted.

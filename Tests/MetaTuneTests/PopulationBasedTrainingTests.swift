@@ -63,14 +63,23 @@ final class PopulationBasedTrainingTests: XCTestCase {
     func testPBTBeatsTheBestFixedMemberOfTheSamePopulation() throws {
         for seed: UInt64 in [3, 4, 5, 6, 7] {
             // An interval as long as the run never exploits: the same population with fixed hyperparameters.
-            let fixed = try train(interval: 30, seed: seed)
-            let pbt = try train(interval: 2, seed: seed)
+            let fixed = try train(interval: 30, seed: seed, concurrency: 1)
+            let pbt = try train(interval: 2, seed: seed, concurrency: 1)
             XCTAssertEqual(try fixed.trials.map(\.params), try pbt.trials.map(\.params), "same starting population")
             XCTAssertTrue(try fixed.trials.allSatisfy { $0.userAttributes[PopulationBasedTraining.historyKey] == nil })
             let bestFixed = try XCTUnwrap(fixed.bestTrial?.value)
             let bestPBT = try XCTUnwrap(pbt.bestTrial?.value)
             XCTAssertGreaterThan(bestPBT, bestFixed, "seed \(seed)")
             XCTAssertTrue(try pbt.trials.allSatisfy { $0.state == .complete && $0.intermediateValues.keys.max() == 29 })
+        }
+    }
+
+    /// Two workers: every member still completes, and the resource spent is what the curves hold
+    /// (checked in `train`), whatever order the workers take the members in.
+    func testTwoWorkersTrainTheWholePopulation() throws {
+        for seed: UInt64 in [3, 4] {
+            let study = try train(interval: 2, seed: seed, concurrency: 2)
+            XCTAssertTrue(try study.trials.allSatisfy { $0.state == .complete && $0.intermediateValues.keys.max() == 29 })
         }
     }
 

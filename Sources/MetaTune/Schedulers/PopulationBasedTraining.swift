@@ -4,7 +4,8 @@ import MetaTuneNumerics
 /// Population-based training (Jaderberg et al. 2017) in its asynchronous form: a population of
 /// trials trains side by side, and whenever a member has trained another `interval` units of
 /// resource it is ranked against every member of the study that reached the same resource — on
-/// this runner or any other sharing the storage — with no waiting for the others. A member in the
+/// this runner or any other sharing the storage — with no waiting for the others (it is ranked
+/// once at least half as many members as this runner's population got that far). A member in the
 /// bottom `truncation` share is then replaced (exploit) by a copy of a random member of the top
 /// share as it stands now — its state and its hyperparameters — whose mutable hyperparameters are
 /// perturbed by ×0.8 or ×1.2 (explore; a `resampleProbability` chance draws them afresh instead).
@@ -100,7 +101,8 @@ public struct PopulationBasedTraining: Sendable {
         let state = PBTRun(members: members, usage: usage)
         let worker = UncheckedBox {
             do {
-                try work(state: state, study: study, objective: objective, stop: stop, onTrialFinished: onTrialFinished)
+                try work(state: state, study: study, objective: objective, population: population, stop: stop,
+                         onTrialFinished: onTrialFinished)
             } catch {
                 state.fail(error)
             }
@@ -116,7 +118,7 @@ public struct PopulationBasedTraining: Sendable {
 
     /// One worker's loop: train the least-trained member at rest one step, record its value, then
     /// complete it or exploit-and-explore and put it back to rest.
-    private func work<Objective: PopulationObjective>(state: PBTRun<Objective.Run>, study: Study, objective: Objective,
+    private func work<Objective: PopulationObjective>(state: PBTRun<Objective.Run>, study: Study, objective: Objective, population: Int,
                                                       stop: @Sendable () -> Bool, onTrialFinished: (FrozenTrial) -> Void) throws {
         let shares = study.storage.isSharedBetweenProcesses
         while var member = state.next(stop: stop) {
@@ -146,7 +148,8 @@ public struct PopulationBasedTraining: Sendable {
             try store(member, objective: objective, shares: shares)
             let exploits = member.history.count
             member = try state.withMembersAtRest { atRest in
-                try exploitAndExplore(member, atRest: atRest, objective: objective, at: target, study: study, shares: shares)
+                try exploitAndExplore(member, atRest: atRest, objective: objective, at: target, study: study, shares: shares,
+                                      minimumRanked: (population + 1) / 2)
             }
             if member.history.count != exploits { try store(member, objective: objective, shares: shares) }
             var shuffle = decisionGenerator(seed: options.seed, trial: member.trial.number, label: "pbt-turn-\(member.used)")
@@ -164,13 +167,15 @@ public struct PopulationBasedTraining: Sendable {
         ]))
     }
 
-    /// Ranks `member` against every member of the study that reached `resource`; in the bottom
-    /// share, it becomes a perturbed copy of a random member of the top share that can be copied
+    /// Ranks `member` against every member of the study that reached `resource` — once at least
+    /// `minimumRanked` have (half this runner's population), so that an early arrival is not
+    /// judged against a handful; in the bottom share, it becomes a perturbed copy of a random member of the top share that can be copied
     /// now (one of this runner's members at rest, or another runner's running member with a
     /// stored state). Returns the member, replaced or not.
     private func exploitAndExplore<Objective: PopulationObjective>(_ member: PopulationMember<Objective.Run>,
                                                                    atRest: [PopulationMember<Objective.Run>], objective: Objective,
-                                                                   at resource: Int, study: Study, shares: Bool) throws -> PopulationMember<Objective.Run> {
+                                                                   at resource: Int, study: Study, shares: Bool,
+                                                                   minimumRanked: Int) throws -> PopulationMember<Objective.Run> {
         let key = String(resource)
         let sign = study.direction == .maximize ? 1.0 : -1.0
         var reached: [(trial: FrozenTrial, score: Double)] = try study.history().trials.compactMap { trial in
@@ -178,7 +183,7 @@ public struct PopulationBasedTraining: Sendable {
             return (trial, sign * value)
         }
         let count = Int((Double(reached.count) * options.truncation).rounded(.down))
-        guard count >= 1 else { return member }
+        guard reached.count >= minimumRanked, count >= 1 else { return member }
         reached.sort { $0.score > $1.score || ($0.score == $1.score && $0.trial.number < $1.trial.number) }
         guard reached.suffix(count).contains(where: { $0.trial.id == member.trial.id }) else { return member }
         let resting = Dictionary(atRest.map { ($0.trial.id, $0) }, uniquingKeysWith: { first, _ in first })
