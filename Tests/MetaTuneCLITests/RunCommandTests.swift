@@ -129,6 +129,27 @@ final class RunCommandTests: CLITestCase {
         XCTAssertEqual(stored[1].value, 0.75)
     }
 
+    /// An orphan that appears while a run goes on (a worker elsewhere died after this run started)
+    /// is failed before the run's next trial and said so on its output, as at its start.
+    func testAnOrphanFailedDuringTheRunIsReported() throws {
+        let (process, out, err) = try cli.start(["run", "--study", "later", "--space", "space.yaml", "--trials", "6", "--",
+                                                 "/bin/sh", "-c", "sleep 0.3; echo {x}"])
+        let collector = OutputCollector(out: out, err: err)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, (try? trials("later"))?.contains(where: { $0.state == .running }) != true {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let storage = try SQLiteStorage(path: databasePath)
+        let study = try XCTUnwrap(try storage.study(named: "later"))
+        let ghost = TrialOwner(host: TrialOwner.current.host, pid: Int32.max - 7, processStart: 1)
+        let orphan = try XCTUnwrap(try storage.createTrial(studyID: study.id, state: .running, systemAttributes: [:], owner: ghost, limit: nil))
+        process.waitUntilExit()
+        let (_, stderr) = collector.finish()
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertTrue(stderr.contains("trial \(orphan.number) was left running by a dead worker"), stderr)
+        XCTAssertEqual(try storage.trial(id: orphan.id).failReason, Study.heartbeatLostReason)
+    }
+
     func testInterruptStopsCleanlyAndTheRunResumes() throws {
         let command = ["run", "--study", "int", "--space", "space.yaml", "--trials", "5", "--",
                        "/bin/sh", "-c", "sleep 30; echo 1"]

@@ -8,6 +8,8 @@ import Foundation
 public struct OrphanRecovery: Sendable {
     public var heartbeatGrace: TimeInterval
     public var retry: Bool
+    /// Told of each orphan a run fails while it goes on (from the worker that failed it).
+    public var onOrphanFailed: (@Sendable (FrozenTrial) -> Void)?
 
     public init(heartbeatGrace: TimeInterval = 60, retry: Bool = false) {
         self.heartbeatGrace = heartbeatGrace
@@ -133,7 +135,9 @@ extension Study {
     /// once the study holds `studyTotal` trials.
     private func startTrial(_ run: OptimizeRun) throws -> (Trial, HeartbeatPump?)? {
         if let recovery = run.recovery {
-            try failOrphanedTrials(heartbeatGrace: recovery.heartbeatGrace, retry: recovery.retry, limit: run.studyTotal)
+            for orphan in try failOrphanedTrials(heartbeatGrace: recovery.heartbeatGrace, retry: recovery.retry, limit: run.studyTotal) {
+                recovery.onOrphanFailed?(orphan)
+            }
         }
         guard let trial = try ask(limit: run.studyTotal) else {
             run.stop(with: nil)

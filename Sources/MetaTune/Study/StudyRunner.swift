@@ -47,6 +47,8 @@ public struct StudyRunner: Sendable {
         observer?.runWillStart(StudyRunStart(trialsBefore: before, expectedTotal: expected, isCap: false, plan: nil))
         let observer = self.observer
         let stop = self.stop
+        var recovery = self.recovery
+        recovery?.onOrphanFailed = { observer?.orphanFailed($0) }
         try study.optimize(trials: count.newTrials, studyTotal: count.studyTotal, concurrency: concurrency, recovery: recovery,
                            stopWhen: { stop.isRaised },
                            onTrialFinished: { trial in
