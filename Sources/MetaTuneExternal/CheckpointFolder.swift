@@ -10,8 +10,13 @@ public enum CheckpointFolder {
     /// The default checkpoint folder of the study with `studyID` and `name` in the SQLite storage
     /// at `storagePath`.
     public static func folder(studyID: Int, name: String, storagePath: String) -> URL {
-        URL(fileURLWithPath: storagePath + ".checkpoints", isDirectory: true)
-            .appendingPathComponent("study-\(studyID)-\(safeName(name))", isDirectory: true)
+        folder(studyID: studyID, name: name, in: URL(fileURLWithPath: storagePath + ".checkpoints", isDirectory: true))
+    }
+
+    /// The checkpoint folder of the study with `studyID` and `name` inside `parent` (a
+    /// `--checkpoint-dir`, which several studies — and runners on several hosts — may share).
+    public static func folder(studyID: Int, name: String, in parent: URL) -> URL {
+        parent.appendingPathComponent("study-\(studyID)-\(safeName(name))", isDirectory: true)
     }
 
     /// Removes the default checkpoint folder of `study` (after the study was deleted), and the

@@ -55,13 +55,14 @@ public struct CommandRunSetup: Sendable {
     /// The objective of a trial run to the end: the space sampled, then the command run.
     public var objective: CommandObjective { CommandObjective(template: template, timeout: timeout, stop: stop) }
 
-    /// The objective a scheduler runs for `study` in `storage`: checkpoints go to
-    /// `checkpointFolder`, by default beside a SQLite storage (`CheckpointFolder`). PBT needs a
+    /// The objective a scheduler runs for `study` in `storage`: checkpoints go to the study's own
+    /// folder inside `checkpointFolder` (so that studies sharing it never meet), by default beside
+    /// a SQLite storage (`CheckpointFolder`). PBT needs a
     /// command that saves and restores its state.
     public func resumable(study: Study, storage: StorageURL, checkpointFolder: String?, scheduler: SchedulerKind) throws -> ResumableCommand {
         let directory: URL
         if let checkpointFolder {
-            directory = URL(fileURLWithPath: checkpointFolder)
+            directory = CheckpointFolder.folder(studyID: study.id, name: study.name, in: URL(fileURLWithPath: checkpointFolder, isDirectory: true))
         } else if let path = storage.sqlitePath {
             directory = CheckpointFolder.folder(studyID: study.id, name: study.name, storagePath: path)
         } else if template.uses("checkpoint") {

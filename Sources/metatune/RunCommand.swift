@@ -45,7 +45,7 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Trials to run at once in this process.") var concurrency: Int = 1
     @OptionGroup var schedule: SchedulerOptions
     @Option(parsing: .unconditional, help: "With --scheduler: the most steps a trial trains for (the maximum resource).") var maxResource: Int?
-    @Option(help: "With --scheduler: where checkpoints go (default: beside the SQLite storage, STORAGE.checkpoints/study-ID-NAME, removed with the study).") var checkpointDir: String?
+    @Option(help: "With --scheduler: the folder checkpoints go to, each study's in its own study-ID-NAME inside (default: beside the SQLite storage, STORAGE.checkpoints/study-ID-NAME, removed with the study). Runners on several hosts need one they all share.") var checkpointDir: String?
     @Option(name: .customLong("trial-timeout"), parsing: .unconditional, help: "Seconds a trial may run before it is stopped and failed.")
     var trialTimeout: Double?
     @Option(name: .customLong("heartbeat-grace"), parsing: .unconditional, help: "Seconds without a heartbeat after which another host's running trial counts as dead.")

@@ -33,7 +33,9 @@ final class CommandRunSetupTests: XCTestCase {
         let beside = try setup.resumable(study: study, storage: .sqlite(path: "runs/s.sqlite"), checkpointFolder: nil, scheduler: .asha)
         XCTAssertEqual(beside.checkpointDirectory, CheckpointFolder.folder(studyID: study.id, name: study.name, storagePath: "runs/s.sqlite"))
         let named = try setup.resumable(study: study, storage: .memory, checkpointFolder: "ckpt", scheduler: .pbt)
-        XCTAssertEqual(named.checkpointDirectory.lastPathComponent, "ckpt")
+        // A named folder holds each study's checkpoints in a folder of its own.
+        XCTAssertEqual(named.checkpointDirectory.lastPathComponent, "study-\(study.id)-my_study")
+        XCTAssertEqual(named.checkpointDirectory.deletingLastPathComponent().lastPathComponent, "ckpt")
         XCTAssertThrowsError(try setup.resumable(study: study, storage: .memory, checkpointFolder: nil, scheduler: .asha)) {
             XCTAssertEqual($0 as? CommandRunSetup.Refusal, .noDefaultCheckpointFolder(.memory))
         }
