@@ -57,6 +57,17 @@ final class RunSchedulerTests: CLITestCase {
             }
     }
 
+    /// Runs `metatune COMMAND` twice at once, as hosts `host-a` and `host-b` (METATUNE_HOST), and
+    /// checks that both succeed.
+    private func runOnTwoHosts(_ command: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let runners = try ["host-a", "host-b"].map { try cli.start(command, environment: ["METATUNE_HOST": $0]) }
+        let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
+        for (runner, collector) in zip(runners, collectors) {
+            runner.0.waitUntilExit()
+            XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1, file: file, line: line)
+        }
+    }
+
     /// Each call of the script resumes where the trial's previous call ended (no step is trained
     /// twice), and each stored learning curve runs without gaps up to where the trial got.
     private func assertEveryCallResumes(_ stored: [FrozenTrial], file: StaticString = #filePath, line: UInt = #line) throws {
@@ -152,12 +163,7 @@ final class RunSchedulerTests: CLITestCase {
         let command = ["run", "--study", "pbt2", "--space", "space.yaml", "--trials", "6", "--scheduler", "pbt",
                        "--max-resource", "8", "--pbt-interval", "2", "--concurrency", "2", "--quiet", "--",
                        "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"]
-        let runners = try ["host-a", "host-b"].map { try cli.start(command, environment: ["METATUNE_HOST": $0]) }
-        let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
-        for (runner, collector) in zip(runners, collectors) {
-            runner.0.waitUntilExit()
-            XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1)
-        }
+        try runOnTwoHosts(command)
         let stored = try trials("pbt2")
         XCTAssertEqual(stored.map(\.number), Array(0..<12))
         XCTAssertTrue(stored.allSatisfy { $0.state == .complete && $0.intermediateValues.keys.max() == 7 }, "\(stored.map(\.state))")
@@ -221,12 +227,7 @@ final class RunSchedulerTests: CLITestCase {
             let command = ["run", "--study", study, "--space", "space.yaml", "--trials", "18", "--scheduler", "asha",
                            "--max-resource", "9", "--concurrency", "2", "--quiet", "--",
                            "./train.sh", "{resource}", "{checkpoint}", "{restore}", "{x}"]
-            let runners = try ["host-a", "host-b"].map { try cli.start(command, environment: ["METATUNE_HOST": $0]) }
-            let collectors = runners.map { OutputCollector(out: $0.1, err: $0.2) }
-            for (runner, collector) in zip(runners, collectors) {
-                runner.0.waitUntilExit()
-                XCTAssertEqual(runner.0.terminationStatus, 0, collector.finish().1)
-            }
+            try runOnTwoHosts(command)
             let stored = try trials(study)
             XCTAssertEqual(stored.map(\.number), Array(0..<36))
             XCTAssertTrue(stored.allSatisfy { $0.state == .complete || $0.state == .pruned }, "\(stored.map(\.state))")

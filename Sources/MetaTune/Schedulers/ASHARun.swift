@@ -40,31 +40,25 @@ struct ASHAPick<Run> {
 /// The state the workers of one ASHA run share, behind one lock. A job's resource is counted
 /// when it is handed out (it is spent even if the trial then fails), so that concurrent workers
 /// never overrun the budget together.
-final class ASHARun<Run>: @unchecked Sendable {
-    private let condition = NSCondition()
+final class ASHARun<Run>: SchedulerWorkers, @unchecked Sendable {
     private let trials: Int
     private let budget: Int?
     /// The resource that advancing a trial to `rung` from `used` spends.
     private let cost: (_ rung: Int, _ used: Int) -> Int
     private var paused: [ASHAMember<Run>] = []
-    private var busy = 0
     private var startedCount = 0
-    private(set) var firstError: Error?
-    private var stopped = false
-    private var counters = SchedulerUsage()
 
     init(trials: Int, budget: Int?, cost: @escaping (_ rung: Int, _ used: Int) -> Int) {
         self.trials = trials
         self.budget = budget
         self.cost = cost
+        super.init()
     }
 
     /// Whether `resource` more fits in the budget (call under the lock).
     private func fits(_ resource: Int) -> Bool {
         budget.map { counters.resource + resource <= $0 } ?? true
     }
-
-    var usage: SchedulerUsage { condition.withLock { counters } }
 
     /// The next job, or nil when the run is over: a promotion if `pick` finds one (it is given
     /// this runner's paused trials and whether advancing a trial of rung k from resource `used`
@@ -126,23 +120,6 @@ final class ASHARun<Run>: @unchecked Sendable {
     func pause(_ member: ASHAMember<Run>) {
         condition.withLock {
             paused.append(member)
-            busy -= 1
-            condition.broadcast()
-        }
-    }
-
-    /// A worker's trial finished (complete, failed); `report` runs under the lock.
-    func finished(_ report: () -> Void) {
-        condition.withLock {
-            busy -= 1
-            report()
-            condition.broadcast()
-        }
-    }
-
-    func fail(_ error: Error) {
-        condition.withLock {
-            if firstError == nil { firstError = error }
             busy -= 1
             condition.broadcast()
         }

@@ -4,20 +4,13 @@ import Foundation
 /// (between two steps, waiting for a worker), how many are training, the resource spent, the
 /// first error. Exploit-and-explore runs under the same lock (`withMembersAtRest`), so a member
 /// at rest is never copied while a worker takes it up.
-final class PBTRun<Run>: @unchecked Sendable {
-    private let condition = NSCondition()
+final class PBTRun<Run>: SchedulerWorkers, @unchecked Sendable {
     private var atRest: [PopulationMember<Run>]
-    private var busy = 0
-    private var stopped = false
-    private(set) var firstError: Error?
-    private var counters: SchedulerUsage
 
     init(members: [PopulationMember<Run>], usage: SchedulerUsage) {
         atRest = members
-        counters = usage
+        super.init(usage: usage)
     }
-
-    var usage: SchedulerUsage { condition.withLock { counters } }
 
     /// The member at rest that has trained least (among equals, the lowest `turn`: a seeded
     /// shuffle at each step, so that members do not reach each step in the same order every time
@@ -55,23 +48,6 @@ final class PBTRun<Run>: @unchecked Sendable {
     func rest(_ member: PopulationMember<Run>) {
         condition.withLock {
             atRest.append(member)
-            busy -= 1
-            condition.broadcast()
-        }
-    }
-
-    /// A worker's member finished (complete or failed); `report` runs under the lock.
-    func finished(_ report: () -> Void) {
-        condition.withLock {
-            busy -= 1
-            report()
-            condition.broadcast()
-        }
-    }
-
-    func fail(_ error: Error) {
-        condition.withLock {
-            if firstError == nil { firstError = error }
             busy -= 1
             condition.broadcast()
         }
