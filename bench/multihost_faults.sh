@@ -47,27 +47,10 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-LAB=$ROOT/scripts/netns-lab.sh
-PG=$ROOT/scripts/postgres-server.sh
 ME=multihost_faults
-
-JSON_OUT=""
-KEEP_BIN=0
-BIN_ARG=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --json) [ $# -ge 2 ] || { echo "$ME: --json needs a file" >&2; exit 2; }; JSON_OUT=$2; shift 2 ;;
-        --json=*) JSON_OUT=${1#*=}; shift ;;
-        --bin) [ $# -ge 2 ] || { echo "$ME: --bin needs a path" >&2; exit 2; }; BIN_ARG=$2; shift 2 ;;
-        --bin=*) BIN_ARG=${1#*=}; shift ;;
-        --keep) KEEP_BIN=1; shift ;;
-        -h|--help) sed -n '2,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
-        *) if [ -z "$BIN_ARG" ] && [ -x "$1" ]; then BIN_ARG=$1; shift
-           else echo "$ME: unknown argument: $1 (see --help)" >&2; exit 2; fi ;;
-    esac
-done
-SRC_BIN=${BIN_ARG:-${METATUNE_BIN:-$ROOT/.build/release/metatune}}
-case "$JSON_OUT" in ""|/*) ;; *) JSON_OUT=$(pwd)/$JSON_OUT ;; esac
+# shellcheck source=bench/multihost-common.sh
+. "$ROOT/bench/multihost-common.sh"
+parse_args "$@"
 
 TRIALS=${TRIALS:-400}
 CONC=${CONC:-4}
@@ -83,82 +66,12 @@ LINK_SECONDS=${LINK_SECONDS:-20}
 TIME_LIMIT=${TIME_LIMIT:-600}
 STUDY=mh
 
-[ "$(id -u)" -eq 0 ] || { echo "$ME: needs root (network namespaces)" >&2; exit 2; }
-[ -x "$SRC_BIN" ] || { echo "$ME: no executable metatune at $SRC_BIN" >&2; exit 2; }
-for tool in ip psql python3; do
-    command -v "$tool" >/dev/null || { echo "$ME: needs $tool" >&2; exit 2; }
-done
+check_prerequisites ip psql python3
+begin_run metatune-multihost.XXXXXX mh
 
-START_EPOCH=$(date +%s.%N)
-W=$(mktemp -d -t metatune-multihost.XXXXXX)
-chmod 755 "$W"
-PGDIR=""            # the server's folder (mktemp -d, for the postgres user to reach)
-PREFIX="mh$(printf '%05d' $((RANDOM % 100000)))$((RANDOM % 10))"
-RUNNER_PIDS=()      # the runners this script started and has not reaped yet (killed on exit by their ids)
-WATCHDOG=""
-VERIFIED=0
-FAIL_REASON=""
-
-now() { date +%s.%N; }
-log() { printf '[%7.1f s] %s\n' "$(python3 -c "import sys; print(float(sys.argv[1]) - float(sys.argv[2]))" "$(now)" "$START_EPOCH")" "$*"; }
 # Events for the verifier: NAME EPOCH [DETAIL...]
 event() { printf '%s %s %s\n' "$1" "$(now)" "${*:2}" >>"$W/events.txt"; }
-nap() { sleep "$1" & wait $!; }
 
-cleanup() {
-    local rc=$?
-    trap - EXIT
-    trap '' INT TERM ALRM      # a late alarm from the watchdog must not cut the cleanup short
-    if [ -n "$WATCHDOG" ]; then
-        # the watchdog first (so its sleep's end does not send the alarm), then its sleep
-        local sleeper
-        sleeper=$(pgrep -P "$WATCHDOG" 2>/dev/null)
-        kill "$WATCHDOG" 2>/dev/null
-        # shellcheck disable=SC2086
-        [ -z "$sleeper" ] || kill $sleeper 2>/dev/null
-    fi
-    local pid
-    for pid in "${RUNNER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-    for pid in "${RUNNER_PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null
-    done
-    if [ -n "$PGDIR" ] && [ -d "$PGDIR" ]; then
-        cp "$PGDIR/server.log" "$W/server.log" 2>/dev/null
-        "$PG" stop "$PGDIR" >/dev/null 2>&1 || echo "$ME: postgres-server.sh stop $PGDIR failed" >&2
-    fi
-    "$LAB" down "$PREFIX" >/dev/null 2>&1 || echo "$ME: netns-lab.sh down $PREFIX failed" >&2
-    [ "$KEEP_BIN" -eq 1 ] || rm -f "$W/metatune"
-    if [ "$VERIFIED" -eq 0 ]; then
-        echo "$ME: FAIL: ${FAIL_REASON:-stopped before the checks (exit $rc)}"
-        if [ -n "$JSON_OUT" ]; then
-            python3 - "$JSON_OUT" "${FAIL_REASON:-stopped before the checks}" "$W" <<'EOF'
-import json, sys
-json.dump({"result": "FAIL", "reason": sys.argv[2], "work_dir": sys.argv[3]}, open(sys.argv[1], "w"), indent=2)
-EOF
-        fi
-        echo "work folder: $W"
-        exit 1
-    fi
-    echo "work folder: $W"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'FAIL_REASON="interrupted"; exit 1' INT TERM
-trap 'FAIL_REASON="time limit of ${TIME_LIMIT} s reached"; exit 1' ALRM
-( sleep "$TIME_LIMIT"; kill -ALRM $$ 2>/dev/null ) &
-WATCHDOG=$!
-
-die() { FAIL_REASON=$*; exit 1; }
-# reaped PID: drops a runner that has been waited for (its pid may be reused from then on).
-reaped() {
-    local keep=() p
-    for p in "${RUNNER_PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-    RUNNER_PIDS=("${keep[@]}")
-}
-
-cp "$SRC_BIN" "$W/metatune" || die "cannot copy $SRC_BIN"
-MT=$W/metatune
 : >"$W/events.txt"
 : >"$W/values-w1.log"
 : >"$W/values-w2.log"
@@ -168,52 +81,29 @@ echo "== $ME $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) cores, $($MT --versio
 echo "   trials $TRIALS, concurrency $CONC per host, sleep $SLEEP s, grace $GRACE s, url options $URL_OPTS, lab $PREFIX"
 
 # --- lab and server -------------------------------------------------------------------------
-"$LAB" up "$PREFIX" || die "netns-lab.sh up $PREFIX failed"
-DBADDR=$("$LAB" addr "$PREFIX" db) || die "no db address"
-PGDIR=$(mktemp -d -t metatune-mhpg.XXXXXX)
-FULL_URL=$("$LAB" exec "$PREFIX" db "$PG" start "$PGDIR" --listen "$DBADDR") || die "postgres-server.sh start failed"
-PGPORT=$(cat "$PGDIR/port")
-PASSWORD=$(printf '%s' "$FULL_URL" | sed -E 's#^postgresql://[^:]+:([^@]*)@.*#\1#')
-export PGPASSWORD=$PASSWORD        # the runners' password (never on a command line)
-URL="postgresql://metatune@$DBADDR:$PGPORT/metatune?$URL_OPTS"
-log "lab $PREFIX up, PostgreSQL $( "$LAB" exec "$PREFIX" db psql -X -Atq -h "$DBADDR" -p "$PGPORT" -U metatune -d metatune -c 'show server_version' ) in $PREFIX-db at $DBADDR:$PGPORT (durable), storage $URL"
-
-# sql QUERY: from inside the db namespace, over TCP to the lab address.
-sql() {
-    PGCONNECT_TIMEOUT=5 "$LAB" exec "$PREFIX" db psql -X -Atq -v ON_ERROR_STOP=1 -h "$DBADDR" -p "$PGPORT" -U metatune -d metatune -c "$1"
-}
+lab_up metatune-mhpg.XXXXXX
 
 "$LAB" exec "$PREFIX" w1 "$MT" study create "$STUDY" --storage "$URL" >"$W/create.out" 2>&1 \
     || die "study create failed: $(cat "$W/create.out")"
 log "$(cat "$W/create.out")"
 
 # --- runners --------------------------------------------------------------------------------
-# start_runner HOST TAG: the same command on every host; sets RUNNER_PID.
-start_runner() {
+# start_host_runner HOST TAG: the same command on every host (see the header); sets RUNNER_PID.
+start_host_runner() {
     local host=$1 tag=$2
-    METATUNE_HOST=$host "$LAB" exec "$PREFIX" "$host" "$MT" run --storage "$URL" --study "$STUDY" --space "$W/space.yaml" \
+    start_runner "$host" "$tag" --storage "$URL" --study "$STUDY" --space "$W/space.yaml" \
         --trials "$TRIALS" --concurrency "$CONC" --sampler random --heartbeat-grace "$GRACE" --retry-failed --json \
-        -- sh -c "sleep $SLEEP; echo {x}; echo \"{trial_number},{x}\" >> $W/values-\$METATUNE_HOST.log" \
-        >"$W/$tag.out" 2>"$W/$tag.err" &
-    RUNNER_PID=$!
-    RUNNER_PIDS+=("$RUNNER_PID")
-    # netns-lab.sh and ip netns exec exec() into metatune: the pid is the runner's own.
-    for _ in $(seq 50); do
-        [ "$(readlink "/proc/$RUNNER_PID/exe" 2>/dev/null)" = "$MT" ] && break
-        sleep 0.1
-    done
-    [ "$(readlink "/proc/$RUNNER_PID/exe" 2>/dev/null)" = "$MT" ] || die "runner $tag (pid $RUNNER_PID) is not metatune"
+        -- sh -c "sleep $SLEEP; echo {x}; echo \"{trial_number},{x}\" >> $W/values-\$METATUNE_HOST.log"
     echo "$tag $host $RUNNER_PID $(now)" >>"$W/runners.txt"
     event "start_$tag" "$RUNNER_PID"
-    log "runner $tag started in $PREFIX-$host, pid $RUNNER_PID"
 }
 
 : >"$W/runners.txt"
 : >"$W/exits.txt"
 RUN_START=$(now)
 echo "run_start $RUN_START" >>"$W/events.txt"
-start_runner w1 w1a; PID_W1A=$RUNNER_PID
-start_runner w2 w2;  PID_W2=$RUNNER_PID
+start_host_runner w1 w1a; PID_W1A=$RUNNER_PID
+start_host_runner w2 w2;  PID_W2=$RUNNER_PID
 
 # at SECONDS: sleeps until SECONDS after the runners' start.
 at() {
@@ -253,7 +143,7 @@ sql "SELECT number, params::jsonb->>'x' FROM metatune_trials WHERE state = 'runn
     | tr '|' ' ' >"$W/killed_running.txt" || die "cannot read the killed runner's trials"
 log "trials the killed runner left running: $(cut -d' ' -f1 "$W/killed_running.txt" | paste -sd ' ')"
 nap "$RESTART_DELAY"
-start_runner w1 w1b; PID_W1B=$RUNNER_PID
+start_host_runner w1 w1b; PID_W1B=$RUNNER_PID
 event restart_w1 "$PID_W1B"
 
 # (2) the server stopped, PAUSE_SECONDS, started.
@@ -282,21 +172,7 @@ event link_up
 log "w2's link up ($(trial_count) trials in the study)"
 
 # --- the end of the run ---------------------------------------------------------------------
-declare -A TAG_OF=([$PID_W1B]=w1b [$PID_W2]=w2)
-pending=("$PID_W1B" "$PID_W2")
-while [ ${#pending[@]} -gt 0 ]; do
-    still=()
-    for pid in "${pending[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then still+=("$pid"); else
-            wait "$pid"; rc=$?
-            reaped "$pid"
-            echo "${TAG_OF[$pid]} $rc $(now)" >>"$W/exits.txt"
-            log "runner ${TAG_OF[$pid]} (pid $pid) exited with status $rc"
-        fi
-    done
-    pending=("${still[@]}")
-    [ ${#pending[@]} -eq 0 ] || nap 0.2
-done
+wait_runners "$PID_W1B" w1b "$PID_W2" w2
 RUN_END=$(now)
 echo "run_end $RUN_END" >>"$W/events.txt"
 

@@ -64,27 +64,10 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-LAB=$ROOT/scripts/netns-lab.sh
-PG=$ROOT/scripts/postgres-server.sh
 ME=multihost_schedulers
-
-JSON_OUT=""
-KEEP_BIN=0
-BIN_ARG=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --json) [ $# -ge 2 ] || { echo "$ME: --json needs a file" >&2; exit 2; }; JSON_OUT=$2; shift 2 ;;
-        --json=*) JSON_OUT=${1#*=}; shift ;;
-        --bin) [ $# -ge 2 ] || { echo "$ME: --bin needs a path" >&2; exit 2; }; BIN_ARG=$2; shift 2 ;;
-        --bin=*) BIN_ARG=${1#*=}; shift ;;
-        --keep) KEEP_BIN=1; shift ;;
-        -h|--help) sed -n '2,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
-        *) if [ -z "$BIN_ARG" ] && [ -x "$1" ]; then BIN_ARG=$1; shift
-           else echo "$ME: unknown argument: $1 (see --help)" >&2; exit 2; fi ;;
-    esac
-done
-SRC_BIN=${BIN_ARG:-${METATUNE_BIN:-$ROOT/.build/release/metatune}}
-case "$JSON_OUT" in ""|/*) ;; *) JSON_OUT=$(pwd)/$JSON_OUT ;; esac
+# shellcheck source=bench/multihost-common.sh
+. "$ROOT/bench/multihost-common.sh"
+parse_args "$@"
 
 ASHA_TRIALS=${ASHA_TRIALS:-18}
 ASHA_MAX=${ASHA_MAX:-9}
@@ -96,84 +79,14 @@ SLEEP=${SLEEP:-0.3}
 URL_OPTS=${URL_OPTS:-timeout=5&retry=120}
 TIME_LIMIT=${TIME_LIMIT:-600}
 
-[ "$(id -u)" -eq 0 ] || { echo "$ME: needs root (network namespaces)" >&2; exit 2; }
-[ -x "$SRC_BIN" ] || { echo "$ME: no executable metatune at $SRC_BIN" >&2; exit 2; }
-for tool in ip psql python3 awk; do
-    command -v "$tool" >/dev/null || { echo "$ME: needs $tool" >&2; exit 2; }
-done
+check_prerequisites ip psql python3 awk
 for knob in ASHA_TRIALS ASHA_MAX PBT_POP PBT_MAX PBT_INTERVAL CONC; do
     [[ "${!knob}" =~ ^[1-9][0-9]*$ ]] || { echo "$ME: $knob must be a positive whole number (got ${!knob})" >&2; exit 2; }
 done
 [[ "$SLEEP" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "$ME: SLEEP must be a number of seconds (got $SLEEP)" >&2; exit 2; }
 
-START_EPOCH=$(date +%s.%N)
-W=$(mktemp -d -t metatune-mhsched.XXXXXX)
-chmod 755 "$W"
-PGDIR=""            # the server's folder (mktemp -d, for the postgres user to reach)
-PREFIX="ms$(printf '%05d' $((RANDOM % 100000)))$((RANDOM % 10))"
-RUNNER_PIDS=()      # the runners this script started and has not reaped yet (killed on exit by their ids)
-WATCHDOG=""
-VERIFIED=0
-FAIL_REASON=""
+begin_run metatune-mhsched.XXXXXX ms
 
-now() { date +%s.%N; }
-log() { printf '[%7.1f s] %s\n' "$(python3 -c "import sys; print(float(sys.argv[1]) - float(sys.argv[2]))" "$(now)" "$START_EPOCH")" "$*"; }
-nap() { sleep "$1" & wait $!; }
-
-cleanup() {
-    local rc=$?
-    trap - EXIT
-    trap '' INT TERM ALRM      # a late alarm from the watchdog must not cut the cleanup short
-    if [ -n "$WATCHDOG" ]; then
-        # the watchdog first (so its sleep's end does not send the alarm), then its sleep
-        local sleeper
-        sleeper=$(pgrep -P "$WATCHDOG" 2>/dev/null)
-        kill "$WATCHDOG" 2>/dev/null
-        # shellcheck disable=SC2086
-        [ -z "$sleeper" ] || kill $sleeper 2>/dev/null
-    fi
-    local pid
-    for pid in "${RUNNER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-    for pid in "${RUNNER_PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null
-    done
-    if [ -n "$PGDIR" ] && [ -d "$PGDIR" ]; then
-        cp "$PGDIR/server.log" "$W/server.log" 2>/dev/null
-        "$PG" stop "$PGDIR" >/dev/null 2>&1 || echo "$ME: postgres-server.sh stop $PGDIR failed" >&2
-    fi
-    "$LAB" down "$PREFIX" >/dev/null 2>&1 || echo "$ME: netns-lab.sh down $PREFIX failed" >&2
-    [ "$KEEP_BIN" -eq 1 ] || rm -f "$W/metatune"
-    if [ "$VERIFIED" -eq 0 ]; then
-        echo "$ME: FAIL: ${FAIL_REASON:-stopped before the checks (exit $rc)}"
-        if [ -n "$JSON_OUT" ]; then
-            python3 - "$JSON_OUT" "${FAIL_REASON:-stopped before the checks}" "$W" <<'EOF'
-import json, sys
-json.dump({"result": "FAIL", "reason": sys.argv[2], "work_dir": sys.argv[3]}, open(sys.argv[1], "w"), indent=2)
-EOF
-        fi
-        echo "work folder: $W"
-        exit 1
-    fi
-    echo "work folder: $W"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'FAIL_REASON="interrupted"; exit 1' INT TERM
-trap 'FAIL_REASON="time limit of ${TIME_LIMIT} s reached"; exit 1' ALRM
-( sleep "$TIME_LIMIT"; kill -ALRM $$ 2>/dev/null ) &
-WATCHDOG=$!
-
-die() { FAIL_REASON=$*; exit 1; }
-# reaped PID: drops a runner that has been waited for (its pid may be reused from then on).
-reaped() {
-    local keep=() p
-    for p in "${RUNNER_PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-    RUNNER_PIDS=("${keep[@]}")
-}
-
-cp "$SRC_BIN" "$W/metatune" || die "cannot copy $SRC_BIN"
-MT=$W/metatune
 CKPT=$W/checkpoints
 mkdir -p "$CKPT"
 printf 'x: {type: float, low: 0, high: 1}\n' >"$W/x.yaml"
@@ -204,39 +117,9 @@ echo "   asha: $ASHA_TRIALS trials per host, max resource $ASHA_MAX; pbt: popula
 echo "   interval $PBT_INTERVAL; concurrency $CONC per host, sleep $SLEEP s per call, url options $URL_OPTS, lab $PREFIX"
 
 # --- lab and server -------------------------------------------------------------------------
-"$LAB" up "$PREFIX" || die "netns-lab.sh up $PREFIX failed"
-DBADDR=$("$LAB" addr "$PREFIX" db) || die "no db address"
-PGDIR=$(mktemp -d -t metatune-mspg.XXXXXX)
-FULL_URL=$("$LAB" exec "$PREFIX" db "$PG" start "$PGDIR" --listen "$DBADDR" --fast) || die "postgres-server.sh start failed"
-PGPORT=$(cat "$PGDIR/port")
-PASSWORD=$(printf '%s' "$FULL_URL" | sed -E 's#^postgresql://[^:]+:([^@]*)@.*#\1#')
-export PGPASSWORD=$PASSWORD        # the runners' password (never on a command line)
-URL="postgresql://metatune@$DBADDR:$PGPORT/metatune?$URL_OPTS"
-
-# sql QUERY: from inside the db namespace, over TCP to the lab address.
-sql() {
-    PGCONNECT_TIMEOUT=5 "$LAB" exec "$PREFIX" db psql -X -Atq -v ON_ERROR_STOP=1 -h "$DBADDR" -p "$PGPORT" -U metatune -d metatune -c "$1"
-}
-log "lab $PREFIX up, PostgreSQL $(sql 'show server_version') in $PREFIX-db at $DBADDR:$PGPORT, storage $URL"
+lab_up metatune-mspg.XXXXXX --fast
 
 # --- runners --------------------------------------------------------------------------------
-# start_runner HOST TAG ARGS...: `metatune run ARGS` in HOST's namespace as host HOST; sets RUNNER_PID.
-start_runner() {
-    local host=$1 tag=$2
-    shift 2
-    METATUNE_HOST=$host "$LAB" exec "$PREFIX" "$host" "$MT" run "$@" >"$W/$tag.out" 2>"$W/$tag.err" &
-    RUNNER_PID=$!
-    RUNNER_PIDS+=("$RUNNER_PID")
-    # netns-lab.sh and ip netns exec exec() into metatune: the pid is the runner's own.
-    for _ in $(seq 50); do
-        [ "$(readlink "/proc/$RUNNER_PID/exe" 2>/dev/null)" = "$MT" ] && break
-        sleep 0.1
-    done
-    [ "$(readlink "/proc/$RUNNER_PID/exe" 2>/dev/null)" = "$MT" ] || die "runner $tag (pid $RUNNER_PID) is not metatune"
-    echo "METATUNE_HOST=$host metatune run $*" >>"$W/commands.txt"
-    log "runner $tag started in $PREFIX-$host, pid $RUNNER_PID"
-}
-
 # phase NAME ARGS...: creates study NAME from w1, runs `metatune run --study NAME ARGS` on w1 and
 # w2 at once, waits for both, and keeps what the storage holds (NAME-trials.json) and the calls
 # (calls-NAME.log).
@@ -250,25 +133,14 @@ phase() {
         || die "study create $name failed: $(cat "$W/create-$name.out")"
     log "phase $name: $(head -n 1 "$W/create-$name.out")"
     : >"$W/calls.log"
-    local start pid rc
+    local start host runners=()
     start=$(now)
-    start_runner w1 "$name-w1" "${common[@]}"; local pid_w1=$RUNNER_PID
-    start_runner w2 "$name-w2" "${common[@]}"; local pid_w2=$RUNNER_PID
-    declare -A tag_of=([$pid_w1]=$name-w1 [$pid_w2]=$name-w2)
-    local pending=("$pid_w1" "$pid_w2") still
-    while [ ${#pending[@]} -gt 0 ]; do
-        still=()
-        for pid in "${pending[@]}"; do
-            if kill -0 "$pid" 2>/dev/null; then still+=("$pid"); else
-                wait "$pid"; rc=$?
-                reaped "$pid"
-                echo "${tag_of[$pid]} $rc $(now)" >>"$W/exits.txt"
-                log "runner ${tag_of[$pid]} (pid $pid) exited with status $rc"
-            fi
-        done
-        pending=("${still[@]}")
-        [ ${#pending[@]} -eq 0 ] || nap 0.2
+    for host in w1 w2; do
+        start_runner "$host" "$name-$host" "${common[@]}"
+        echo "METATUNE_HOST=$host metatune run ${common[*]}" >>"$W/commands.txt"
+        runners+=("$RUNNER_PID" "$name-$host")
     done
+    wait_runners "${runners[@]}"
     echo "$name $start $(now)" >>"$W/phases.txt"
     mv "$W/calls.log" "$W/calls-$name.log"
     sql "SELECT coalesce(json_agg(row_to_json(r) ORDER BY r.number), '[]')
@@ -352,6 +224,23 @@ def numbering(phase, rows, expected):
         states[r["state"]] = states.get(r["state"], 0) + 1
     return states
 
+def open_phase(phase, per_host):
+    """The runners' checks and the stored trials' numbering check for PHASE (2 x per_host trials
+    expected): exits, stderr, rows, rows by number, the expected count, the count by state and
+    that count as text."""
+    exits_p, stderr_p = runners(phase)
+    rows, by = load(phase)
+    n = 2 * per_host
+    states = numbering(phase, rows, n)
+    return exits_p, stderr_p, rows, by, n, states, ", ".join("%s %d" % kv for kv in sorted(states.items()))
+
+def count_by_host(calls):
+    """How many calls each host made."""
+    out = {}
+    for _, _, _, host in calls:
+        out[host] = out.get(host, 0) + 1
+    return out
+
 def host_runs(seq):
     """Hosts in call order, repeats in a row collapsed."""
     out = []
@@ -364,11 +253,7 @@ facts = {"config": conf, "work_dir": W}
 
 # ================================ ASHA ================================
 P = "asha"
-exits_a, stderr_a = runners(P)
-rows, by = load(P)
-N = 2 * conf["asha_trials"]
-states = numbering(P, rows, N)
-state_text = ", ".join("%s %d" % kv for kv in sorted(states.items()))
+exits_a, stderr_a, rows, by, N, states, state_text = open_phase(P, conf["asha_trials"])
 check(P, "none running or waiting", states.get("running", 0) == 0 and states.get("waiting", 0) == 0, state_text)
 others = {s: n for s, n in states.items() if s not in ("complete", "pruned")}
 check(P, "every trial complete or pruned", not others, state_text)
@@ -408,9 +293,7 @@ for r in rows:
         gaps.append("#%d steps %s, calls reached %d" % (r["number"], r["steps"], reached.get(r["number"], 0)))
 check(P, "each learning curve holds steps 0..(last resource - 1), no gaps", not gaps,
       ("; ".join(gaps[:8])) if gaps else "%d curves, %d steps stored" % (len(rows), sum(len(r["steps"]) for r in rows)))
-calls_by_host = {}
-for _, start, resource, host in calls:
-    calls_by_host[host] = calls_by_host.get(host, 0) + 1
+calls_by_host = count_by_host(calls)
 wall_a = phases[P][1] - phases[P][0]
 facts["asha"] = {
     "trials": len(rows), "by_state": states, "calls": len(calls), "calls_by_host": calls_by_host,
@@ -421,11 +304,7 @@ facts["asha"] = {
 
 # ================================ PBT ================================
 P = "pbt"
-exits_p, stderr_p = runners(P)
-rows, by = load(P)
-N = 2 * conf["pbt_pop"]
-states = numbering(P, rows, N)
-state_text = ", ".join("%s %d" % kv for kv in sorted(states.items()))
+exits_p, stderr_p, rows, by, N, states, state_text = open_phase(P, conf["pbt_pop"])
 check(P, "all complete", states.get("complete", 0) == N and len(rows) == N, state_text)
 last = conf["pbt_max"] - 1
 short = ["#%d last step %s" % (r["number"], max(r["steps"], default=None)) for r in rows if max(r["steps"], default=None) != last]
@@ -498,9 +377,7 @@ for r in rows:
 ranked_by_host = {}
 for step in range(conf["pbt_interval"], conf["pbt_max"], conf["pbt_interval"]):
     ranked_by_host[str(step)] = sorted({host_of.get(r["number"], "?") for r in rows if str(step) in values_of(r)})
-calls_by_host = {}
-for _, _, _, host in calls:
-    calls_by_host[host] = calls_by_host.get(host, 0) + 1
+calls_by_host = count_by_host(calls)
 wall_p = phases[P][1] - phases[P][0]
 facts["pbt"] = {
     "trials": len(rows), "by_state": states, "calls": len(calls), "calls_by_host": calls_by_host,
