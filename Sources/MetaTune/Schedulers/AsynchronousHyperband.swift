@@ -52,7 +52,7 @@ public struct AsynchronousHyperband: Sendable {
         // another runner has taken up meanwhile.
         let interrupted = stop()
         for member in state.drainPaused() {
-            if member.released, try !takeBack(member.trial.id, study: study) { continue }
+            if member.released, try !take(member.trial.id, study: study) { continue }
             let resource = Int(promotion.resource(ofRung: member.rung).rounded())
             try study.tell(member.trial, state: .pruned,
                            reason: interrupted ? "run interrupted at resource \(resource)" : "stopped by ASHA at resource \(resource)")
@@ -118,8 +118,8 @@ public struct AsynchronousHyperband: Sendable {
         }
     }
 
-    /// Takes back a trial this runner released; false when another runner took it (or it finished).
-    private func takeBack(_ trialID: Int, study: Study) throws -> Bool {
+    /// Takes a released trial for this runner; false when another runner took it first (or it finished).
+    private func take(_ trialID: Int, study: Study) throws -> Bool {
         do {
             return try study.storage.handOverTrial(trialID: trialID, from: nil, to: .current)
         } catch StorageError.trialFinished {
@@ -138,9 +138,8 @@ public struct AsynchronousHyperband: Sendable {
         let history = try study.history()
         var result = ASHAPick<Objective.Run>()
         let mine = Set(paused.map(\.trial.id))
-        // Candidates: (trial, rung, used, this runner's member if its own).
-        var candidates: [(trial: FrozenTrial, rung: Int, used: Int, own: ASHAMember<Objective.Run>?)] = []
-        let ownByID = Dictionary(paused.map { ($0.trial.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Candidates: (trial, rung, used, this runner's member if its own, else the hand-over record).
+        var candidates: [(trial: FrozenTrial, rung: Int, used: Int, own: ASHAMember<Objective.Run>?, handover: JSONValue?)] = []
         var current: [Int: FrozenTrial] = [:]
         for trial in history.trials where trial.state == .running { current[trial.id] = trial }
         for member in paused {
@@ -148,11 +147,11 @@ public struct AsynchronousHyperband: Sendable {
                 result.taken.insert(member.trial.id)  // taken up by another runner, or finished
                 continue
             }
-            if let trial = current[member.trial.id] { candidates.append((trial, member.rung, member.used, member)) }
+            if let trial = current[member.trial.id] { candidates.append((trial, member.rung, member.used, member, nil)) }
         }
         if shares {
             for trial in current.values where !mine.contains(trial.id) && !unresumable.contains(trial.id) {
-                if let stand = ASHAHandover.released(trial) { candidates.append((trial, stand.rung, stand.used, nil)) }
+                if let stand = ASHAHandover.released(trial) { candidates.append((trial, stand.rung, stand.used, nil, stand.handover)) }
             }
         }
         guard !candidates.isEmpty else { return result }
@@ -170,24 +169,23 @@ public struct AsynchronousHyperband: Sendable {
             // The paused trials of this rung that rank in the top ⌊n/η⌋ (the paper's top_k), best first.
             let qualifying = candidates.filter { $0.rung == rung && fits($0.rung, $0.used) }.compactMap { candidate -> (Int, Double)? in
                 guard let index = indexOfTrial[candidate.trial.number], promotion.canPromote(index, scores: scores) else { return nil }
-                return (candidates.firstIndex { $0.trial.id == candidate.trial.id }!, scores[index])
-            }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && candidates[$0.0].trial.number < candidates[$1.0].trial.number) }
-            for (position, _) in qualifying {
-                let candidate = candidates[position]
+                return (candidate.trial.number, scores[index])
+            }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+            for (number, _) in qualifying {
+                guard let candidate = candidates.first(where: { $0.trial.number == number }) else { continue }
                 if let own = candidate.own {
-                    if own.released, try !takeBack(own.trial.id, study: study) {
+                    if own.released, try !take(own.trial.id, study: study) {
                         result.taken.insert(own.trial.id)
                         continue
                     }
                     result.choice = .own(trialID: own.trial.id)
                     return result
                 }
-                guard try takeBack(candidate.trial.id, study: study) else { continue }
+                guard let handover = candidate.handover, try take(candidate.trial.id, study: study) else { continue }
                 do {
                     let frozen = try study.storage.trial(id: candidate.trial.id)
                     let trial = Trial(study: study, frozen: frozen, relativeSpace: [:], relativeParams: [:])
-                    let stand = try unwrapStand(candidate.trial)
-                    var member = ASHAMember(trial: trial, run: try objective.resume(trial, from: stand), rung: candidate.rung, used: candidate.used)
+                    var member = ASHAMember(trial: trial, run: try objective.resume(trial, from: handover), rung: candidate.rung, used: candidate.used)
                     if case .object(let values)? = frozen.systemAttributes[Self.rungValuesKey] { member.rungValues = values }
                     result.choice = .other(member)
                     return result
@@ -199,13 +197,6 @@ public struct AsynchronousHyperband: Sendable {
             }
         }
         return result
-    }
-
-    private func unwrapStand(_ trial: FrozenTrial) throws -> JSONValue {
-        guard let stand = ASHAHandover.released(trial) else {
-            throw StudyError.invalidArgument("trial \(trial.number) has no hand-over record")
-        }
-        return stand.handover
     }
 
     private func finish(_ trial: Trial, state: TrialState, value: Double?, reason: String?, study: Study,

@@ -169,9 +169,9 @@ public struct PopulationBasedTraining: Sendable {
 
     /// Ranks `member` against every member of the study that reached `resource` — once at least
     /// `minimumRanked` have (half this runner's population), so that an early arrival is not
-    /// judged against a handful; in the bottom share, it becomes a perturbed copy of a random member of the top share that can be copied
-    /// now (one of this runner's members at rest, or another runner's running member with a
-    /// stored state). Returns the member, replaced or not.
+    /// judged against a handful; in the bottom share, it becomes a perturbed copy of a random
+    /// member of the top share that can be copied now (one of this runner's members at rest, or
+    /// another runner's running member with a stored state). Returns the member, replaced or not.
     private func exploitAndExplore<Objective: PopulationObjective>(_ member: PopulationMember<Objective.Run>,
                                                                    atRest: [PopulationMember<Objective.Run>], objective: Objective,
                                                                    at resource: Int, study: Study, shares: Bool,
@@ -220,12 +220,10 @@ public struct PopulationBasedTraining: Sendable {
         } catch let error as StorageError {
             throw error
         } catch {
-            var failures = member.exploitFailures
-            failures.append(.object(["resource": .number(Double(resource)), "from_trial": .number(Double(donor.number)),
-                                     "reason": .string("\(error)")]))
             var kept = member
-            kept.exploitFailures = failures
-            try member.trial.setSystemAttribute(Self.exploitFailuresKey, .array(failures))
+            kept.exploitFailures.append(.object(["resource": .number(Double(resource)), "from_trial": .number(Double(donor.number)),
+                                                 "reason": .string("\(error)")]))
+            try member.trial.setSystemAttribute(Self.exploitFailuresKey, .array(kept.exploitFailures))
             return kept
         }
     }
@@ -239,13 +237,7 @@ public struct PopulationBasedTraining: Sendable {
               case .object(let stored)? = record["params"] else {
             throw StudyError.invalidArgument("trial \(donor.number) stored no state to copy")
         }
-        var params = donor.params
-        for (name, json) in stored {
-            if let value = ParamValue(json: json), let distribution = donor.distributions[name],
-               let raw = distribution.internalValue(of: value) {
-                params[name] = distribution.externalValue(raw)
-            }
-        }
+        let params = donor.params.merging(Self.storedParams(stored, distributions: donor.distributions)) { $1 }
         let trial = Trial(study: study, frozen: donor, relativeSpace: [:], relativeParams: [:])
         return (try objective.resume(trial, from: handover), Int(used), value, params)
     }
@@ -335,10 +327,14 @@ extension PopulationBasedTraining: Scheduler {
         guard case .array(let events)? = trial.userAttributes[historyKey], let last = events.last(where: { $0["params"] != nil }),
               case .object(let params)? = last["params"] else { return nil }
         let steps = events.compactMap { $0["resource"]?.doubleValue }.map { Int($0) }
-        let values = params.compactMapValues(ParamValue.init(json:)).compactMap { name, value -> (String, ParamValue)? in
-            guard let distribution = trial.distributions[name], let raw = distribution.internalValue(of: value) else { return nil }
-            return (name, distribution.externalValue(raw))
+        return (storedParams(params, distributions: trial.distributions), steps)
+    }
+
+    /// Parameters stored as JSON, typed by their distributions (those that do not fit are left out).
+    static func storedParams(_ params: [String: JSONValue], distributions: [String: Distribution]) -> [String: ParamValue] {
+        params.compactMapValues(ParamValue.init(json:)).reduce(into: [:]) { typed, entry in
+            guard let distribution = distributions[entry.key], let raw = distribution.internalValue(of: entry.value) else { return }
+            typed[entry.key] = distribution.externalValue(raw)
         }
-        return (Dictionary(uniqueKeysWithValues: values), steps)
     }
 }
