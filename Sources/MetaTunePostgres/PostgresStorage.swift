@@ -30,6 +30,7 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     private let clock: @Sendable () -> Date
     private let distributions = DistributionCache()
     private let distributionIDs = DistributionIDs()
+    private let trialStudies = TrialStudies()
 
     /// Connects to `location` (the password from the URL, else `PGPASSWORD`) and brings the
     /// schema up to date; with `readOnly`, the schema must exist already and nothing is written.
@@ -116,6 +117,7 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
             if deleted == 0 && session.attempt == 0 { throw StorageError.noSuchStudyID(id) }
         }
         distributionIDs.forget(studyID: id)
+        trialStudies.forget(studyID: id)
     }
 
     public func setStudyAttribute(studyID: Int, key: String, value: JSONValue, system: Bool) throws {
@@ -186,6 +188,48 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         }
     }
 
+    /// One statement: the oldest waiting trial, locked with `SKIP LOCKED` so concurrent starters
+    /// pass each other, is claimed; when there is none, the study's trial count is incremented and
+    /// a trial created (under `limit`). Locks the trial, then the study, as every statement here.
+    public func startTrial(studyID: Int, owner: TrialOwner?, limit: Int?) throws -> FrozenTrial? {
+        try requireWritable()
+        let token = UUID().uuidString
+        let now = clock().timeIntervalSince1970
+        let host = owner?.host, pid = owner.map { Int($0.pid) }, start = owner.map { Int($0.processStart) }
+        return try perform { session in
+            if session.attempt > 0, let mine = try self.trial(token: token, session) { return mine }
+            let rows = try session.rows("""
+                WITH w AS (
+                    SELECT id FROM metatune_trials WHERE study_id = \(studyID) AND state = 'waiting'
+                    ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED
+                ), s AS (
+                    UPDATE metatune_studies SET revision = revision + 1,
+                        trial_count = trial_count + (CASE WHEN EXISTS (SELECT 1 FROM w) THEN 0 ELSE 1 END)
+                    WHERE id = \(studyID)
+                      AND (EXISTS (SELECT 1 FROM w) OR \(limit)::bigint IS NULL OR trial_count < \(limit)::bigint)
+                    RETURNING trial_count - 1 AS number, revision, EXISTS (SELECT 1 FROM w) AS claimed
+                ), claimed AS (
+                    UPDATE metatune_trials t SET state = 'running', started_at = \(now), heartbeat_at = \(now), owner_host = \(host),
+                        owner_pid = \(pid), owner_start = \(start), revision = s.revision, request_token = \(token)
+                    FROM w, s WHERE t.id = w.id RETURNING \(unescaped: Self.qualified("t"))
+                ), created AS (
+                    INSERT INTO metatune_trials (study_id, number, state, system_attrs, started_at, heartbeat_at,
+                                                 owner_host, owner_pid, owner_start, revision, request_token)
+                    SELECT \(studyID), s.number, 'running', '{}', \(now), \(now), \(host), \(pid), \(start), s.revision, \(token)
+                    FROM s WHERE NOT s.claimed RETURNING \(unescaped: PostgresRows.trialColumns)
+                )
+                SELECT * FROM claimed UNION ALL SELECT * FROM created
+                """)
+            if let row = rows.first {
+                let trial = try self.decodeTrial(row, session)
+                trialStudies.remember(trialID: trial.id, studyID: studyID)
+                return trial
+            }
+            guard try session.rows("SELECT 1 FROM metatune_studies WHERE id = \(studyID)").isEmpty else { return nil }
+            throw StorageError.noSuchStudyID(studyID)
+        }
+    }
+
     public func handOverTrial(trialID: Int, from expected: TrialOwner?, to owner: TrialOwner?) throws -> Bool {
         try requireWritable()
         let now = clock().timeIntervalSince1970
@@ -229,7 +273,9 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         try requireWritable()
         let body = try StoredColumns.json(distribution)
         try perform { session in
-            guard let studyID = try self.studyID(ofTrial: trialID, session) else { throw StorageError.noSuchTrial(trialID) }
+            guard let studyID = try self.trialStudies.studyID(ofTrial: trialID) ?? self.studyID(ofTrial: trialID, session) else {
+                throw StorageError.noSuchTrial(trialID)
+            }
             let distributionID = try self.distributionID(studyID: studyID, body: body, session)
             try self.updateRunning(trialID, session, set: """
                 params = (params::jsonb || jsonb_build_object($2::text, $3::float8))::text,
@@ -304,26 +350,28 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         try perform { try self.trial(id: id, $0) }
     }
 
+    /// One statement, so one snapshot: the study's revision, each changed trial, and the curve
+    /// values set after `revision` (all of them on a first read) as two arrays per trial.
     public func trials(studyID: Int, changedAfter revision: Int) throws -> TrialChanges {
         try perform { session in
-            guard let current = try session.rows("SELECT revision FROM metatune_studies WHERE id = \(studyID)").first?.decode(Int.self) else {
-                throw StorageError.noSuchStudyID(studyID)
-            }
-            guard revision < current else { return TrialChanges(trials: [], revision: current) }
-            var trials = try session.rows("""
-                SELECT \(unescaped: PostgresRows.trialColumns) FROM metatune_trials
-                WHERE study_id = \(studyID) AND revision > \(revision) ORDER BY number
-                """).map { try self.decodeTrial($0, session) }
-            var position: [Int: Int] = [:]
-            for (index, trial) in trials.enumerated() { position[trial.id] = index }
-            // Only the values set after `revision` (all of them on a first read).
-            let values = try session.rows("""
-                SELECT v.trial_id, v.step, v.value FROM metatune_intermediate_values v JOIN metatune_trials t ON t.id = v.trial_id
-                WHERE t.study_id = \(studyID) AND t.revision > \(revision) AND v.revision > \(revision)
+            let rows = try session.rows("""
+                SELECT \(unescaped: Self.qualified("t")), s.revision,
+                    ARRAY(SELECT v.step FROM metatune_intermediate_values v WHERE v.trial_id = t.id AND v.revision > \(revision) ORDER BY v.step),
+                    ARRAY(SELECT v.value FROM metatune_intermediate_values v WHERE v.trial_id = t.id AND v.revision > \(revision) ORDER BY v.step)
+                FROM metatune_studies s LEFT JOIN metatune_trials t ON t.study_id = s.id AND t.revision > \(revision)
+                WHERE s.id = \(studyID) ORDER BY t.number
                 """)
-            for row in values {
-                let (trial, step, value) = try row.decode((Int, Int, Double).self)
-                if let index = position[trial] { trials[index].intermediateValues[step] = value }
+            guard let first = rows.first else { throw StorageError.noSuchStudyID(studyID) }
+            let current = try first.makeRandomAccess()[Self.trialColumnCount].decode(Int.self)
+            var trials: [FrozenTrial] = []
+            for row in rows {
+                let cells = row.makeRandomAccess()
+                guard try cells[0].decode(Int?.self) != nil else { continue }  // the study alone: nothing changed
+                var trial = try self.decodeTrial(row, session)
+                let steps = try cells[Self.trialColumnCount + 1].decode([Int].self)
+                let values = try cells[Self.trialColumnCount + 2].decode([Double].self)
+                for (step, value) in zip(steps, values) { trial.intermediateValues[step] = value }
+                trials.append(trial)
             }
             return TrialChanges(trials: trials, revision: current)
         }
@@ -484,6 +532,8 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         return id
     }
 
+    private static let trialColumnCount = PostgresRows.trialColumns.split(separator: ",").count
+
     private static func qualified(_ table: String) -> String {
         PostgresRows.trialColumns.split(separator: ",").map { "\(table).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
     }
@@ -516,6 +566,25 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
             }
         }
     }
+}
+
+/// The study of each trial this storage started lately (a trial never changes study): spares
+/// `setTrialParam` a round trip. Holds at most `capacity` trials, forgetting all when full.
+private final class TrialStudies: @unchecked Sendable {
+    private let lock = NSLock()
+    private var studies: [Int: Int] = [:]
+    private let capacity = 4096
+
+    func studyID(ofTrial trialID: Int) -> Int? { lock.withLock { studies[trialID] } }
+
+    func remember(trialID: Int, studyID: Int) {
+        lock.withLock {
+            if studies.count >= capacity { studies.removeAll(keepingCapacity: true) }
+            studies[trialID] = studyID
+        }
+    }
+
+    func forget(studyID: Int) { lock.withLock { studies = studies.filter { $0.value != studyID } } }
 }
 
 /// Distribution ids by study and body: they never change once stored.

@@ -36,6 +36,7 @@ extension BuiltinModel {
             ("weight_decay", .number(0...1, integer: false)),
             ("optimizer", .names(OptimizerKind.allCases.map(\.rawValue))),
             ("momentum", .number(0...1, integer: false, highExclusive: true)),
+            ("hyper_lr", .number(0...1, integer: false)),
             ("epochs", .number(1...10_000, integer: true)),
             ("batch_norm", .boolean),
         ]

@@ -119,6 +119,7 @@ public struct BuiltinTask: Sendable {
         configuration.learningRate = Float(params["learning_rate"]?.doubleValue ?? 1e-3)
         configuration.weightDecay = Float(params["weight_decay"]?.doubleValue ?? 0)
         configuration.momentum = Float(params["momentum"]?.doubleValue ?? 0.9)
+        configuration.hypergradientRate = params["hyper_lr"]?.doubleValue.map(Float.init)
         configuration.seed = seed
         if let name = params["optimizer"]?.stringValue {
             guard let kind = OptimizerKind(rawValue: name) else {
@@ -157,6 +158,9 @@ public struct BuiltinTask: Sendable {
         guard configuration.batchSize >= 1 else { throw refuse("batch_size must be at least 1, got \(configuration.batchSize)") }
         guard configuration.learningRate.isFinite, configuration.learningRate > 0 else {
             throw refuse("learning_rate must be positive, got \(configuration.learningRate)")
+        }
+        if let beta = configuration.hypergradientRate, !beta.isFinite || beta < 0 {
+            throw refuse("hyper_lr must be at least 0, got \(beta)")
         }
         guard configuration.weightDecay.isFinite, configuration.weightDecay >= 0 else {
             throw refuse("weight_decay must be at least 0, got \(configuration.weightDecay)")

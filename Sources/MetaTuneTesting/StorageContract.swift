@@ -10,7 +10,7 @@ import MetaTune
 /// - every kind of parameter value, distribution, learning-curve value (NaN included), attribute
 ///   and owner round-trips; a value outside its distribution is refused;
 /// - finished trials never change, and finishing wrongly is refused;
-/// - waiting trials are claimed once each, in order;
+/// - waiting trials are claimed once each, in order; `startTrial` claims one before it creates;
 /// - a running trial is handed from one owner to another only from the owner expected, once
 ///   under 8 threads racing for it, with its heartbeat refreshed and its revision moved;
 /// - a study total (`limit`) caps trial creation atomically under 8 threads;
@@ -136,6 +136,16 @@ public enum StorageContract {
                    "the first claim gave trial \(first.number), \(first.state)")
         try expect(try storage.claimWaitingTrial(studyID: study.id, owner: nil)?.number == 1, name, check, "the second claim is not trial 1")
         try expect(try storage.claimWaitingTrial(studyID: study.id, owner: nil) == nil, name, check, "a trial was claimed twice")
+        // startTrial: a waiting trial first, even past the study total; then a new one, under it.
+        _ = try storage.createTrial(studyID: study.id, state: .waiting, systemAttributes: [:], owner: nil, limit: nil)
+        let claimed = try unwrap(try storage.startTrial(studyID: study.id, owner: .current, limit: 3), name, check, "waiting trial started")
+        try expect(claimed.number == 2 && claimed.state == .running && claimed.owner == .current, name, check,
+                   "startTrial with trial 2 waiting gave trial \(claimed.number), \(claimed.state)")
+        try expect(try storage.startTrial(studyID: study.id, owner: nil, limit: 3) == nil, name, check,
+                   "startTrial created a trial past the study total")
+        let created = try unwrap(try storage.startTrial(studyID: study.id, owner: .current, limit: nil), name, check, "trial started")
+        try expect(created.number == 3 && created.state == .running && created.owner == .current, name, check,
+                   "startTrial with nothing waiting gave trial \(created.number), \(created.state)")
     }
 
     static func handOver(_ name: String, make: (@escaping Clock) throws -> Storage) throws {

@@ -67,7 +67,7 @@ final class TrainerTests: XCTestCase {
             var configuration = TrainingConfiguration()
             configuration.epochs = 3
             configuration.optimizer = kind
-            configuration.learningRate = kind == .sgd || kind == .nesterov ? 0.05 : 5e-3
+            configuration.learningRate = kind == .sgd || kind == .nesterov || kind == .sgdHD ? 0.05 : 5e-3
             configuration.weightDecay = 1e-4
             configuration.gradientClip = 5
             configuration.schedule = .cosine

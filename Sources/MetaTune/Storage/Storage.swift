@@ -110,6 +110,11 @@ public protocol Storage: AnyObject, Sendable {
                      limit: Int?) throws -> FrozenTrial?
     /// Atomically turns the oldest waiting trial into a running one owned by `owner`, or returns nil.
     func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial?
+    /// What `Study.ask` does first: claims the oldest waiting trial for `owner`, else creates a
+    /// running one (nil once the study holds `limit` trials; waiting trials are claimed beyond
+    /// it). The default calls `claimWaitingTrial`, then `createTrial`; a storage behind a network
+    /// does both in one round trip.
+    func startTrial(studyID: Int, owner: TrialOwner?, limit: Int?) throws -> FrozenTrial?
     /// Hands the running trial `trialID` from the owner `expected` to `owner` (either may be nil:
     /// no owner) in one atomic step that also refreshes its heartbeat; returns whether the trial
     /// is now `owner`'s — false, changing nothing, when another owner holds it. Throws
@@ -148,6 +153,11 @@ public protocol Storage: AnyObject, Sendable {
 
 extension Storage {
     public var isSharedBetweenProcesses: Bool { true }
+
+    public func startTrial(studyID: Int, owner: TrialOwner?, limit: Int?) throws -> FrozenTrial? {
+        try claimWaitingTrial(studyID: studyID, owner: owner)
+            ?? createTrial(studyID: studyID, state: .running, systemAttributes: [:], owner: owner, limit: limit)
+    }
 
     public func completeTrialsByStudy() throws -> [Int: [FrozenTrial]] {
         var byStudy: [Int: [FrozenTrial]] = [:]

@@ -129,9 +129,7 @@ public final class Study: @unchecked Sendable {
     /// trials (checked atomically, so many workers together never exceed it). Waiting (enqueued)
     /// trials are still handed out.
     public func ask(limit: Int?) throws -> Trial? {
-        guard let frozen = try storage.claimWaitingTrial(studyID: id, owner: .current)
-            ?? storage.createTrial(studyID: id, state: .running, systemAttributes: [:], owner: .current, limit: limit)
-        else { return nil }
+        guard let frozen = try storage.startTrial(studyID: id, owner: .current, limit: limit) else { return nil }
         let history = try self.history()
         // Constant parameters are the trial's to fill in (`Distribution.singleValue`), never a sampler's.
         let space = sampler.relativeSearchSpace(history: history, trial: frozen).filter { $0.value.singleValue == nil }

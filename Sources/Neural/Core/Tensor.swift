@@ -13,6 +13,10 @@ public final class Tensor {
     public let requiresGrad: Bool
     let inputs: [Tensor]
     let backwardStep: ((Tensor) -> Void)?
+    /// The vector-Jacobian product as tensor operations: given the gradient of the result (a
+    /// tensor that may itself be part of a graph), each input's gradient (nil where none flows).
+    /// What lets `gradients(of:withRespectTo:createGraph:)` differentiate a gradient again.
+    let vjp: ((_ result: Tensor, _ upstream: Tensor) -> [Tensor?])?
 
     /// A leaf tensor (data or a parameter).
     public init(shape: [Int], data: [Float], requiresGrad: Bool = false) {
@@ -22,17 +26,33 @@ public final class Tensor {
         self.requiresGrad = requiresGrad
         inputs = []
         backwardStep = nil
+        vjp = nil
     }
 
+    /// Whether operations on this thread record the graph (see `withoutRecording`).
+    @TaskLocal static var isRecording = true
+
+    /// Runs `body` with no graph recorded: results of operations require no gradients (as
+    /// `torch.no_grad()`); for evaluation, and for gradients that need not be differentiated again.
+    public static func withoutRecording<T>(_ body: () throws -> T) rethrows -> T {
+        try $isRecording.withValue(false) { try body() }
+    }
+
+    /// The same values as a constant: no gradient flows back through the result.
+    public func detached() -> Tensor { Tensor(shape: shape, data: data) }
+
     /// The result of an operation; `backward` receives this tensor (with its `grad` filled) and adds
-    /// the inputs' gradients.
-    init(shape: [Int], data: [Float], inputs: [Tensor], backward: @escaping (Tensor) -> Void) {
+    /// the inputs' gradients; `vjp` gives them as tensor operations (see `vjp`; nil for an op
+    /// whose gradient cannot be differentiated again).
+    init(shape: [Int], data: [Float], inputs: [Tensor], vjp: ((_ result: Tensor, _ upstream: Tensor) -> [Tensor?])? = nil,
+         backward: @escaping (Tensor) -> Void) {
         self.shape = shape
         self.data = data
-        let needed = inputs.contains { $0.requiresGrad }
+        let needed = Tensor.isRecording && inputs.contains { $0.requiresGrad }
         requiresGrad = needed
         self.inputs = needed ? inputs : []
         backwardStep = needed ? backward : nil
+        self.vjp = needed ? vjp : nil
     }
 
     /// A tensor of zeros.
@@ -65,6 +85,15 @@ public final class Tensor {
     /// gradients (adding to gradients already there).
     public func backward() {
         precondition(data.count == 1, "backward() starts from a scalar, not shape \(shape)")
+        accumulateGrad { $0[0] += 1 }
+        for node in topologicalOrder().reversed() where !node.grad.isEmpty {
+            node.backwardStep?(node)
+        }
+    }
+
+    /// Every tensor requiring gradients that this one depends on (itself included), inputs before
+    /// the results computed from them.
+    func topologicalOrder() -> [Tensor] {
         var order: [Tensor] = []
         var visited = Set<ObjectIdentifier>()
         // Iterative depth-first search for a topological order (deep graphs must not overflow the stack).
@@ -80,9 +109,6 @@ public final class Tensor {
                 stack.append((input, false))
             }
         }
-        accumulateGrad { $0[0] += 1 }
-        for node in order.reversed() where !node.grad.isEmpty {
-            node.backwardStep?(node)
-        }
+        return order
     }
 }

@@ -32,6 +32,10 @@ public final class BatchNorm: Layer {
 
     public var parameters: [Tensor] { [gamma, beta] }
 
+    public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
+        input.batchNormalized(gamma: parameters[parameters.startIndex], beta: parameters[parameters.startIndex + 1]).0
+    }
+
     /// Takes over the running statistics of `other` (same number of features).
     func copyRunningStatistics(from other: BatchNorm) throws {
         guard other.runningMean.count == runningMean.count else {

@@ -40,6 +40,10 @@ public final class Conv2D: Layer {
     }
 
     public var parameters: [Tensor] { [weight, bias] }
+
+    public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
+        input.conv2d(weight: parameters[parameters.startIndex], bias: parameters[parameters.startIndex + 1], stride: stride, padding: padding)
+    }
 }
 
 /// Max pooling as a layer.

@@ -57,4 +57,8 @@ public final class Dense: Layer {
     }
 
     public var parameters: [Tensor] { [weight, bias] }
+
+    public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
+        input.linear(weight: parameters[parameters.startIndex], bias: parameters[parameters.startIndex + 1])
+    }
 }

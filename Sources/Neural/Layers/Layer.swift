@@ -18,6 +18,18 @@ public protocol Layer: AnyObject {
     func forward(_ input: Tensor, _ context: inout ForwardContext) -> Tensor
     /// The trainable parameters (tensors requiring gradients).
     var parameters: [Tensor] { get }
+    /// The output for `input` computed with `parameters` in place of the layer's own (as many,
+    /// of the same shapes, in the same order): what adapted ("fast") weights of meta-learning run
+    /// through, without copying the layer. Batch-norm layers use the batch's statistics here and
+    /// leave their running statistics alone.
+    func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor
+}
+
+extension Layer {
+    /// Layers without parameters compute as usual.
+    public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
+        forward(input, &context)
+    }
 }
 
 /// Layers applied one after the other.
@@ -35,6 +47,17 @@ public final class Sequential: Layer {
     }
 
     public var parameters: [Tensor] { layers.flatMap(\.parameters) }
+
+    public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
+        var x = input
+        var next = parameters.startIndex
+        for layer in layers {
+            let count = layer.parameters.count
+            x = layer.forward(x, parameters: parameters[next..<(next + count)], &context)
+            next += count
+        }
+        return x
+    }
 
     /// Takes over the weights and batch-norm statistics of `other`, a network of the same
     /// architecture (population-based training copies a better member this way).

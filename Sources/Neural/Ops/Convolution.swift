@@ -107,7 +107,9 @@ extension Tensor {
             }
         }
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
-        return Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], data: out, inputs: inputs) { result in
+        return Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], data: out, inputs: inputs, vjp: { _, u in
+            Tensor.convolutionVJP(u, input: self, weight: weight, bias: bias, g)
+        }) { result in
             // dY in NCHW → [out, positions].
             let dy = uninitializedArray(g.outChannels * g.positions) { d in
                 result.grad.withUnsafeBufferPointer { r in
@@ -177,7 +179,8 @@ extension Tensor {
                 }
             }
         } } }
-        return Tensor(shape: [n, c, oh, ow], data: out, inputs: [self]) { result in
+        let inputShape = shape
+        return Tensor(shape: [n, c, oh, ow], data: out, inputs: [self], vjp: { _, u in [u.scattered(argmax, into: inputShape)] }) { result in
             self.accumulateGrad { dx in
                 result.grad.withUnsafeBufferPointer { dy in
                     for i in 0..<dy.count { dx[Int(argmax[i])] += dy[i] }

@@ -11,7 +11,7 @@ extension Tensor {
         for i in 0..<count where generator.nextUniform() >= Double(rate) { mask[i] = keep }
         var out = data
         for i in 0..<count { out[i] *= mask[i] }
-        return Tensor(shape: shape, data: out, inputs: [self]) { result in
+        return Tensor(shape: shape, data: out, inputs: [self], vjp: { _, g in [g.multiplied(byConstant: mask)] }) { result in
             self.accumulateGrad { g in
                 result.grad.withUnsafeBufferPointer { dy in for i in 0..<g.count { g[i] += dy[i] * mask[i] } }
             }

@@ -1,10 +1,14 @@
 import Foundation
 
 extension Tensor {
-    /// Applies `f` to every element; `derivative(x, y)` is df/dx at input x with output y.
-    func elementwise(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
+    /// Applies `f` to every element; `derivative(x, y)` is df/dx at input x with output y, and
+    /// `gradient(x, y)` the same as a tensor operation (nil: the result's gradient cannot be
+    /// differentiated again).
+    func elementwise(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float,
+                     gradient: ((_ x: Tensor, _ y: Tensor) -> Tensor)? = nil) -> Tensor {
         let out = data.map(f)
-        return Tensor(shape: shape, data: out, inputs: [self]) { result in
+        let vjp = gradient.map { gradient in { (y: Tensor, g: Tensor) -> [Tensor?] in [g * gradient(self, y)] } }
+        return Tensor(shape: shape, data: out, inputs: [self], vjp: vjp) { result in
             self.accumulateGrad { g in
                 result.grad.withUnsafeBufferPointer { dy in
                     self.data.withUnsafeBufferPointer { x in
@@ -27,7 +31,9 @@ extension Tensor {
                 }
             }
         }
-        return Tensor(shape: shape, data: out, inputs: [self]) { result in
+        return Tensor(shape: shape, data: out, inputs: [self], vjp: { y, g in
+            [g.multiplied(byConstant: y.data.map { $0 > 0 ? 1 : 0 })]
+        }) { result in
             self.accumulateGrad { g in
                 result.grad.withUnsafeBufferPointer { dy in
                     result.data.withUnsafeBufferPointer { y in
@@ -42,27 +48,33 @@ extension Tensor {
 
     /// The hyperbolic tangent.
     public func tanh() -> Tensor {
-        elementwise({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y })
+        elementwise({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }, gradient: { _, y in (y * y).oneMinus() })
     }
 
     /// The logistic function 1 / (1 + e^−x).
     public func sigmoid() -> Tensor {
-        elementwise({ 1 / (1 + Foundation.exp(-$0)) }, derivative: { _, y in y * (1 - y) })
+        elementwise({ 1 / (1 + Foundation.exp(-$0)) }, derivative: { _, y in y * (1 - y) }, gradient: { _, y in y * y.oneMinus() })
     }
 
     /// The Gaussian error linear unit x·Φ(x) (exact, with erf).
     public func gelu() -> Tensor {
         let invSqrt2: Float = 0.70710678118654752
         let invSqrt2Pi: Float = 0.39894228040143268
-        return elementwise({ 0.5 * $0 * (1 + Foundation.erf($0 * invSqrt2)) }, derivative: { x, _ in
-            0.5 * (1 + Foundation.erf(x * invSqrt2)) + x * invSqrt2Pi * Foundation.exp(-0.5 * x * x)
+        let first: (Float) -> Float = { x in 0.5 * (1 + Foundation.erf(x * invSqrt2)) + x * invSqrt2Pi * Foundation.exp(-0.5 * x * x) }
+        let second: (Float) -> Float = { x in invSqrt2Pi * Foundation.exp(-0.5 * x * x) * (2 - x * x) }
+        let third: (Float) -> Float = { x in invSqrt2Pi * Foundation.exp(-0.5 * x * x) * (x * x * x - 4 * x) }
+        // Each derivative is an element-wise op of its own, down to the third, whose gradient is not
+        // differentiable again: the engine differentiates twice.
+        return elementwise({ 0.5 * $0 * (1 + Foundation.erf($0 * invSqrt2)) }, derivative: { x, _ in first(x) }, gradient: { x, _ in
+            x.elementwise(first, derivative: { x, _ in second(x) }, gradient: { x, _ in x.elementwise(second, derivative: { x, _ in third(x) }) })
         })
     }
 
     /// The same values with another shape of the same size.
     public func reshaped(_ newShape: [Int]) -> Tensor {
         precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
-        return Tensor(shape: newShape, data: data, inputs: [self]) { result in
+        let shape = self.shape
+        return Tensor(shape: newShape, data: data, inputs: [self], vjp: { _, g in [g.reshaped(shape)] }) { result in
             self.accumulateGrad { g in
                 result.grad.withUnsafeBufferPointer { dy in for i in 0..<g.count { g[i] += dy[i] } }
             }

@@ -11,7 +11,9 @@ extension Tensor {
             Engine.gemm(transposeA: false, transposeB: false, m: n, n: m, k: k, a: a.baseAddress!, b: b.baseAddress!,
                       c: c.baseAddress!)
         } } }
-        return Tensor(shape: [n, m], data: out, inputs: [self, other]) { result in
+        return Tensor(shape: [n, m], data: out, inputs: [self, other], vjp: { _, g in
+            Tensor.matmulVJP(g, self, other, transposeA: false, transposeB: false)
+        }) { result in
             Self.matmulBackward(result.grad, self, other, n: n, k: k, m: m)
         }
     }
@@ -33,7 +35,9 @@ extension Tensor {
                       beta: bias == nil ? 0 : 1, c: c.baseAddress!)
         } } }
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
-        return Tensor(shape: [n, m], data: out, inputs: inputs) { result in
+        return Tensor(shape: [n, m], data: out, inputs: inputs, vjp: { _, g in
+            Tensor.matmulVJP(g, self, weight, transposeA: false, transposeB: false) + (bias.map { $0.requiresGrad ? [g.sumRows()] : [nil] } ?? [])
+        }) { result in
             Self.matmulBackward(result.grad, self, weight, n: n, k: k, m: m)
             if let bias, bias.requiresGrad {
                 bias.accumulateGrad { g in

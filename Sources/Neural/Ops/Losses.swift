@@ -30,7 +30,11 @@ extension Tensor {
             }
         }
         let loss = Float(total / Double(n))
-        return Tensor(shape: [1], data: [loss], inputs: [self]) { result in
+        return Tensor(shape: [1], data: [loss], inputs: [self], vjp: { _, g in
+            var oneHot = [Float](repeating: 0, count: n * classes)
+            for row in 0..<n { oneHot[row * classes + labels[row]] = -1 }
+            return [self.softmax().adding(constant: oneHot).scaled(by: 1 / Float(n)).multiplied(byScalar: g)]
+        }) { result in
             let scale = result.grad[0] / Float(n)
             self.accumulateGrad { g in
                 for row in 0..<n {
@@ -51,7 +55,9 @@ extension Tensor {
             total += d * d
         }
         let n = Float(count)
-        return Tensor(shape: [1], data: [Float(total / Double(count))], inputs: [self]) { result in
+        return Tensor(shape: [1], data: [Float(total / Double(count))], inputs: [self], vjp: { _, g in
+            [self.adding(constant: target.map { -$0 }).scaled(by: 2 / n).multiplied(byScalar: g)]
+        }) { result in
             let scale = 2 * result.grad[0] / n
             self.accumulateGrad { g in for i in 0..<g.count { g[i] += scale * (self.data[i] - target[i]) } }
         }

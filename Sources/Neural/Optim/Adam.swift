@@ -1,7 +1,8 @@
 import Foundation
 
 /// Adam (Kingma & Ba) with L2 weight decay added to the gradient, or, as AdamW
-/// (`decoupledWeightDecay`), decay applied to the weights directly (Loshchilov & Hutter).
+/// (`decoupledWeightDecay`), decay applied to the weights directly (Loshchilov & Hutter); and
+/// optionally hypergradient descent on its learning rate (Adam-HD, Baydin et al., ICLR 2018).
 public final class Adam: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
@@ -10,12 +11,16 @@ public final class Adam: Optimizer {
     public let epsilon: Float
     public let weightDecay: Float
     public let decoupledWeightDecay: Bool
+    /// β of hypergradient descent: before each step the learning rate moves by β·(g · u), the
+    /// new gradient g against the previous step's direction u = m̂ / (√v̂ + ε) (0: fixed rate).
+    public let hypergradientRate: Float
+    private var previousDirection: [[Float]] = []
     private var m: [[Float]]
     private var v: [[Float]]
     private var t = 0
 
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false, hypergradientRate: Float = 0) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -23,8 +28,10 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decoupledWeightDecay = decoupledWeightDecay
+        self.hypergradientRate = hypergradientRate
         m = parameters.map { [Float](repeating: 0, count: $0.count) }
         v = m
+        if hypergradientRate != 0 { previousDirection = m }
     }
 
     public func copyState(from other: Optimizer) throws {
@@ -34,9 +41,20 @@ public final class Adam: Optimizer {
         try copyBuffers(other.m, into: &m, what: "Adam's first moments")
         try copyBuffers(other.v, into: &v, what: "Adam's second moments")
         t = other.t
+        if hypergradientRate != 0 && other.hypergradientRate != 0 {
+            try copyBuffers(other.previousDirection, into: &previousDirection, what: "Adam-HD's last directions")
+            learningRate = other.learningRate
+        }
     }
 
     public func step() {
+        if hypergradientRate != 0 {
+            var product: Double = 0
+            for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
+                product += Hypergradient.dot(p.grad, previousDirection[index])
+            }
+            learningRate = max(0, learningRate + hypergradientRate * Float(product))
+        }
         t += 1
         let stepSize = learningRate / (1 - Foundation.pow(beta1, Float(t)))
         let inverseCorrection2 = 1 / (1 - Foundation.pow(beta2, Float(t)))
@@ -55,6 +73,20 @@ public final class Adam: Optimizer {
                                         inverseCorrection2: inverseCorrection2, epsilon: eps, weightDecay: coupledDecay)
                         }
                     }
+                }
+            }
+            if hypergradientRate != 0 { recordDirection(index) }
+        }
+    }
+
+    /// u = m̂ / (√v̂ + ε) of the step just taken, per element (with AdamW's decay left out).
+    private func recordDirection(_ index: Int) {
+        let correction1 = 1 / (1 - Foundation.pow(beta1, Float(t))), correction2 = 1 / (1 - Foundation.pow(beta2, Float(t)))
+        let eps = epsilon
+        m[index].withUnsafeBufferPointer { m in
+            v[index].withUnsafeBufferPointer { v in
+                previousDirection[index].withUnsafeMutableBufferPointer { u in
+                    for i in 0..<u.count { u[i] = m[i] * correction1 / ((v[i] * correction2).squareRoot() + eps) }
                 }
             }
         }

@@ -4,11 +4,26 @@ import MetaTuneNumerics
 /// Which optimizer a training run uses.
 public enum OptimizerKind: String, CaseIterable, Sendable {
     case sgd, nesterov, adam, adamw, rmsprop
+    /// SGD (with momentum) and Adam whose learning rate follows hypergradient descent from the
+    /// configured rate (schedules do not apply to them).
+    case sgdHD = "sgd-hd", adamHD = "adam-hd"
 
-    /// A new optimizer of this kind over `parameters`.
-    public func make(parameters: [Tensor], learningRate: Float, weightDecay: Float, momentum: Float) -> Optimizer {
+    /// Whether the learning rate adapts itself while training (hypergradient descent).
+    public var adaptsLearningRate: Bool { self == .sgdHD || self == .adamHD }
+
+    /// The default β of hypergradient descent (the paper's: 0.001 for SGD-HD, 1e-7 for Adam-HD).
+    public var defaultHypergradientRate: Float { self == .adamHD ? 1e-7 : 1e-3 }
+
+    /// A new optimizer of this kind over `parameters` (`hypergradientRate`: β of the HD kinds,
+    /// their default when nil).
+    public func make(parameters: [Tensor], learningRate: Float, weightDecay: Float, momentum: Float,
+                     hypergradientRate: Float? = nil) -> Optimizer {
+        let beta = hypergradientRate ?? defaultHypergradientRate
         switch self {
         case .sgd: return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        case .sgdHD:
+            return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, hypergradientRate: beta)
+        case .adamHD: return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay, hypergradientRate: beta)
         case .nesterov:
             return SGD(parameters: parameters, learningRate: learningRate, momentum: max(momentum, 0.9), nesterov: true,
                        weightDecay: weightDecay)
@@ -28,6 +43,8 @@ public struct TrainingConfiguration: Sendable {
     public var learningRate: Float = 1e-3
     public var weightDecay: Float = 0
     public var momentum: Float = 0.9
+    /// β of hypergradient descent for the `-hd` optimizers (nil: the optimizer's default).
+    public var hypergradientRate: Float?
     public var schedule = LearningRateSchedule.constant
     public var warmupEpochs = 0
     /// Clip the global gradient norm to this value.

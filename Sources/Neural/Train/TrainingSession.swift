@@ -15,6 +15,8 @@ public final class TrainingSession {
     private let train: Dataset
     private let validation: Dataset
     private let optimizer: Optimizer
+    /// The learning rate of the last step (hypergradient descent moves it as training goes).
+    public var learningRate: Float { optimizer.learningRate }
     private var order: SeededGenerator
     private var context: ForwardContext
     private var bestValidationLoss = Double.infinity
@@ -27,7 +29,8 @@ public final class TrainingSession {
         self.train = train
         self.validation = validation
         optimizer = configuration.optimizer.make(parameters: model.parameters, learningRate: configuration.learningRate,
-                                                 weightDecay: configuration.weightDecay, momentum: configuration.momentum)
+                                                 weightDecay: configuration.weightDecay, momentum: configuration.momentum,
+                                                 hypergradientRate: configuration.hypergradientRate)
         order = SeededGenerator(seeds: [configuration.seed, stableHash("batch-order")])
         context = ForwardContext(training: true, seed: configuration.seed &+ 17)
     }
@@ -70,8 +73,11 @@ public final class TrainingSession {
 
     private func trainOneEpoch() throws -> EpochReport {
         let epoch = epochsDone
-        optimizer.learningRate = configuration.learningRate
-            * configuration.schedule.factor(epoch: epoch, epochs: configuration.epochs, warmupEpochs: configuration.warmupEpochs)
+        // Hypergradient descent moves the rate itself: it starts from the configured one.
+        if !configuration.optimizer.adaptsLearningRate || epoch == 0 {
+            optimizer.learningRate = configuration.learningRate
+                * configuration.schedule.factor(epoch: epoch, epochs: configuration.epochs, warmupEpochs: configuration.warmupEpochs)
+        }
         var permutation = Array(0..<train.count)
         permutation.shuffle(using: &order)
         var lossSum = 0.0
