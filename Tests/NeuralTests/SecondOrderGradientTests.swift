@@ -92,6 +92,15 @@ final class SecondOrderGradientTests: XCTestCase {
         try check([spaced, w]) { score(spaced.conv2d(weight: w, bias: nil, stride: 1, padding: 1).relu().maxPool2d(size: 2)) }
     }
 
+    func testBatchNormalization() throws {
+        let x = randomTensor([4, 3], seed: 22, scale: 2), gamma = randomTensor([3], seed: 23), beta = randomTensor([3], seed: 24)
+        try check([x, gamma, beta]) { score(x.batchNormalized(gamma: gamma, beta: beta).0.tanh()) }
+        let images = randomTensor([2, 2, 3, 3], seed: 25, scale: 2), g2 = randomTensor([2], seed: 26), b2 = randomTensor([2], seed: 27)
+        try check([images, g2, b2]) { score(images.batchNormalized(gamma: g2, beta: b2).0.tanh()) }
+        // Evaluation mode: fixed statistics.
+        try check([x, gamma, beta]) { score(x.batchNormalized(gamma: gamma, beta: beta, mean: [0.1, -0.2, 0.3], variance: [1, 2, 0.5]).tanh()) }
+    }
+
     func testLosses() throws {
         let x = randomTensor([4, 3], seed: 9), w = randomTensor([3, 3], seed: 10, scale: 2)
         try check([x, w]) { x.matmul(w).softmaxCrossEntropy(labels: [0, 2, 1, 2]) }

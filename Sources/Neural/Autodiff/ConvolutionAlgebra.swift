@@ -2,10 +2,11 @@
 /// unfolding (im2col) and folding (col2im) are each other's adjoints, as are the two layouts of a
 /// convolution's output and the gather and scatter of pooling's maxima.
 extension Tensor {
-    /// The column matrix [patch, positions] of an NCHW input (zero padding).
-    func unfolded(_ g: ConvolutionGeometry) -> Tensor {
+    /// The column matrix [patch, positions] of an NCHW input (zero padding); `columns` when the
+    /// caller has it already.
+    func unfolded(_ g: ConvolutionGeometry, columns: [Float]? = nil) -> Tensor {
         let shape = self.shape
-        let cols = uninitializedArray(g.patch * g.positions) { c in data.withUnsafeBufferPointer { g.im2col($0, c) } }
+        let cols = columns ?? uninitializedArray(g.patch * g.positions) { c in data.withUnsafeBufferPointer { g.im2col($0, c) } }
         return Tensor.derived(shape: [g.patch, g.positions], data: cols, inputs: [self]) { _, u in [u.folded(g, into: shape)] }
     }
 
@@ -50,11 +51,12 @@ extension Tensor {
     }
 
     /// The gradients of `conv2d` with respect to its input, weight and bias, as tensor operations.
-    static func convolutionVJP(_ upstream: Tensor, input: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvolutionGeometry) -> [Tensor?] {
+    static func convolutionVJP(_ upstream: Tensor, input: Tensor, columns: [Float], weight: Tensor, bias: Tensor?,
+                               _ g: ConvolutionGeometry) -> [Tensor?] {
         let dy = upstream.channelsMajor()  // [out, positions]
         let flatWeight = weight.reshaped([g.outChannels, g.patch])
         let dx = input.requiresGrad ? flatWeight.matmul(dy, transposeA: true, transposeB: false).folded(g, into: input.shape) : nil
-        let dw = weight.requiresGrad ? dy.matmul(input.unfolded(g), transposeA: false, transposeB: true).reshaped(weight.shape) : nil
+        let dw = weight.requiresGrad ? dy.matmul(input.unfolded(g, columns: columns), transposeA: false, transposeB: true).reshaped(weight.shape) : nil
         guard let bias else { return [dx, dw] }
         let ones = Tensor(shape: [g.positions, 1], data: [Float](repeating: 1, count: g.positions))
         return [dx, dw, bias.requiresGrad ? dy.matmul(ones).reshaped([g.outChannels]) : nil]

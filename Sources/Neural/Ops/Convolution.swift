@@ -108,7 +108,7 @@ extension Tensor {
         }
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], data: out, inputs: inputs, vjp: { _, u in
-            Tensor.convolutionVJP(u, input: self, weight: weight, bias: bias, g)
+            Tensor.convolutionVJP(u, input: self, columns: cols, weight: weight, bias: bias, g)
         }) { result in
             // dY in NCHW → [out, positions].
             let dy = uninitializedArray(g.outChannels * g.positions) { d in

@@ -22,7 +22,9 @@ extension Tensor {
             normalized[i] = (self.data[i] - mean[f]) * inverseStd[f]
             out[i] = normalized[i] * gamma.data[f] + beta.data[f]
         }
-        let result = Tensor(shape: shape, data: out, inputs: [self, gamma, beta]) { result in
+        let result = Tensor(shape: shape, data: out, inputs: [self, gamma, beta], vjp: { _, g in
+            Tensor.batchNormVJP(g, input: self, gamma: gamma, beta: beta, epsilon: epsilon)
+        }) { result in
             var sumDy = [Float](repeating: 0, count: layout.features), sumDyX = sumDy
             layout.forEach { f, i in
                 sumDy[f] += result.grad[i]
@@ -48,8 +50,22 @@ extension Tensor {
         var out = [Float](repeating: 0, count: count)
         let scale = (0..<layout.features).map { gamma.data[$0] / (variance[$0] + epsilon).squareRoot() }
         layout.forEach { f, i in out[i] = (self.data[i] - mean[f]) * scale[f] + beta.data[f] }
-        return Tensor(shape: shape, data: out, inputs: [self, gamma, beta]) { result in
+        let features = layout.features
+        return Tensor(shape: shape, data: out, inputs: [self, gamma, beta], vjp: { _, g in
+            // Fixed statistics: an affine map per feature, y = (x − μ)·γ/σ + β.
+            let inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+            let normalized = self.adding(constant: (0..<self.count).map { i in -mean[(i / layout.spatial) % features] })
+                .multiplied(byConstant: (0..<self.count).map { i in inverseStd[(i / layout.spatial) % features] })
+            return [self.requiresGrad ? g * (gamma * Tensor(shape: [features], data: inverseStd)).broadcastFeatures(to: self.shape) : nil,
+                    gamma.requiresGrad ? (g * normalized).featureSums() : nil, beta.requiresGrad ? g.featureSums() : nil]
+        }) { result in
             if self.requiresGrad { self.accumulateGrad { dx in layout.forEach { f, i in dx[i] += result.grad[i] * scale[f] } } }
+            if gamma.requiresGrad {
+                gamma.accumulateGrad { dg in
+                    layout.forEach { f, i in dg[f] += result.grad[i] * (self.data[i] - mean[f]) / (variance[f] + epsilon).squareRoot() }
+                }
+            }
+            if beta.requiresGrad { beta.accumulateGrad { db in layout.forEach { f, i in db[f] += result.grad[i] } } }
         }
     }
 }
