@@ -21,16 +21,30 @@ extension Tensor {
     func channelsMajor() -> Tensor {
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
         let shape = self.shape
-        var out = [Float](repeating: 0, count: count)
-        for s in 0..<n { for ch in 0..<c { for i in 0..<plane { out[ch * n * plane + s * plane + i] = data[(s * c + ch) * plane + i] } } }
+        let out = uninitializedArray(count) { out in
+            data.withUnsafeBufferPointer { x in
+                for s in 0..<n {
+                    for ch in 0..<c {
+                        (out.baseAddress! + ch * n * plane + s * plane).update(from: x.baseAddress! + (s * c + ch) * plane, count: plane)
+                    }
+                }
+            }
+        }
         return Tensor.derived(shape: [c, n * plane], data: out, inputs: [self]) { _, u in [u.batchMajor(shape)] }
     }
 
     /// [channels, batch·h·w] → NCHW of `shape` (the inverse of `channelsMajor`).
     func batchMajor(_ shape: [Int]) -> Tensor {
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
-        var out = [Float](repeating: 0, count: count)
-        for s in 0..<n { for ch in 0..<c { for i in 0..<plane { out[(s * c + ch) * plane + i] = data[ch * n * plane + s * plane + i] } } }
+        let out = uninitializedArray(count) { out in
+            data.withUnsafeBufferPointer { x in
+                for s in 0..<n {
+                    for ch in 0..<c {
+                        (out.baseAddress! + (s * c + ch) * plane).update(from: x.baseAddress! + ch * n * plane + s * plane, count: plane)
+                    }
+                }
+            }
+        }
         return Tensor.derived(shape: shape, data: out, inputs: [self]) { _, u in [u.channelsMajor()] }
     }
 

@@ -16,34 +16,48 @@ extension Tensor {
         }
     }
 
+    /// `op` applied element by element to `a` and `b` (equal counts), in a loop the compiler vectorises.
+    @inline(__always)
+    static func zipped(_ a: [Float], _ b: [Float], _ op: (Float, Float) -> Float) -> [Float] {
+        uninitializedArray(a.count) { out in
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in for i in 0..<out.count { out[i] = op(a[i], b[i]) } } }
+        }
+    }
+
+    /// `op` applied to every element of `a`.
+    @inline(__always)
+    static func mapped(_ a: [Float], _ op: (Float) -> Float) -> [Float] {
+        uninitializedArray(a.count) { out in a.withUnsafeBufferPointer { a in for i in 0..<out.count { out[i] = op(a[i]) } } }
+    }
+
     /// Element-wise sum of two tensors of one shape.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "cannot add shapes \(a.shape) and \(b.shape)")
-        return derived(shape: a.shape, data: zip(a.data, b.data).map(+), inputs: [a, b]) { _, g in [g, g] }
+        return derived(shape: a.shape, data: zipped(a.data, b.data, +), inputs: [a, b]) { _, g in [g, g] }
     }
 
     /// Element-wise difference of two tensors of one shape.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "cannot subtract shapes \(a.shape) and \(b.shape)")
-        return derived(shape: a.shape, data: zip(a.data, b.data).map(-), inputs: [a, b]) { _, g in [g, g.scaled(by: -1)] }
+        return derived(shape: a.shape, data: zipped(a.data, b.data, -), inputs: [a, b]) { _, g in [g, g.scaled(by: -1)] }
     }
 
     /// Element-wise product of two tensors of one shape.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "cannot multiply shapes \(a.shape) and \(b.shape)")
-        return derived(shape: a.shape, data: zip(a.data, b.data).map(*), inputs: [a, b]) { _, g in [g * b, g * a] }
+        return derived(shape: a.shape, data: zipped(a.data, b.data, *), inputs: [a, b]) { _, g in [g * b, g * a] }
     }
 
     /// Every element times `factor`.
     public func scaled(by factor: Float) -> Tensor {
-        Tensor.derived(shape: shape, data: data.map { $0 * factor }, inputs: [self]) { _, g in [g.scaled(by: factor)] }
+        Tensor.derived(shape: shape, data: Tensor.mapped(data) { $0 * factor }, inputs: [self]) { _, g in [g.scaled(by: factor)] }
     }
 
     /// Every element times the one value of `scalar` (shape [1]).
     public func multiplied(byScalar scalar: Tensor) -> Tensor {
         precondition(scalar.count == 1, "not a scalar: shape \(scalar.shape)")
         let factor = scalar.data[0]
-        return Tensor.derived(shape: shape, data: data.map { $0 * factor }, inputs: [self, scalar]) { _, g in
+        return Tensor.derived(shape: shape, data: Tensor.mapped(data) { $0 * factor }, inputs: [self, scalar]) { _, g in
             [g.multiplied(byScalar: scalar), (g * self).sum()]
         }
     }
@@ -51,20 +65,20 @@ extension Tensor {
     /// Element-wise product with constants (a mask, fixed weights): no gradient flows to them.
     public func multiplied(byConstant constant: [Float]) -> Tensor {
         precondition(constant.count == count, "\(constant.count) constants for \(count) values")
-        return Tensor.derived(shape: shape, data: zip(data, constant).map(*), inputs: [self]) { _, g in
+        return Tensor.derived(shape: shape, data: Tensor.zipped(data, constant, *), inputs: [self]) { _, g in
             [g.multiplied(byConstant: constant)]
         }
     }
 
     /// 1 − x, element-wise.
     public func oneMinus() -> Tensor {
-        Tensor.derived(shape: shape, data: data.map { 1 - $0 }, inputs: [self]) { _, g in [g.scaled(by: -1)] }
+        Tensor.derived(shape: shape, data: Tensor.mapped(data) { 1 - $0 }, inputs: [self]) { _, g in [g.scaled(by: -1)] }
     }
 
     /// Element-wise sum with constants.
     public func adding(constant: [Float]) -> Tensor {
         precondition(constant.count == count, "\(constant.count) constants for \(count) values")
-        return Tensor.derived(shape: shape, data: zip(data, constant).map(+), inputs: [self]) { _, g in [g] }
+        return Tensor.derived(shape: shape, data: Tensor.zipped(data, constant, +), inputs: [self]) { _, g in [g] }
     }
 
     /// The sum of all elements, shape [1].
@@ -141,11 +155,12 @@ extension Tensor {
         let (n, k) = transposeA ? (shape[1], shape[0]) : (shape[0], shape[1])
         let (k2, m) = transposeB ? (other.shape[1], other.shape[0]) : (other.shape[0], other.shape[1])
         precondition(k == k2, "matmul shapes \(shape) and \(other.shape) do not match")
-        var out = [Float](repeating: 0, count: n * m)
-        data.withUnsafeBufferPointer { a in other.data.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { c in
+        // The product overwrites every element (β = 0), so the output starts uninitialised.
+        var out = k == 0 ? [Float](repeating: 0, count: n * m) : [Float](unsafeUninitializedCapacity: n * m) { $1 = n * m }
+        if k > 0 { data.withUnsafeBufferPointer { a in other.data.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { c in
             Engine.gemm(transposeA: transposeA, transposeB: transposeB, m: n, n: m, k: k, a: a.baseAddress!, b: b.baseAddress!,
                         c: c.baseAddress!)
-        } } }
+        } } } }
         return Tensor.derived(shape: [n, m], data: out, inputs: [self, other]) { _, g in
             Tensor.matmulVJP(g, self, other, transposeA: transposeA, transposeB: transposeB)
         }

@@ -42,7 +42,13 @@ struct ConvolutionGeometry {
                     }
                     let source = input + iy * width + kx - padding
                     for ox in 0..<valid.lowerBound { cols[target + ox] = 0 }
-                    for ox in valid { cols[target + ox] = x[source + ox * stride] }
+                    if stride == 1 {
+                        if !valid.isEmpty {
+                            (cols.baseAddress! + target + valid.lowerBound).update(from: x.baseAddress! + source + valid.lowerBound, count: valid.count)
+                        }
+                    } else {
+                        for ox in valid { cols[target + ox] = x[source + ox * stride] }
+                    }
                     for ox in valid.upperBound..<ow { cols[target + ox] = 0 }
                 }
             }
@@ -67,7 +73,11 @@ struct ConvolutionGeometry {
                             guard iy >= 0 && iy < height else { continue }
                             let target = input + iy * width + kx - padding
                             let source = base + oy * ow
-                            for ox in valid { dx[target + ox * stride] += cols[source + ox] }
+                            if stride == 1 {
+                                for ox in valid { dx[target + ox] += cols[source + ox] }  // contiguous: vectorises
+                            } else {
+                                for ox in valid { dx[target + ox * stride] += cols[source + ox] }
+                            }
                         }
                     }
                 }
@@ -166,7 +176,7 @@ extension Tensor {
                 let input = plane * h * w, output = plane * oh * ow
                 for oy in 0..<oh {
                     for ox in 0..<ow {
-                        var best = -Float.infinity, where_ = 0
+                        var best = -Float.infinity, where_ = input + oy * step * w + ox * step  // a window of NaNs points into itself
                         for ky in 0..<size {
                             for kx in 0..<size {
                                 let index = input + (oy * step + ky) * w + ox * step + kx

@@ -32,7 +32,7 @@ extension Tensor {
             }
         }
         return Tensor(shape: shape, data: out, inputs: [self], vjp: { y, g in
-            [g.multiplied(byConstant: y.data.map { $0 > 0 ? 1 : 0 })]
+            [g.multiplied(byConstant: Tensor.mapped(y.data) { $0 > 0 ? 1 : 0 })]
         }) { result in
             self.accumulateGrad { g in
                 result.grad.withUnsafeBufferPointer { dy in

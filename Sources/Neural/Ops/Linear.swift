@@ -6,11 +6,12 @@ extension Tensor {
         precondition(shape.count == 2 && other.shape.count == 2 && shape[1] == other.shape[0],
                      "matmul shapes \(shape) and \(other.shape) do not match")
         let (n, k, m) = (shape[0], shape[1], other.shape[1])
-        var out = [Float](repeating: 0, count: n * m)
-        data.withUnsafeBufferPointer { a in other.data.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { c in
+        // The product overwrites every element (β = 0), so the output starts uninitialised.
+        var out = k == 0 ? [Float](repeating: 0, count: n * m) : [Float](unsafeUninitializedCapacity: n * m) { $1 = n * m }
+        if k > 0 { data.withUnsafeBufferPointer { a in other.data.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { c in
             Engine.gemm(transposeA: false, transposeB: false, m: n, n: m, k: k, a: a.baseAddress!, b: b.baseAddress!,
                       c: c.baseAddress!)
-        } } }
+        } } } }
         return Tensor(shape: [n, m], data: out, inputs: [self, other], vjp: { _, g in
             Tensor.matmulVJP(g, self, other, transposeA: false, transposeB: false)
         }) { result in
