@@ -27,7 +27,14 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Regression instead: the numeric target column of --data (tuned on validation MSE).") var target: String?
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
-    @Option(help: "The model.") var model: BuiltinModel = .mlp
+    @Option(help: "The model: mlp, cnn, or fewshot (a few-shot learner's own hyperparameters, on --benchmark).") var model: String = "mlp"
+    @Option(help: "With --model fewshot: sinusoid or fashion.") var benchmark: String?
+    @Option(help: "With --model fewshot: the learner tuned (maml, fomaml, reptile, metasgd, anil, protonet, pretrain).") var method: String = "maml"
+    @Option(help: "With --model fewshot: support examples per task (per class for fashion).") var shots: Int = 5
+    @Option(help: "With --model fewshot: meta-iterations per trial (default: the benchmark's protocol).") var iterations: Int?
+    @Option(help: "With --model fewshot on fashion: classes per episode.") var ways: Int = 4
+    @Option(help: "With --model fewshot on fashion: the folder of the Fashion-MNIST IDX files (plain or .gz).")
+    var fashionDir: String = FashionFewShotBenchmark.debianDirectory
     @Option(parsing: .unconditional, help: "Number of trials this command adds to the study (with --scheduler hyperband, asha or bohb and --budget it may be left out: the budget decides).")
     var trials: Int?
 
@@ -54,13 +61,19 @@ struct TuneCommand: ParsableCommand {
     var knowledge: [String] = []
     @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
 
+    /// `--model` as a built-in model trained on a data set (nil for fewshot).
+    private var builtinModel: BuiltinModel { BuiltinModel(rawValue: model) ?? .mlp }
+
     func validate() throws {
+        if model == "fewshot" { return try validateFewShot() }
+        guard BuiltinModel(rawValue: model) != nil else { throw UsageError("--model must be one of: mlp, cnn, fewshot (got '\(model)')") }
+        if benchmark != nil { throw UsageError("--benchmark goes with --model fewshot") }
         if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
         if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
         if target != nil, let metric, metric != .mse { throw UsageError("a regression target is tuned with --metric mse") }
         if metric == .mse && target == nil { throw UsageError("--metric mse needs a regression target (--target COLUMN)") }
         if let imageShape { _ = try Self.parseImageShape(imageShape) }
-        if model == .cnn && data != nil && imageShape == nil {
+        if builtinModel == .cnn && data != nil && imageShape == nil {
             throw UsageError("--model cnn needs image-shaped rows: give --image-shape C,H,W (or use --dataset digits)")
         }
         try NumberCheck.positive(epochs, "--epochs")
@@ -86,6 +99,8 @@ struct TuneCommand: ParsableCommand {
     }
 
     func run() throws {
+        if model == "fewshot" { return try runFewShot() }
+        let model = builtinModel
         let trialCount = try self.trialCount
         Engine.threads = threads
         let metric = chosenMetric

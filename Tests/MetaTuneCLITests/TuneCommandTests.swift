@@ -32,6 +32,23 @@ final class TuneCommandTests: CLITestCase {
         XCTAssertEqual((first["intermediate_values"] as? [String: Any])?.count, 4, "validation accuracy after each epoch")
     }
 
+    func testFewShotLearnersOwnHyperparametersAreTunedAndComparedOnMetaTestTasks() throws {
+        let result = try cli.run(["tune", "--model", "fewshot", "--benchmark", "sinusoid", "--method", "fomaml", "--shots", "5",
+                                  "--trials", "2", "--iterations", "10", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        XCTAssertEqual(lines.count, 3, result.stdout)
+        let params = try XCTUnwrap(lines[0]?["params"] as? [String: Any])
+        XCTAssertEqual(Set(params.keys), ["inner_lr", "meta_lr", "inner_steps", "meta_batch"])
+        let test = try XCTUnwrap(lines[2]?["meta_test"] as? [String: Any])
+        XCTAssertEqual(test["metric"] as? String, "mse")
+        XCTAssertNotNil(test["tuned"] as? Double)
+        XCTAssertNotNil(test["default"] as? Double)
+        let refused = try cli.run(["tune", "--model", "fewshot", "--trials", "2"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--benchmark"), refused.stderr)
+    }
+
     func testBadDataGetsOneClearLine() throws {
         let cases: [(String, String, [String])] = [
             ("ragged.csv", "a,b,label\n1,2,0\n3,1\n", ["ragged.csv", "row 3"]),

@@ -9,7 +9,7 @@ public enum FewShotSplit: String, Sendable, CaseIterable {
 }
 
 /// A family of few-shot tasks and the network meta-learned on it.
-public protocol FewShotBenchmark: AnyObject {
+public protocol FewShotBenchmark: AnyObject, Sendable {
     /// The benchmark's name on the command line.
     var name: String { get }
     /// Classes per episode (classification), nil for regression.
