@@ -17,13 +17,17 @@ release: deps
 # kept in demo-output/demo.sqlite, then print the best configuration and its validation accuracy; then the meta-learning payoff:
 # cold-start GP against --meta auto on digits, with digits left out of the shipped knowledge base.
 # Then multi-fidelity and population-based scheduling: Hyperband (a budget of 270 epochs: 43 trials
-# for a quarter of the epochs full training would take) and PBT (8 members whose hyperparameters change while they train).
+# for a quarter of the epochs full training would take) and PBT (8 members whose hyperparameters change while they train);
+# then MAML on sinusoid regression tasks.
 demo: release
 	rm -rf demo-output && mkdir -p demo-output
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 150 --epochs 30 --study demo --storage sqlite:demo-output/demo.sqlite
 	$(RELEASE_BIN) meta compare --dataset digits --method auto --exclude sklearn_digits --trials 20
 	$(RELEASE_BIN) tune --dataset digits --model mlp --budget 270 --epochs 27 --scheduler hyperband --storage memory:
 	$(RELEASE_BIN) tune --dataset digits --model mlp --trials 8 --epochs 27 --scheduler pbt --pbt-interval 3 --storage memory:
+	# Learning to learn: MAML meta-trained on sinusoid tasks (seconds), then scored on new ones before and after adaptation.
+	$(RELEASE_BIN) fewshot train --method maml --benchmark sinusoid --shots 10 --output demo-output/maml-sinusoid.json
+	$(RELEASE_BIN) fewshot eval --model demo-output/maml-sinusoid.json --episodes 200
 	# Finally the HTML report of the first run's study (plots, trial table; open it in a browser).
 	$(RELEASE_BIN) report demo --storage sqlite:demo-output/demo.sqlite --output demo-output/report.html
 

@@ -2,8 +2,9 @@
 # Installs what building MetaTune needs when it is missing (Debian/Ubuntu: apt-get; run as root or with sudo).
 set -euo pipefail
 
-# System packages MetaTune links against: SQLite (through GRDB) and OpenBLAS (dense algebra).
-APT_PACKAGES=(libsqlite3-dev libopenblas-dev)
+# System packages MetaTune links against: SQLite (through GRDB) and OpenBLAS (dense algebra); and
+# Fashion-MNIST (/usr/share/datasets/fashion-mnist, gzipped IDX), the few-shot benchmark's images.
+APT_PACKAGES=(libsqlite3-dev libopenblas-dev dataset-fashion-mnist)
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "error: the Swift toolchain (6.0 or newer) is not on PATH; install it from swift.org first." >&2
