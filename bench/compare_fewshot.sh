@@ -70,7 +70,9 @@ for k in sorted(sides):
     def cell(r):
         if not r: return "—"
         before = f" (before {r['before_adaptation']:.3g})" if r.get("before_adaptation") is not None else ""
-        return f"{r[metric]:.3f} ± {r['ci95']:.3f}{before}"
+        value = "n/a (diverged)" if r.get(metric) is None else f"{r[metric]:.3f}"
+        spread = f" ± {r['ci95']:.3f}" if r.get("ci95") is not None else ""
+        return f"{value}{spread}{before}"
     def ms(r):
         s = r.get("seconds_per_iteration") if r else None
         return f"{1000 * s:.1f}" if s else "—"

@@ -412,7 +412,11 @@ def evaluate(learner, bench, args):
 
 
 def ci95(values):
-    return 1.96 * statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else None
+    # A diverged episode (inf or NaN, e.g. Meta-SGD's learned rates stepped many times) makes the
+    # interval undefined: reported as null, with the mean as numpy gives it.
+    if len(values) < 2 or not all(math.isfinite(v) for v in values):
+        return None
+    return 1.96 * statistics.stdev(values) / math.sqrt(len(values))
 
 
 # ------------------------------------------------------------------------------- main

@@ -59,6 +59,7 @@ public final class Adam: Optimizer {
         let stepSize = learningRate / (1 - Foundation.pow(beta1, Float(t)))
         let inverseCorrection2 = 1 / (1 - Foundation.pow(beta2, Float(t)))
         let (lr, b1, b2, eps, wd) = (learningRate, beta1, beta2, epsilon, weightDecay)
+        let correction1 = 1 / (1 - Foundation.pow(beta1, Float(t)))
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
             p.grad.withUnsafeBufferPointer { g in
                 m[index].withUnsafeMutableBufferPointer { m in
@@ -69,24 +70,18 @@ public final class Adam: Optimizer {
                                 for i in 0..<x.count { x[i] -= lr * wd * x[i] }
                             }
                             let coupledDecay = decoupledWeightDecay ? 0 : wd
-                            Self.update(x: x, g: g, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
-                                        inverseCorrection2: inverseCorrection2, epsilon: eps, weightDecay: coupledDecay)
+                            if hypergradientRate == 0 {
+                                Self.update(x: x, g: g, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
+                                            inverseCorrection2: inverseCorrection2, epsilon: eps, weightDecay: coupledDecay)
+                            } else {
+                                previousDirection[index].withUnsafeMutableBufferPointer { u in
+                                    Self.update(x: x, g: g, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
+                                                inverseCorrection2: inverseCorrection2, epsilon: eps, weightDecay: coupledDecay,
+                                                direction: u.baseAddress, directionScale: correction1)
+                                }
+                            }
                         }
                     }
-                }
-            }
-            if hypergradientRate != 0 { recordDirection(index) }
-        }
-    }
-
-    /// u = m̂ / (√v̂ + ε) of the step just taken, per element (with AdamW's decay left out).
-    private func recordDirection(_ index: Int) {
-        let correction1 = 1 / (1 - Foundation.pow(beta1, Float(t))), correction2 = 1 / (1 - Foundation.pow(beta2, Float(t)))
-        let eps = epsilon
-        m[index].withUnsafeBufferPointer { m in
-            v[index].withUnsafeBufferPointer { v in
-                previousDirection[index].withUnsafeMutableBufferPointer { u in
-                    for i in 0..<u.count { u[i] = m[i] * correction1 / ((v[i] * correction2).squareRoot() + eps) }
                 }
             }
         }
@@ -99,7 +94,7 @@ extension Adam {
     static func update(x: UnsafeMutableBufferPointer<Float>, g: UnsafeBufferPointer<Float>,
                        m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
                        beta1: Float, beta2: Float, stepSize: Float, inverseCorrection2: Float, epsilon: Float,
-                       weightDecay: Float) {
+                       weightDecay: Float, direction: UnsafeMutablePointer<Float>? = nil, directionScale: Float = 0) {
         let n = x.count, vectorEnd = n / 8 * 8
         let (xp, gp, mp, vp) = (UnsafeMutableRawPointer(x.baseAddress!), UnsafeRawPointer(g.baseAddress!),
                                 UnsafeMutableRawPointer(m.baseAddress!), UnsafeMutableRawPointer(v.baseAddress!))
@@ -114,7 +109,10 @@ extension Adam {
             var vv = beta2 * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - beta2) * gv * gv
             mv.replace(with: 0, where: (mv .< tiny) .& (mv .> -tiny))
             vv.replace(with: 0, where: vv .< tiny)
-            xv -= stepSize * mv / ((vv * inverseCorrection2).squareRoot() + epsilon)
+            let step = mv / ((vv * inverseCorrection2).squareRoot() + epsilon)
+            xv -= stepSize * step
+            // Adam-HD's direction u = m̂ / (√v̂ + ε): the step before the learning rate.
+            if let direction { UnsafeMutableRawPointer(direction).storeBytes(of: directionScale * step, toByteOffset: offset, as: SIMD8<Float>.self) }
             mp.storeBytes(of: mv, toByteOffset: offset, as: SIMD8<Float>.self)
             vp.storeBytes(of: vv, toByteOffset: offset, as: SIMD8<Float>.self)
             xp.storeBytes(of: xv, toByteOffset: offset, as: SIMD8<Float>.self)
@@ -124,7 +122,9 @@ extension Adam {
             let grad = g[j] + weightDecay * x[j]
             m[j] = flushTiny(beta1 * m[j] + (1 - beta1) * grad)
             v[j] = flushTiny(beta2 * v[j] + (1 - beta2) * grad * grad)
-            x[j] -= stepSize * m[j] / ((v[j] * inverseCorrection2).squareRoot() + epsilon)
+            let step = m[j] / ((v[j] * inverseCorrection2).squareRoot() + epsilon)
+            x[j] -= stepSize * step
+            direction?[j] = directionScale * step
         }
     }
 

@@ -3,19 +3,30 @@
 /// α_t = α_{t−1} + β · ∇f(θ_{t−1}) · u_{t−1}, where u_{t−1} is the direction of the previous
 /// update (θ_{t−1} = θ_{t−2} − α·u_{t−1}), i.e. gradient descent on α with rate β.
 enum Hypergradient {
-    /// Σ a·b in Double (long sums of products of Float32 lose digits otherwise).
+    /// Σ a·b: eight lanes in Float, gathered into a Double every 1,024 elements (long sums of
+    /// Float32 products lose digits otherwise).
     static func dot(_ a: [Float], _ b: [Float]) -> Double {
-        a.withUnsafeBufferPointer { a in
+        let n = min(a.count, b.count)
+        return a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                var total: Float = 0, chunkTotal: Double = 0
-                for i in 0..<min(a.count, b.count) {
-                    total += a[i] * b[i]
-                    if i & 1023 == 1023 {
-                        chunkTotal += Double(total)
-                        total = 0
+                let (pa, pb) = (UnsafeRawPointer(a.baseAddress!), UnsafeRawPointer(b.baseAddress!))
+                var total = 0.0, i = 0
+                while i + 8 <= n {
+                    var lanes = SIMD8<Float>(repeating: 0)
+                    let end = min(n, i + 1024) / 8 * 8
+                    while i < end {
+                        let offset = i * MemoryLayout<Float>.stride
+                        lanes += pa.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                            * pb.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                        i += 8
                     }
+                    total += Double(lanes.sum())
                 }
-                return chunkTotal + Double(total)
+                while i < n {
+                    total += Double(a[i] * b[i])
+                    i += 1
+                }
+                return total
             }
         }
     }

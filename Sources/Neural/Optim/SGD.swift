@@ -69,8 +69,12 @@ public final class SGD: Optimizer {
             p.grad.withUnsafeBufferPointer { g in
                 velocity[index].withUnsafeBufferPointer { v in
                     p.data.withUnsafeBufferPointer { x in
-                        for i in 0..<d.count {
-                            if mu == 0 { d[i] = g[i] + wd * x[i] } else { d[i] = nesterov ? g[i] + wd * x[i] + mu * v[i] : v[i] }
+                        if mu == 0 {
+                            for i in 0..<d.count { d[i] = g[i] + wd * x[i] }
+                        } else if nesterov {
+                            for i in 0..<d.count { d[i] = g[i] + wd * x[i] + mu * v[i] }
+                        } else {
+                            for i in 0..<d.count { d[i] = v[i] }
                         }
                     }
                 }
