@@ -167,12 +167,7 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     }
 
     public func claimWaitingTrial(studyID: Int, owner: TrialOwner?) throws -> FrozenTrial? {
-        try requireWritable()
-        let token = UUID().uuidString
-        let now = clock().timeIntervalSince1970
-        let host = owner?.host, pid = owner.map { Int($0.pid) }, start = owner.map { Int($0.processStart) }
-        return try perform { session in
-            if session.attempt > 0, let mine = try self.trial(token: token, session) { return mine }
+        try starting(owner) { session, token, now, host, pid, start in
             let rows = try session.rows("""
                 WITH w AS (
                     SELECT id, study_id FROM metatune_trials WHERE study_id = \(studyID) AND state = 'waiting'
@@ -192,12 +187,7 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     /// pass each other, is claimed; when there is none, the study's trial count is incremented and
     /// a trial created (under `limit`). Locks the trial, then the study, as every statement here.
     public func startTrial(studyID: Int, owner: TrialOwner?, limit: Int?) throws -> FrozenTrial? {
-        try requireWritable()
-        let token = UUID().uuidString
-        let now = clock().timeIntervalSince1970
-        let host = owner?.host, pid = owner.map { Int($0.pid) }, start = owner.map { Int($0.processStart) }
-        return try perform { session in
-            if session.attempt > 0, let mine = try self.trial(token: token, session) { return mine }
+        try starting(owner) { session, token, now, host, pid, start in
             let rows = try session.rows("""
                 WITH w AS (
                     SELECT id FROM metatune_trials WHERE study_id = \(studyID) AND state = 'waiting'
@@ -530,6 +520,21 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         }
         distributionIDs.remember(studyID: studyID, body: body, id: id)
         return id
+    }
+
+    /// Runs `body` (a statement that makes a trial `owner`'s, carrying the token, time and owner
+    /// columns given) on a pooled connection; a retry whose lost first attempt committed finds that
+    /// trial by its token instead.
+    private func starting(_ owner: TrialOwner?,
+                          _ body: (PostgresSession, String, Double, String?, Int?, Int?) throws -> FrozenTrial?) throws -> FrozenTrial? {
+        try requireWritable()
+        let token = UUID().uuidString
+        let now = clock().timeIntervalSince1970
+        let host = owner?.host, pid = owner.map { Int($0.pid) }, start = owner.map { Int($0.processStart) }
+        return try perform { session in
+            if session.attempt > 0, let mine = try self.trial(token: token, session) { return mine }
+            return try body(session, token, now, host, pid, start)
+        }
     }
 
     private static let trialColumnCount = PostgresRows.trialColumns.split(separator: ",").count
