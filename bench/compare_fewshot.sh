@@ -25,8 +25,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$BENCHMARK" in
-    sinusoid) SHOTS=${SHOTS:-5,10}; METHODS=${METHODS:-maml,fomaml,reptile,metasgd,anil,scratch,pretrain}; STEPS=1,10 ;;
-    fashion) SHOTS=${SHOTS:-1,5}; METHODS=${METHODS:-maml,fomaml,reptile,metasgd,anil,protonet,scratch,pretrain}; STEPS=1,5 ;;
+    sinusoid) SHOTS=${SHOTS:-5,10}; METHODS=${METHODS:-maml,fomaml,reptile,metasgd,anil,scratch,pretrain}; STEPS=1,10; EPISODES=500 ;;
+    fashion) SHOTS=${SHOTS:-1,5}; METHODS=${METHODS:-maml,fomaml,reptile,metasgd,anil,protonet,scratch,pretrain}; STEPS=1,5; EPISODES=600 ;;
     *) echo "--benchmark must be sinusoid or fashion" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
@@ -46,7 +46,7 @@ if [ "$TABLE_ONLY" = 0 ]; then
                 --threads "$THREADS" "${extra[@]}" --output "$WORK/model.json" 2> "$WORK/train.log" \
                 || { cat "$WORK/train.log" >&2; exit 1; }
             per=$(sed -n 's/.*, \([0-9.]*\) ms per iteration.*/\1/p' "$WORK/train.log")
-            "$BIN" fewshot eval --model "$WORK/model.json" --steps "$STEPS" --threads "$THREADS" --json --quiet \
+            "$BIN" fewshot eval --model "$WORK/model.json" --steps "$STEPS" --episodes "$EPISODES" --threads "$THREADS" --json --quiet \
                 | python3 -c 'import json,sys; p=sys.argv[1]; [print(json.dumps({"side":"metatune",**json.loads(l),"seconds_per_iteration":(float(p)/1000 if p else None),"threads":int(sys.argv[2])})) for l in sys.stdin]' "$per" "$THREADS" >> "$OUT"
             echo "$BENCHMARK $shots-shot $method: PyTorch" >&2
             "$PY" bench/fewshot_reference.py --method "$method" --benchmark "$BENCHMARK" --shots "$shots" --ways "$WAYS" --seed "$SEED" \

@@ -129,9 +129,9 @@ struct FewShotEvalCommand: ParsableCommand {
                     print(score.json)
                 } else {
                     let before = score.beforeAdaptation.map { String(format: " (before adaptation %.4g)", $0) } ?? ""
-                    print(String(format: "%@ %@ %d-shot%@, %d steps: %@ %.4g ± %.3g over %d episodes%@", score.method.rawValue, score.benchmark,
-                                 score.shots, score.ways.map { ", \($0)-way" } ?? "", score.steps, score.metric, score.value, score.ci95,
-                                 score.episodes, before))
+                    print(String(format: "%@ %@ %d-shot%@, %d %@: %@ %.4g ± %.3g over %d episodes%@", score.method.rawValue, score.benchmark,
+                                 score.shots, score.ways.map { ", \($0)-way" } ?? "", score.steps, score.steps == 1 ? "step" : "steps",
+                                 score.metric, score.value, score.ci95, score.episodes, before))
                 }
             }
         } catch {
