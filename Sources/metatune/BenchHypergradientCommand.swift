@@ -14,7 +14,7 @@ struct BenchHypergradientCommand: ParsableCommand {
         then the fixed rate and the hypergradient optimizer (default β) start 10× above and below it. An MLP with one \
         hidden layer of 128 ReLU units, batches of 32, --epochs epochs; accuracies are the last epoch's, averaged over \
         --seeds seeds. Also the time per step with and without the hypergradient at the tuned rate. With --json, one \
-        object per row: {"data", "optimizer", "start", "rate", "fixed_accuracy", "hd_accuracy", "hd_final_rate"}, \
+        object per row: {"data", "optimizer", "start", "rate", "fixed_accuracy", "hd_accuracy", "hd_final_rate", "hdn_accuracy", "hdn_final_rate"} (hdn: the normalised rule), \
         then per optimizer {"data", "optimizer", "plain_s_per_step", "hd_s_per_step", "overhead"}.
         """
     )
@@ -47,7 +47,8 @@ struct BenchHypergradientCommand: ParsableCommand {
                     if json {
                         print("{\"data\":\(jsonString(name))," + row.json.dropFirst())
                     } else {
-                        let hd = row.hypergradientAccuracy.map { String(format: ", hypergradient %.4f (rate ends at %.3g)", $0, row.finalRate ?? .nan) } ?? ""
+                        var hd = row.hypergradientAccuracy.map { String(format: ", hypergradient %.4f (rate ends at %.3g)", $0, row.finalRate ?? .nan) } ?? ""
+                        hd += row.normalisedAccuracy.map { String(format: ", normalised %.4f (rate ends at %.3g)", $0, row.normalisedFinalRate ?? .nan) } ?? ""
                         print(String(format: "%@ %@ from %@ rate %.3g: fixed %.4f%@", name, row.optimizer, row.start, row.rate, row.fixedAccuracy, hd))
                     }
                 }

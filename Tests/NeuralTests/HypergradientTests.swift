@@ -30,6 +30,10 @@ final class HypergradientTests: XCTestCase {
         XCTAssertLessThan(try finalRate(.sgdHD, from: 0.8).0, 0.3)
         XCTAssertGreaterThan(try finalRate(.adamHD, from: 1e-4, beta: 1e-5).0, 1e-3)
         XCTAssertLessThan(try finalRate(.adamHD, from: 0.3, beta: 1e-5).0, 0.3)
+        // The normalised rule, with its default β, whatever the optimizer's scale.
+        XCTAssertGreaterThan(try finalRate(.sgdHDN, from: 0.005).0, 0.006)
+        XCTAssertLessThan(try finalRate(.sgdHDN, from: 0.8).0, 0.8)
+        XCTAssertGreaterThan(try finalRate(.adamHDN, from: 1e-4).0, 1.3e-4)
     }
 
     func testWithoutAHypergradientRateTheOptimizersArePlain() throws {

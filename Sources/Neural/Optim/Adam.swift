@@ -14,13 +14,16 @@ public final class Adam: Optimizer {
     /// β of hypergradient descent: before each step the learning rate moves by β·(g · u), the
     /// new gradient g against the previous step's direction u = m̂ / (√v̂ + ε) (0: fixed rate).
     public let hypergradientRate: Float
+    /// Whether the rate follows the normalised (multiplicative) rule α ← α·(1 + β·cos(g, u)).
+    public let normalisedHypergradient: Bool
     private var previousDirection: [[Float]] = []
     private var m: [[Float]]
     private var v: [[Float]]
     private var t = 0
 
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false, hypergradientRate: Float = 0) {
+                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false, hypergradientRate: Float = 0,
+                normalisedHypergradient: Bool = false) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -29,6 +32,7 @@ public final class Adam: Optimizer {
         self.weightDecay = weightDecay
         self.decoupledWeightDecay = decoupledWeightDecay
         self.hypergradientRate = hypergradientRate
+        self.normalisedHypergradient = normalisedHypergradient
         m = parameters.map { [Float](repeating: 0, count: $0.count) }
         v = m
         if hypergradientRate != 0 { previousDirection = m }
@@ -49,11 +53,8 @@ public final class Adam: Optimizer {
 
     public func step() {
         if hypergradientRate != 0 {
-            var product: Double = 0
-            for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
-                product += Hypergradient.dot(p.grad, previousDirection[index])
-            }
-            learningRate = max(0, learningRate + hypergradientRate * Float(product))
+            learningRate = Hypergradient.adapted(learningRate, beta: hypergradientRate, normalised: normalisedHypergradient,
+                                                 gradients: parameters.map(\.grad), directions: previousDirection)
         }
         t += 1
         let stepSize = learningRate / (1 - Foundation.pow(beta1, Float(t)))

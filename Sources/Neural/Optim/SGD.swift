@@ -9,17 +9,20 @@ public final class SGD: Optimizer {
     /// β of hypergradient descent: before each step the learning rate moves by β·(g · d), the
     /// new gradient g against the previous step's direction d (0: a fixed learning rate).
     public let hypergradientRate: Float
+    /// Whether the rate follows the normalised (multiplicative) rule α ← α·(1 + β·cos(g, d)).
+    public let normalisedHypergradient: Bool
     private var velocity: [[Float]]
     private var previousDirection: [[Float]]
 
     public init(parameters: [Tensor], learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
-                hypergradientRate: Float = 0) {
+                hypergradientRate: Float = 0, normalisedHypergradient: Bool = false) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.momentum = momentum
         self.nesterov = nesterov
         self.weightDecay = weightDecay
         self.hypergradientRate = hypergradientRate
+        self.normalisedHypergradient = normalisedHypergradient
         velocity = parameters.map { [Float](repeating: 0, count: $0.count) }
         previousDirection = hypergradientRate == 0 ? [] : velocity
     }
@@ -36,11 +39,8 @@ public final class SGD: Optimizer {
     public func step() {
         if hypergradientRate != 0 {
             // d f(θ_{t−1}) / dα = −g_t · d_{t−1}: descend on it. The rate never turns negative.
-            var product: Double = 0
-            for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
-                product += Hypergradient.dot(p.grad, previousDirection[index])
-            }
-            learningRate = max(0, learningRate + hypergradientRate * Float(product))
+            learningRate = Hypergradient.adapted(learningRate, beta: hypergradientRate, normalised: normalisedHypergradient,
+                                                 gradients: parameters.map(\.grad), directions: previousDirection)
         }
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
             let (lr, mu, wd, nesterov) = (learningRate, momentum, weightDecay, self.nesterov)

@@ -3,7 +3,7 @@ import Foundation
 /// The claim of hypergradient descent (Baydin et al., ICLR 2018), checked on one data set: with
 /// SGD and with Adam, the fixed learning rate is tuned on a grid; then, started 10× too large and
 /// 10× too small, the fixed rate and the hypergradient one (SGD-HD, Adam-HD) train the same MLP,
-/// and each reaches a validation accuracy (the mean over seeds of the last epoch's). Also the time
+/// (additive, the paper's rule, and normalised) and each reaches a validation accuracy (the mean over seeds of the last epoch's). Also the time
 /// per step with and without the hypergradient at the tuned rate.
 public enum HypergradientCheck {
     /// One (optimizer, start) outcome.
@@ -20,12 +20,16 @@ public enum HypergradientCheck {
         public let hypergradientAccuracy: Double?
         /// Mean final learning rate of the hypergradient runs.
         public let finalRate: Double?
+        /// The same with the normalised rule (`sgd-hdn`, `adam-hdn`).
+        public let normalisedAccuracy: Double?
+        public let normalisedFinalRate: Double?
 
         /// One JSON object.
         public var json: String {
             func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "null" }
             return "{\"optimizer\":\"\(optimizer)\",\"start\":\"\(start)\",\"rate\":\(rate),\"fixed_accuracy\":\(fixedAccuracy),"
-                + "\"hd_accuracy\":\(number(hypergradientAccuracy)),\"hd_final_rate\":\(number(finalRate))}"
+                + "\"hd_accuracy\":\(number(hypergradientAccuracy)),\"hd_final_rate\":\(number(finalRate)),"
+                + "\"hdn_accuracy\":\(number(normalisedAccuracy)),\"hdn_final_rate\":\(number(normalisedFinalRate))}"
         }
     }
 
@@ -47,8 +51,8 @@ public enum HypergradientCheck {
     public static func run(train: Dataset, validation: Dataset, epochs: Int = 20, seeds: [UInt64] = [0, 1],
                            progress: ((String) -> Void)? = nil) throws -> (rows: [Row], overheads: [Overhead]) {
         var rows: [Row] = [], overheads: [Overhead] = []
-        for (name, plain, adaptive, grid) in [("sgd", OptimizerKind.sgd, OptimizerKind.sgdHD, sgdGrid),
-                                              ("adam", OptimizerKind.adam, OptimizerKind.adamHD, adamGrid)] {
+        for (name, plain, adaptive, normalised, grid) in [("sgd", OptimizerKind.sgd, OptimizerKind.sgdHD, OptimizerKind.sgdHDN, sgdGrid),
+                                                          ("adam", OptimizerKind.adam, OptimizerKind.adamHD, OptimizerKind.adamHDN, adamGrid)] {
             func mean(_ kind: OptimizerKind, _ rate: Float) throws -> (accuracy: Double, rate: Double, secondsPerStep: Double) {
                 progress?("\(kind.rawValue) from \(rate)")
                 var accuracy = 0.0, finalRate = 0.0, seconds = 0.0
@@ -66,13 +70,16 @@ public enum HypergradientCheck {
                 if best.map({ outcome.accuracy > $0.accuracy }) ?? true { best = (rate, outcome.accuracy, outcome.secondsPerStep) }
             }
             guard let best else { continue }
-            rows.append(Row(optimizer: name, start: "tuned", rate: best.rate, fixedAccuracy: best.accuracy, hypergradientAccuracy: nil, finalRate: nil))
+            rows.append(Row(optimizer: name, start: "tuned", rate: best.rate, fixedAccuracy: best.accuracy, hypergradientAccuracy: nil, finalRate: nil,
+                            normalisedAccuracy: nil, normalisedFinalRate: nil))
             let atTuned = try mean(adaptive, best.rate)
             overheads.append(Overhead(optimizer: name, plainSecondsPerStep: best.seconds, hypergradientSecondsPerStep: atTuned.secondsPerStep))
             for (label, factor) in [("10x", Float(10)), ("0.1x", Float(0.1))] {
                 let fixed = try mean(plain, best.rate * factor), hd = try mean(adaptive, best.rate * factor)
+                let hdn = try mean(normalised, best.rate * factor)
                 rows.append(Row(optimizer: name, start: label, rate: best.rate * factor, fixedAccuracy: fixed.accuracy,
-                                hypergradientAccuracy: hd.accuracy, finalRate: hd.rate))
+                                hypergradientAccuracy: hd.accuracy, finalRate: hd.rate, normalisedAccuracy: hdn.accuracy,
+                                normalisedFinalRate: hdn.rate))
             }
         }
         return (rows, overheads)

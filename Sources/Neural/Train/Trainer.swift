@@ -7,12 +7,21 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
     /// SGD (with momentum) and Adam whose learning rate follows hypergradient descent from the
     /// configured rate (schedules do not apply to them).
     case sgdHD = "sgd-hd", adamHD = "adam-hd"
+    /// The same with the normalised (multiplicative) rule α ← α·(1 + β·cos(g, u)).
+    case sgdHDN = "sgd-hdn", adamHDN = "adam-hdn"
 
     /// Whether the learning rate adapts itself while training (hypergradient descent).
-    public var adaptsLearningRate: Bool { self == .sgdHD || self == .adamHD }
+    public var adaptsLearningRate: Bool { [.sgdHD, .adamHD, .sgdHDN, .adamHDN].contains(self) }
 
-    /// The default β of hypergradient descent (the paper's: 0.001 for SGD-HD, 1e-7 for Adam-HD).
-    public var defaultHypergradientRate: Float { self == .adamHD ? 1e-7 : 1e-3 }
+    /// The default β of hypergradient descent: the paper's 0.001 for SGD-HD and 1e-7 for Adam-HD;
+    /// 0.01 for the normalised rule (chosen on the design half of the task pool).
+    public var defaultHypergradientRate: Float {
+        switch self {
+        case .adamHD: return 1e-7
+        case .sgdHDN, .adamHDN: return 0.01
+        default: return 1e-3
+        }
+    }
 
     /// A new optimizer of this kind over `parameters` (`hypergradientRate`: β of the HD kinds,
     /// their default when nil).
@@ -21,9 +30,12 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
         let beta = hypergradientRate ?? defaultHypergradientRate
         switch self {
         case .sgd: return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
-        case .sgdHD:
-            return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, hypergradientRate: beta)
-        case .adamHD: return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay, hypergradientRate: beta)
+        case .sgdHD, .sgdHDN:
+            return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, hypergradientRate: beta,
+                       normalisedHypergradient: self == .sgdHDN)
+        case .adamHD, .adamHDN:
+            return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay, hypergradientRate: beta,
+                        normalisedHypergradient: self == .adamHDN)
         case .nesterov:
             return SGD(parameters: parameters, learningRate: learningRate, momentum: max(momentum, 0.9), nesterov: true,
                        weightDecay: weightDecay)
