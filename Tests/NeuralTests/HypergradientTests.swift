@@ -4,15 +4,9 @@ import XCTest
 /// Hypergradient descent (SGD-HD, Adam-HD): the learning rate climbs from a rate far too small
 /// and falls from one far too large, and with β = 0 the optimizers are the plain ones.
 final class HypergradientTests: XCTestCase {
-    private func digits() throws -> (Dataset, Dataset) {
-        let split = try Dataset.digits().stratifiedSplit(validationFraction: 0.2, seed: 0)
-        let standardizer = Standardizer(fitting: split.train)
-        return (standardizer.apply(split.train), standardizer.apply(split.validation))
-    }
-
     /// The learning rate after `epochs` epochs of `kind` from `rate`.
     private func finalRate(_ kind: OptimizerKind, from rate: Float, epochs: Int = 2, beta: Float? = nil) throws -> (Float, [EpochReport]) {
-        let (train, validation) = try digits()
+        let (train, validation) = try Dataset.standardizedDigitsSplit()
         let model = Architectures.mlp(inputs: 64, classes: 10, depth: 1, width: 32, activation: .relu, dropout: 0, seed: 4)
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs

@@ -3,14 +3,8 @@ import MetaTuneNumerics
 @testable import Neural
 
 final class TrainerTests: XCTestCase {
-    private func digitsSplit() throws -> (Dataset, Dataset) {
-        let split = try Dataset.digits().stratifiedSplit(validationFraction: 0.2, seed: 0)
-        let standardizer = Standardizer(fitting: split.train)
-        return (standardizer.apply(split.train), standardizer.apply(split.validation))
-    }
-
     func testASensibleMLPReachesNinetyFivePercentOnDigits() throws {
-        let (train, validation) = try digitsSplit()
+        let (train, validation) = try Dataset.standardizedDigitsSplit()
         let model = Architectures.mlp(inputs: 64, classes: 10, depth: 1, width: 128, activation: .relu, dropout: 0, seed: 1)
         var configuration = TrainingConfiguration()
         configuration.epochs = 20
@@ -20,7 +14,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testSameSeedGivesAnIdenticalTrainingCurve() throws {
-        let (train, validation) = try digitsSplit()
+        let (train, validation) = try Dataset.standardizedDigitsSplit()
         func curve() throws -> [Double] {
             let model = Architectures.mlp(inputs: 64, classes: 10, depth: 2, width: 32, activation: .gelu, dropout: 0.2, seed: 5)
             var configuration = TrainingConfiguration()
@@ -32,7 +26,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testDivergenceStopsWithAClearError() throws {
-        let (train, validation) = try digitsSplit()
+        let (train, validation) = try Dataset.standardizedDigitsSplit()
         let model = Architectures.mlp(inputs: 64, classes: 10, depth: 2, width: 64, activation: .relu, dropout: 0, seed: 1)
         var configuration = TrainingConfiguration()
         configuration.optimizer = .sgd
@@ -43,7 +37,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testEarlyStoppingAndCallbacksCanStopTraining() throws {
-        let (train, validation) = try digitsSplit()
+        let (train, validation) = try Dataset.standardizedDigitsSplit()
         let model = Architectures.mlp(inputs: 64, classes: 10, depth: 1, width: 16, activation: .tanh, dropout: 0, seed: 1)
         var configuration = TrainingConfiguration()
         configuration.epochs = 50
@@ -61,7 +55,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testOptimizersAllReduceTheLoss() throws {
-        let (train, validation) = try digitsSplit()
+        let (train, validation) = try Dataset.standardizedDigitsSplit()
         for kind in OptimizerKind.allCases {
             let model = Architectures.mlp(inputs: 64, classes: 10, depth: 1, width: 32, activation: .relu, dropout: 0, seed: 2)
             var configuration = TrainingConfiguration()

@@ -30,17 +30,11 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(session.reports.map(\.validationLoss), whole)
     }
 
-    private func digits() throws -> (Dataset, Dataset) {
-        let split = try Dataset.digits().stratifiedSplit(validationFraction: 0.2, seed: 0)
-        let standardizer = Standardizer(fitting: split.train)
-        return (standardizer.apply(split.train), standardizer.apply(split.validation))
-    }
-
     /// Adopting a donor gives its weights, statistics and optimizer state: the adopter evaluates
     /// exactly as the donor, and trained on with the donor's batch order and hyperparameters it
     /// stays identical to the donor.
     func testAdoptingADonorContinuesItsRun() throws {
-        let (train, validation) = try digits()
+        let (train, validation) = try Dataset.standardizedDigitsSplit()
         func session(seed: UInt64, learningRate: Float) throws -> TrainingSession {
             var configuration = TrainingConfiguration()
             configuration.epochs = 4
