@@ -48,6 +48,14 @@ if [ "$TABLE_ONLY" = 0 ]; then
             per=$(sed -n 's/.*, \([0-9.]*\) ms per iteration.*/\1/p' "$WORK/train.log")
             "$BIN" fewshot eval --model "$WORK/model.json" --steps "$STEPS" --episodes "$EPISODES" --threads "$THREADS" --json --quiet \
                 | python3 -c 'import json,sys; p=sys.argv[1]; [print(json.dumps({"side":"metatune",**json.loads(l),"seconds_per_iteration":(float(p)/1000 if p else None),"threads":int(sys.argv[2])})) for l in sys.stdin]' "$per" "$THREADS" >> "$OUT"
+            # The reference's stronger baselines: 50 Adam steps (lr 0.01), on the whole fresh
+            # network (scratch) or on a fresh head over the pre-trained body (pretrain).
+            if [ "$BENCHMARK" = fashion ] && { [ "$method" = scratch ] || [ "$method" = pretrain ]; }; then
+                head=(); [ "$method" = pretrain ] && head=(--head-only)
+                "$BIN" fewshot eval --model "$WORK/model.json" --steps 50 --episodes "$EPISODES" --threads "$THREADS" --json --quiet \
+                    --adapt-optimizer adam --adapt-lr 0.01 "${head[@]}" \
+                    | python3 -c 'import json,sys; [print(json.dumps({"side":"metatune",**json.loads(l),"method":sys.argv[1]+"-adam50","threads":int(sys.argv[2])})) for l in sys.stdin]' "$method" "$THREADS" >> "$OUT"
+            fi
             echo "$BENCHMARK $shots-shot $method: PyTorch" >&2
             "$PY" bench/fewshot_reference.py --method "$method" --benchmark "$BENCHMARK" --shots "$shots" --ways "$WAYS" --seed "$SEED" \
                 --threads "$THREADS" --eval-steps "$STEPS" "${extra[@]}" 2>/dev/null \

@@ -12,7 +12,7 @@ struct BenchHypergradientCommand: ParsableCommand {
         For each data set (the bundled digits and every --data CSV with a 'label' column; split 80/20 stratified, \
         standardised): the fixed learning rate of SGD and of Adam is tuned on a grid (SGD 0.003–1, Adam 1e-4–0.03), \
         then the fixed rate and the hypergradient optimizer (default β) start 10× above and below it. An MLP with one \
-        hidden layer of 128 ReLU units, batches of 32, --epochs epochs; accuracies are the last epoch's, averaged over \
+        hidden layer of 128 ReLU units, batches of 32, --epochs epochs (or as many as make --steps steps); accuracies are the last epoch's, averaged over \
         --seeds seeds. Also the time per step with and without the hypergradient at the tuned rate. With --json, one \
         object per row: {"data", "optimizer", "start", "rate", "fixed_accuracy", "hd_accuracy", "hd_final_rate", "hdn_accuracy", "hdn_final_rate"} (hdn: the normalised rule), \
         then per optimizer {"data", "optimizer", "plain_s_per_step", "hd_s_per_step", "overhead"}.
@@ -21,14 +21,18 @@ struct BenchHypergradientCommand: ParsableCommand {
 
     @Option(help: "A classification CSV (repeatable).") var data: [String] = []
     @Flag(help: "Leave out the bundled digits.") var noDigits = false
-    @Option(parsing: .unconditional, help: "Epochs per run.") var epochs: Int = 20
+    @Option(parsing: .unconditional, help: "Epochs per run (default 20).") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Train each run for at least this many steps instead (whole epochs; the paper's runs are thousands of steps).")
+    var steps: Int?
     @Option(parsing: .unconditional, help: "Seeds averaged per setting.") var seeds: Int = 2
     @Flag(help: "Print JSON lines.") var json = false
     @Flag(help: "No progress output.") var quiet = false
 
     func run() throws {
         do {
-            try NumberCheck.positive(epochs, "--epochs")
+            if let epochs { try NumberCheck.positive(epochs, "--epochs") }
+            if let steps { try NumberCheck.positive(steps, "--steps") }
+            if epochs != nil && steps != nil { throw UsageError("give --epochs or --steps, not both") }
             try NumberCheck.positive(seeds, "--seeds")
             var sets: [(String, Dataset)] = noDigits ? [] : [("digits", try Dataset.digits())]
             for path in data { sets.append((URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, try Dataset.loadCSV(path: path))) }
@@ -38,8 +42,10 @@ struct BenchHypergradientCommand: ParsableCommand {
                 flat.imageShape = nil
                 let split = flat.stratifiedSplit(validationFraction: 0.2, seed: 0)
                 let standardizer = Standardizer(fitting: split.train)
+                let runEpochs = steps.map { HypergradientCheck.epochs(forSteps: $0, trainCount: split.train.count) } ?? epochs ?? 20
+                if !quiet { FileHandle.standardError.write(Data("\(name): \(runEpochs) epochs per run\n".utf8)) }
                 let (rows, overheads) = try HypergradientCheck.run(
-                    train: standardizer.apply(split.train), validation: standardizer.apply(split.validation), epochs: epochs,
+                    train: standardizer.apply(split.train), validation: standardizer.apply(split.validation), epochs: runEpochs,
                     seeds: (0..<seeds).map(UInt64.init)) { step in
                     if !quiet { FileHandle.standardError.write(Data("\(name): \(step)\n".utf8)) }
                 }

@@ -93,8 +93,11 @@ struct FewShotEvalCommand: ParsableCommand {
         discussion: """
         Each episode's support set is adapted to by SGD with the learner's inner learning rate (Meta-SGD: its \
         learned rates; ANIL: the head only); the query metric (mse, or accuracy in percent) is averaged over \
-        --episodes meta-test tasks. With --json, one object per number of steps: {"method", "benchmark", \
-        "shots", "ways", "steps", "episodes", "mse" or "accuracy", "ci95", "before_adaptation"}.
+        --episodes meta-test tasks. --adapt-optimizer, --adapt-lr and --head-only replace that inner loop (the \
+        baselines' stronger fine-tuning: e.g. --adapt-optimizer adam --adapt-lr 0.01 --steps 50, with --head-only \
+        for pretrain). With --json, one object per number of steps: {"method", "benchmark", "shots", "ways", \
+        "steps", "episodes", "mse" or "accuracy", "ci95", "before_adaptation"}, and "fine_tuning" when the inner \
+        loop was replaced.
         """
     )
 
@@ -102,6 +105,9 @@ struct FewShotEvalCommand: ParsableCommand {
     @Option(help: "Adaptation steps to score after, comma-separated (default: sinusoid 1,10; fashion 1,5).") var steps: String?
     @Option(help: "Test episodes.") var episodes: Int = 500
     @Option(help: "test (meta-test tasks) or validation (meta-validation tasks).") var split: String = "test"
+    @Option(help: "Adapt with sgd or adam instead of the learner's own inner loop.") var adaptOptimizer: String?
+    @Option(help: "The adaptation's learning rate (default: the learner's inner rate; adam needs one).") var adaptLr: Float?
+    @Flag(help: "Adapt the last layer only, on features of the rest of the network.") var headOnly = false
     @OptionGroup var options: FewShotBenchmarkOptions
     @Flag(help: "Print JSON lines.") var json = false
     @Flag(help: "No progress output.") var quiet = false
@@ -110,6 +116,7 @@ struct FewShotEvalCommand: ParsableCommand {
         do {
             guard let split = FewShotSplit(rawValue: split), split != .train else { throw UsageError("--split must be test or validation") }
             try NumberCheck.positive(episodes, "--episodes")
+            let fineTuning = try self.fineTuning()
             Engine.threads = options.threads
             let url = URL(fileURLWithPath: model)
             let saved = try FewShotLearner.benchmarkName(of: url)
@@ -122,13 +129,16 @@ struct FewShotEvalCommand: ParsableCommand {
                 return count
             }
             let line = ProgressLine(enabled: !quiet, total: episodes, label: "evaluating \(learner.method.rawValue)")
-            let scores = try learner.evaluate(split: split, steps: counts, episodes: episodes) { done, _ in line.update(done: done, best: nil) }
+            let scores = try learner.evaluate(split: split, steps: counts, episodes: episodes, fineTuning: fineTuning) { done, _ in
+                line.update(done: done, best: nil)
+            }
             line.finish()
             for score in scores {
                 if json {
                     print(score.json)
                 } else {
-                    let before = score.beforeAdaptation.map { String(format: " (before adaptation %.4g)", $0) } ?? ""
+                    let tuning = score.fineTuning.isInnerLoop ? "" : " (\(score.fineTuning.label))"
+                    let before = tuning + (score.beforeAdaptation.map { String(format: " (before adaptation %.4g)", $0) } ?? "")
                     print(String(format: "%@ %@ %d-shot%@, %d %@: %@ %.4g ± %.3g over %d episodes%@", score.method.rawValue, score.benchmark,
                                  score.shots, score.ways.map { ", \($0)-way" } ?? "", score.steps, score.steps == 1 ? "step" : "steps",
                                  score.metric, score.value, score.ci95, score.episodes, before))
@@ -137,5 +147,19 @@ struct FewShotEvalCommand: ParsableCommand {
         } catch {
             failClearly(error)
         }
+    }
+}
+
+extension FewShotEvalCommand {
+    /// The adaptation the options ask for (the learner's inner loop when none is given).
+    func fineTuning() throws -> FewShotFineTuning {
+        guard adaptOptimizer != nil || adaptLr != nil || headOnly else { return .innerLoop }
+        let name = adaptOptimizer ?? "sgd"
+        guard let optimizer = FewShotFineTuning.Optimizer(rawValue: name) else {
+            throw UsageError("--adapt-optimizer must be sgd or adam, not '\(name)'")
+        }
+        let fineTuning = FewShotFineTuning(optimizer: optimizer, learningRate: adaptLr, headOnly: headOnly)
+        do { try fineTuning.validate() } catch let error as FewShotError { throw UsageError(error.description) }
+        return fineTuning
     }
 }

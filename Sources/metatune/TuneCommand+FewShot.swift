@@ -27,7 +27,7 @@ extension TuneCommand {
 
     func runFewShot() throws {
         Engine.threads = threads
-        let tuning: FewShotTuning, study: Study, searchSpace: SearchSpace
+        let tuning: FewShotTuning, study: Study, searchSpace: SearchSpace, startsFromDefaults: Bool
         do {
             guard let method = FewShotMethod(rawValue: method), let name = benchmark else { throw UsageError("--method and --benchmark are needed") }
             let benchmark = try FewShotBenchmarks.make(name, ways: ways, fashionDirectory: fashionDir)
@@ -35,23 +35,27 @@ extension TuneCommand {
             if let iterations { base.iterations = iterations }
             try base.validate()
             tuning = try FewShotTuning(method: method, benchmark: benchmark, base: base)
-            searchSpace = try space.map { try SearchSpaceFile.load(path: $0) } ?? FewShotTuning.defaultSpace()
+            searchSpace = try space.map { try SearchSpaceFile.load(path: $0) } ?? tuning.defaultSpace()
             study = try Study.create(name: self.study ?? "tune-fewshot-\(name)-\(method.rawValue)", direction: tuning.direction,
                                      sampler: try sampler.make(seed: seed, space: searchSpace), storage: try storage.open(), loadIfExists: true)
+            let defaults = tuning.defaultParams(in: searchSpace)
+            startsFromDefaults = try study.trials.isEmpty && !defaults.isEmpty
+            if startsFromDefaults { try study.enqueue(defaults) }
         } catch {
             failClearly(error)
         }
         let count = trials ?? 0
         if !quiet && !json {
             let metric = tuning.direction == .minimize ? "MSE" : "accuracy"
-            FileHandle.standardError.write(Data("Tuning \(tuning.method.rawValue) on \(tuning.benchmark.name) (\(shots)-shot): \(count) trials of \(tuning.base.iterations) meta-iterations, each scored by the meta-validation \(metric) after \(tuning.scoredSteps) steps (study '\(study.name)')\n".utf8))
+            FileHandle.standardError.write(Data("Tuning \(tuning.method.rawValue) on \(tuning.benchmark.name) (\(shots)-shot): \(count) trials of \(tuning.base.iterations) meta-iterations, each scored by the meta-validation \(metric) of \(tuning.episodes) tasks after \(tuning.scoredSteps) steps\(startsFromDefaults ? "; the first runs the protocol's defaults" : "") (study '\(study.name)')\n".utf8))
         }
         let reporter = RunReporter(study: study, quiet: quiet, json: json)
         let runner = StudyRunner(study: study, concurrency: concurrency, observer: reporter)
         InterruptHandler.install { [stop = runner.stop] in stop.raise() }
         let outcome: StudyRunOutcome
         do {
-            outcome = try runner.run(.new(count)) { trial in try tuning.evaluate(trial, space: searchSpace) }
+            // A new study's --trials include the defaults' trial.
+            outcome = try runner.run(startsFromDefaults ? .studyTotal(count) : .new(count)) { trial in try tuning.evaluate(trial, space: searchSpace) }
         } catch {
             reporter.endProgress()
             failClearly(error)

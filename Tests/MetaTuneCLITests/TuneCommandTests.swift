@@ -40,6 +40,11 @@ final class TuneCommandTests: CLITestCase {
         XCTAssertEqual(lines.count, 3, result.stdout)
         let params = try XCTUnwrap(lines[0]?["params"] as? [String: Any])
         XCTAssertEqual(Set(params.keys), ["inner_lr", "meta_lr", "inner_steps", "meta_batch"])
+        // The first trial is the protocol's defaults, so the best is never worse than them on meta-validation.
+        XCTAssertEqual(params["inner_lr"] as? Double ?? 0, 0.01, accuracy: 1e-6)
+        XCTAssertEqual(params["meta_lr"] as? Double ?? 0, 0.001, accuracy: 1e-7)
+        XCTAssertEqual(params["inner_steps"] as? Int, 1)
+        XCTAssertEqual(params["meta_batch"] as? Int, 25)
         let test = try XCTUnwrap(lines[2]?["meta_test"] as? [String: Any])
         XCTAssertEqual(test["metric"] as? String, "mse")
         XCTAssertNotNil(test["tuned"] as? Double)

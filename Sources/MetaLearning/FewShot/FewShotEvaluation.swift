@@ -21,6 +21,8 @@ public struct FewShotScore: Sendable, Equatable {
     public let ci95: Double
     /// The same metric before any inner step (nil when there is no inner loop).
     public let beforeAdaptation: Double?
+    /// How the support set was adapted to.
+    public let fineTuning: FewShotFineTuning
 }
 
 extension FewShotLearner {
@@ -28,10 +30,13 @@ extension FewShotLearner {
     /// meta-training's): after each number of SGD steps in `steps` on the support set, the query
     /// metric — Meta-SGD steps with its learned rates, ANIL adapts the head only, the
     /// pre-training baseline fine-tunes with a fresh head for classification, the scratch
-    /// baseline starts each task from fresh weights.
+    /// baseline starts each task from fresh weights. `fineTuning` replaces the inner loop's SGD
+    /// (Adam, or the head only: the baselines' stronger fine-tuning).
     public func evaluate(split: FewShotSplit = .test, steps: [Int], episodes: Int, seed: UInt64? = nil,
+                         fineTuning: FewShotFineTuning = .innerLoop,
                          progress: ((_ done: Int, _ of: Int) -> Void)? = nil) throws -> [FewShotScore] {
         guard episodes >= 2 else { throw FewShotError("evaluation needs at least 2 episodes, not \(episodes)") }
+        try fineTuning.validate()
         let counts = method.adapts ? Array(Set(steps)).sorted() : [0]
         guard let deepest = counts.last, counts.allSatisfy({ (0...1000).contains($0) }) else {
             throw FewShotError("evaluation steps must be from 0 to 1000")
@@ -44,13 +49,21 @@ extension FewShotLearner {
                 let logits = try Tensor.withoutRecording { try prototypeLogits(episode, parameters: model.parameters).logits }
                 scores[0, default: []].append(episode.query.targets.metric(logits))
             } else {
-                let (network, support, query, start) = starting(episode, index: index)
+                var (network, support, query, start) = starting(episode, index: index)
+                if fineTuning.headOnly && method != .anil { (network, support, query, start) = headOnly(network, support, query, start) }
                 var fast = start.map { Tensor(shape: $0.shape, data: $0.data, requiresGrad: true) }
                 let score = { Tensor.withoutRecording { query.targets.metric(self.forward(network, query.inputs, fast)) } }
                 before.append(score())
                 if counts.first == 0 { scores[0, default: []].append(before[before.count - 1]) }
+                let adam = fineTuning.optimizer == .adam ? Adam(parameters: fast, learningRate: fineTuning.learningRate ?? settings.innerLearningRate) : nil
                 for step in 0..<deepest {
-                    fast = try adapt(fast, to: support, steps: 1, network: network, createGraph: false)
+                    if let adam {
+                        let loss = support.targets.loss(forward(network, support.inputs, fast))
+                        for (parameter, gradient) in zip(fast, try Tensor.gradients(of: loss, withRespectTo: fast)) { parameter.grad = gradient.data }
+                        adam.step()
+                    } else {
+                        fast = try adapt(fast, to: support, steps: 1, network: network, createGraph: false, rate: fineTuning.learningRate)
+                    }
                     if counts.contains(step + 1) { scores[step + 1, default: []].append(score()) }
                 }
             }
@@ -61,8 +74,21 @@ extension FewShotLearner {
             let values = scores[count] ?? []
             return FewShotScore(method: method, benchmark: benchmark.name, shots: settings.shots, ways: benchmark.ways, steps: count,
                                 episodes: episodes, metric: metric, value: Self.mean(values), ci95: Self.halfWidth(values),
-                                beforeAdaptation: method.adapts ? Self.mean(before) : nil)
+                                beforeAdaptation: method.adapts ? Self.mean(before) : nil,
+                                fineTuning: method.adapts ? fineTuning : .innerLoop)
         }
+    }
+
+    /// The last layer of `network` and the support and query sets as features of the rest
+    /// (computed once), for fine-tuning the head only.
+    private func headOnly(_ network: Layer, _ support: FewShotSet, _ query: FewShotSet, _ start: [Tensor]) -> (Layer, FewShotSet, FewShotSet, [Tensor]) {
+        guard let sequential = network as? Sequential, let head = sequential.layers.last else { return (network, support, query, start) }
+        let body = Sequential(Array(sequential.layers.dropLast()))
+        let bodyParameters = Array(start.dropLast(head.parameters.count))
+        let features = { (set: FewShotSet) in
+            Tensor.withoutRecording { FewShotSet(inputs: self.forward(body, set.inputs, bodyParameters), targets: set.targets) }
+        }
+        return (head, features(support), features(query), Array(start.suffix(head.parameters.count)))
     }
 
     /// The network an episode is adapted through, its support and query sets (features of the
@@ -102,7 +128,7 @@ extension FewShotLearner {
 
 extension FewShotScore {
     /// One JSON object: {"method", "benchmark", "shots", "ways", "steps", "episodes", "mse" or
-    /// "accuracy", "ci95", "before_adaptation"}.
+    /// "accuracy", "ci95", "before_adaptation"}, and "fine_tuning" when it was not the inner loop.
     public var json: String {
         var object = OrderedJSONObject()
         object.add("method", method.rawValue)
@@ -114,6 +140,7 @@ extension FewShotScore {
         object.add(metric, value)
         object.add("ci95", ci95)
         object.add("before_adaptation", beforeAdaptation)
+        if !fineTuning.isInnerLoop { object.add("fine_tuning", fineTuning.label) }
         return object.text
     }
 }

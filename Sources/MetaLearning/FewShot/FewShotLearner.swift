@@ -153,19 +153,20 @@ public final class FewShotLearner {
 
     // MARK: - Adaptation
 
-    /// `steps` SGD steps on `set` from `parameters` of `network`: with `createGraph`, each step
-    /// is part of the graph (MAML's second order); otherwise the result is new leaves.
-    func adapt(_ parameters: [Tensor], to set: FewShotSet, steps: Int, network: Layer, createGraph: Bool) throws -> [Tensor] {
+    /// `steps` SGD steps on `set` from `parameters` of `network` (at `rate`, else the inner
+    /// learning rate, or Meta-SGD's learned rates): with `createGraph`, each step is part of the
+    /// graph (MAML's second order); otherwise the result is new leaves.
+    func adapt(_ parameters: [Tensor], to set: FewShotSet, steps: Int, network: Layer, createGraph: Bool, rate fixedRate: Float? = nil) throws -> [Tensor] {
         var fast = parameters
         for _ in 0..<steps {
             let loss = set.targets.loss(forward(network, set.inputs, fast))
             let gradients = try Tensor.gradients(of: loss, withRespectTo: fast, createGraph: createGraph)
             fast = zip(fast.indices, gradients).map { index, gradient in
-                let rates = learningRates.count == fast.count ? learningRates[index] : nil
+                let rates = fixedRate == nil && learningRates.count == fast.count ? learningRates[index] : nil
                 if createGraph {
-                    return fast[index] - (rates.map { gradient * $0 } ?? gradient.scaled(by: settings.innerLearningRate))
+                    return fast[index] - (rates.map { gradient * $0 } ?? gradient.scaled(by: fixedRate ?? settings.innerLearningRate))
                 }
-                let rate = settings.innerLearningRate
+                let rate = fixedRate ?? settings.innerLearningRate
                 let step = rates.map { zip(gradient.data, $0.data).map(*) } ?? gradient.data.map { $0 * rate }
                 return Tensor(shape: fast[index].shape, data: zip(fast[index].data, step).map(-), requiresGrad: true)
             }

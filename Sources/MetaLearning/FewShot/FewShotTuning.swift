@@ -13,23 +13,46 @@ public struct FewShotTuning: Sendable {
     /// Episodes each score averages.
     public let episodes: Int
 
-    /// The documented default space: `inner_lr` (log, 0.001–1), `meta_lr` (log, 1e-4–1e-2),
-    /// `inner_steps` (1–5) and `meta_batch` (log, 4–32).
-    public static func defaultSpace() throws -> SearchSpace {
-        try SearchSpaceFile.parse("""
-            inner_lr:    {type: float, low: 1.0e-3, high: 1.0, log: true}
+    /// The documented default space: `inner_lr` (log; regression 1e-3–0.1, classification
+    /// 0.01–1 — an order of magnitude either side of the protocol's rate, capped where sinusoid
+    /// meta-training diverges), `meta_lr` (log, 1e-4–1e-2), `inner_steps` (1–5) and `meta_batch`
+    /// (log; 8–32 tasks — smaller meta-batches make the meta-gradient too noisy to rank settings
+    /// by one run).
+    public static func defaultSpace(regression: Bool = true) throws -> SearchSpace {
+        let innerRate = regression ? "{type: float, low: 1.0e-3, high: 0.1, log: true}" : "{type: float, low: 0.01, high: 1.0, log: true}"
+        return try SearchSpaceFile.parse("""
+            inner_lr:    \(innerRate)
             meta_lr:     {type: float, low: 1.0e-4, high: 1.0e-2, log: true}
             inner_steps: {type: int, low: 1, high: 5}
-            meta_batch:  {type: int, low: 4, high: 32, log: true}
+            meta_batch:  {type: int, low: 8, high: 32, log: true}
             """, file: "default fewshot space")
     }
 
-    public init(method: FewShotMethod, benchmark: FewShotBenchmark, base: FewShotSettings, episodes: Int = 100) throws {
+    /// The default space for this tuning's benchmark.
+    public func defaultSpace() throws -> SearchSpace { try Self.defaultSpace(regression: benchmark.ways == nil) }
+
+    /// The base settings as parameters of `space` — the trial a tuning run starts with, so its
+    /// best is never worse on meta-validation than the protocol's defaults (SMAC starts from the
+    /// default configuration the same way). Names whose default lies outside the space are left
+    /// to the sampler.
+    public func defaultParams(in space: SearchSpace) -> [String: ParamValue] {
+        let values: [String: ParamValue] = ["inner_lr": .float(Double(base.innerLearningRate)), "meta_lr": .float(Double(base.metaLearningRate)),
+                                            "inner_steps": .int(base.innerSteps), "meta_batch": .int(base.metaBatch)]
+        var params: [String: ParamValue] = [:]
+        for spec in space.parameters where spec.condition == nil {
+            if let value = values[spec.name], spec.distribution.internalValue(of: value) != nil { params[spec.name] = value }
+        }
+        return params
+    }
+
+    /// `episodes` defaults to 500 tasks for regression (a score's interval is then about ±5 % of
+    /// the mean at the protocol's settings) and 200 for classification.
+    public init(method: FewShotMethod, benchmark: FewShotBenchmark, base: FewShotSettings, episodes: Int? = nil) throws {
         guard method != .scratch else { throw FewShotError("the scratch baseline has no meta-training to tune") }
         self.method = method
         self.benchmark = benchmark
         self.base = base
-        self.episodes = episodes
+        self.episodes = episodes ?? (benchmark.ways == nil ? 500 : 200)
     }
 
     /// Minimise the MSE (regression), maximise the accuracy (classification).

@@ -46,6 +46,15 @@ public enum HypergradientCheck {
     public static let sgdGrid: [Float] = [0.003, 0.01, 0.03, 0.1, 0.3, 1]
     public static let adamGrid: [Float] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2]
 
+    /// The batch size of every run.
+    public static let batchSize = 32
+
+    /// Whole epochs that make at least `steps` training steps on `trainCount` rows (at least one).
+    public static func epochs(forSteps steps: Int, trainCount: Int) -> Int {
+        let perEpoch = max(1, (trainCount + batchSize - 1) / batchSize)
+        return max(1, (steps + perEpoch - 1) / perEpoch)
+    }
+
     /// Runs the check: an MLP (one hidden layer of 128 ReLU units), batches of 32, `epochs`
     /// epochs, the mean over `seeds`; `progress` names each run as it starts.
     public static func run(train: Dataset, validation: Dataset, epochs: Int = 20, seeds: [UInt64] = [0, 1],
@@ -97,6 +106,7 @@ public enum HypergradientCheck {
         configuration.learningRate = rate
         configuration.momentum = 0
         configuration.seed = seed
+        configuration.batchSize = batchSize
         let session = try TrainingSession(model: model, train: train, validation: validation, configuration: configuration)
         let start = Date()
         do {
