@@ -25,6 +25,7 @@ struct BenchHypergradientCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Train each run for at least this many steps instead (whole epochs; the paper's runs are thousands of steps).")
     var steps: Int?
     @Option(parsing: .unconditional, help: "Seeds averaged per setting.") var seeds: Int = 2
+    @Option(help: "β of the normalised rule (default 0.01).") var normalisedBeta: Float?
     @Flag(help: "Print JSON lines.") var json = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -34,6 +35,9 @@ struct BenchHypergradientCommand: ParsableCommand {
             if let steps { try NumberCheck.positive(steps, "--steps") }
             if epochs != nil && steps != nil { throw UsageError("give --epochs or --steps, not both") }
             try NumberCheck.positive(seeds, "--seeds")
+            if let normalisedBeta, !(normalisedBeta.isFinite && normalisedBeta > 0 && normalisedBeta < 1) {
+                throw UsageError("--normalised-beta must be above 0 and below 1, not \(normalisedBeta)")
+            }
             var sets: [(String, Dataset)] = noDigits ? [] : [("digits", try Dataset.digits())]
             for path in data { sets.append((URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, try Dataset.loadCSV(path: path))) }
             guard !sets.isEmpty else { throw UsageError("nothing to run: give --data or leave the digits in") }
@@ -46,7 +50,7 @@ struct BenchHypergradientCommand: ParsableCommand {
                 if !quiet { FileHandle.standardError.write(Data("\(name): \(runEpochs) epochs per run\n".utf8)) }
                 let (rows, overheads) = try HypergradientCheck.run(
                     train: standardizer.apply(split.train), validation: standardizer.apply(split.validation), epochs: runEpochs,
-                    seeds: (0..<seeds).map(UInt64.init)) { step in
+                    seeds: (0..<seeds).map(UInt64.init), normalisedRate: normalisedBeta) { step in
                     if !quiet { FileHandle.standardError.write(Data("\(name): \(step)\n".utf8)) }
                 }
                 for row in rows {

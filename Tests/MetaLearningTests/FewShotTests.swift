@@ -65,6 +65,38 @@ final class FewShotTests: XCTestCase {
         }
     }
 
+    func testMetaTrainingGivesTheSameWeightsOnOneThreadAndTwo() throws {
+        defer { Engine.threads = 1 }
+        func weights(_ method: FewShotMethod, threads: Int) throws -> [[Float]] {
+            Engine.threads = threads
+            let learner = try FewShotLearner(method: method, benchmark: SinusoidBenchmark(), settings: settings(method, iterations: 4, metaBatch: 5))
+            try learner.train()
+            return learner.model.parameters.map(\.data) + learner.learningRates.map(\.data)
+        }
+        for method in [FewShotMethod.maml, .reptile, .metasgd] {
+            XCTAssertEqual(try weights(method, threads: 2), try weights(method, threads: 1), "\(method)")
+        }
+    }
+
+    func testBaselinesFineTuneWithAdamOrTheHeadOnlyWithoutTouchingTheLearner() throws {
+        let learner = try FewShotLearner(method: .pretrain, benchmark: SinusoidBenchmark(), settings: settings(.pretrain, iterations: 50))
+        try learner.train()
+        let weights = learner.model.parameters.map(\.data)
+        let sgd = try learner.evaluate(steps: [20], episodes: 20)
+        let adam = try learner.evaluate(steps: [20], episodes: 20, fineTuning: FewShotFineTuning(optimizer: .adam, learningRate: 0.01))
+        let head = try learner.evaluate(steps: [20], episodes: 20,
+                                        fineTuning: FewShotFineTuning(optimizer: .adam, learningRate: 0.01, headOnly: true))
+        XCTAssertEqual(learner.model.parameters.map(\.data), weights, "fine-tuning adapts copies")
+        XCTAssertEqual(adam[0].beforeAdaptation, sgd[0].beforeAdaptation, "the same episodes from the same start")
+        let before = try XCTUnwrap(sgd[0].beforeAdaptation)
+        XCTAssertEqual(try XCTUnwrap(head[0].beforeAdaptation), before, accuracy: 1e-4 * before, "the head over the body's features is the same function")
+        XCTAssertNotEqual(adam[0].value, sgd[0].value)
+        XCTAssertNotEqual(head[0].value, adam[0].value)
+        XCTAssertTrue(head[0].json.contains("\"fine_tuning\":\"adam 0.01, head only\""), head[0].json)
+        XCTAssertFalse(sgd[0].json.contains("fine_tuning"))
+        XCTAssertThrowsError(try learner.evaluate(steps: [1], episodes: 2, fineTuning: FewShotFineTuning(optimizer: .adam)))
+    }
+
     func testBadSettingsAndMismatchesAreClearErrors() throws {
         XCTAssertThrowsError(try FewShotLearner(method: .protonet, benchmark: SinusoidBenchmark(), settings: settings(.protonet, iterations: 1))) {
             XCTAssertTrue("\($0)".contains("regression"), "\($0)")

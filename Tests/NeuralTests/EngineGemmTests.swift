@@ -46,3 +46,28 @@ final class EngineGemmTests: XCTestCase {
         }
     }
 }
+
+/// Independent pieces of engine work side by side: results in index order, ops inside single-threaded, errors rethrown.
+final class EngineSideBySideTests: XCTestCase {
+    override func tearDown() {
+        Engine.threads = 1
+    }
+
+    private struct Piece: Error, Equatable { let index: Int }
+
+    func testPiecesRunSideBySideAndComeBackInOrder() throws {
+        Engine.threads = 2
+        let products = try Engine.sideBySide(7) { index -> [Float] in
+            XCTAssertEqual(Engine.opThreads, 1, "ops inside a piece spread over threads the pieces already use")
+            let a = Tensor(shape: [2, 2], data: [Float(index), 1, 0, 1])
+            return a.matmul(Tensor(shape: [2, 1], data: [1, 1])).data
+        }
+        XCTAssertEqual(products, (0..<7).map { [Float($0) + 1, 1] })
+        XCTAssertEqual(Engine.opThreads, 2, "the budget returns once the pieces end")
+        XCTAssertThrowsError(try Engine.sideBySide(5) { index -> Int in
+            if index == 3 || index == 4 { throw Piece(index: index) }
+            return index
+        }) { XCTAssertEqual($0 as? Piece, Piece(index: 3)) }
+        XCTAssertEqual(Engine.opThreads, 2)
+    }
+}

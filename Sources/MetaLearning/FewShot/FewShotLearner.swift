@@ -93,9 +93,10 @@ public final class FewShotLearner {
         let parameters = metaParameters
         var sums = parameters.map { [Float](repeating: 0, count: $0.count) }
         var loss = 0.0
-        for _ in 0..<settings.metaBatch {
-            let episode = benchmark.episode(.train, shots: settings.shots, generator: &generator)
-            let (taskLoss, gradients) = try taskGradients(episode)
+        // Episodes are drawn in order, then the tasks run side by side on the engine's threads;
+        // their gradients are summed in task order, so results do not depend on the threads.
+        let episodes = (0..<settings.metaBatch).map { _ in benchmark.episode(.train, shots: settings.shots, generator: &generator) }
+        for (taskLoss, gradients) in try Engine.sideBySide(episodes.count, { try taskGradients(episodes[$0]) }) {
             loss += taskLoss
             for (index, gradient) in gradients.enumerated() {
                 sums[index].withUnsafeMutableBufferPointer { s in

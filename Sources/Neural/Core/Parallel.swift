@@ -1,9 +1,17 @@
 import Dispatch
 import MetaTuneNumerics
+import Synchronization
 
 /// How many threads the engine's own loops (and BLAS) may use.
 public enum Engine {
     nonisolated(unsafe) private static var threadCount = 1
+    /// How many `sideBySide` calls are running: while any is, the engine's own loops and GEMMs
+    /// stay on their caller's thread (the threads are taken by the independent pieces).
+    private static let sideBySideDepth = Atomic<Int>(0)
+
+    /// Threads one op may spread over now: the budget, or 1 inside `sideBySide` work.
+    @inline(__always)
+    static var opThreads: Int { sideBySideDepth.load(ordering: .relaxed) > 0 ? 1 : threadCount }
 
     /// The thread budget: at most this many threads run engine work at once (BLAS included).
     public static var threads: Int {
@@ -20,7 +28,7 @@ public enum Engine {
     /// large enough to pay for the hand-off.
     @inline(__always)
     static func parallelFor(_ count: Int, minimumWork: Int = 1 << 15, workPerItem: Int, _ body: (Int) -> Void) {
-        let threads = threadCount
+        let threads = opThreads
         guard threads > 1, count > 1, count * workPerItem >= minimumWork else {
             for i in 0..<count { body(i) }
             return
@@ -38,12 +46,37 @@ public enum Engine {
 }
 
 extension Engine {
+    /// `body(i)` for i in 0..<count — independent pieces of engine work, such as the tasks of a
+    /// meta-batch — spread over the thread budget, one piece per thread at a time, each piece's
+    /// ops single-threaded (small tensors gain more from this than from splitting every op).
+    /// Results come back in index order; the first error by index is rethrown after all pieces
+    /// end. The pieces must not write to tensors another piece reads.
+    public static func sideBySide<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+        let threads = min(threadCount, count)
+        guard threads > 1 else { return try (0..<count).map(body) }
+        var results = [Result<T, Error>?](repeating: nil, count: count)
+        sideBySideDepth.add(1, ordering: .sequentiallyConsistent)
+        defer { sideBySideDepth.subtract(1, ordering: .sequentiallyConsistent) }
+        results.withUnsafeMutableBufferPointer { slots in
+            withoutActuallyEscaping(body) { body in
+                // Each worker writes only the slots of its own indices.
+                let (shared, output) = (UncheckedSendable(body), UncheckedSendable(slots))
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    for index in stride(from: worker, to: count, by: threads) {
+                        output.value[index] = Result { try shared.value(index) }
+                    }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+
     /// C = alpha·op(A)·op(B) + beta·C (row-major, dense), split into column blocks of C (or row
     /// blocks when C is narrow) over the engine's threads, each block one single-threaded GEMM.
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                      a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>) {
         let lda = transposeA ? m : k, ldb = transposeB ? k : n
-        let threads = threadCount
+        let threads = opThreads
         guard threads > 1, m * n * k >= 1 << 16 else {
             BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                       b: b, ldb: ldb, beta: beta, c: c, ldc: n)

@@ -56,8 +56,9 @@ public enum HypergradientCheck {
     }
 
     /// Runs the check: an MLP (one hidden layer of 128 ReLU units), batches of 32, `epochs`
-    /// epochs, the mean over `seeds`; `progress` names each run as it starts.
-    public static func run(train: Dataset, validation: Dataset, epochs: Int = 20, seeds: [UInt64] = [0, 1],
+    /// epochs, the mean over `seeds`; `normalisedRate` is β of the normalised rule (nil: its
+    /// default); `progress` names each run as it starts.
+    public static func run(train: Dataset, validation: Dataset, epochs: Int = 20, seeds: [UInt64] = [0, 1], normalisedRate: Float? = nil,
                            progress: ((String) -> Void)? = nil) throws -> (rows: [Row], overheads: [Overhead]) {
         var rows: [Row] = [], overheads: [Overhead] = []
         for (name, plain, adaptive, normalised, grid) in [("sgd", OptimizerKind.sgd, OptimizerKind.sgdHD, OptimizerKind.sgdHDN, sgdGrid),
@@ -66,7 +67,9 @@ public enum HypergradientCheck {
                 progress?("\(kind.rawValue) from \(rate)")
                 var accuracy = 0.0, finalRate = 0.0, seconds = 0.0
                 for seed in seeds {
-                    let outcome = try trainOnce(kind, rate: rate, seed: seed, epochs: epochs, train: train, validation: validation)
+                    let beta = kind == .sgdHDN || kind == .adamHDN ? normalisedRate : nil
+                    let outcome = try trainOnce(kind, rate: rate, hypergradientRate: beta, seed: seed, epochs: epochs, train: train,
+                                                validation: validation)
                     accuracy += outcome.accuracy / Double(seeds.count)
                     finalRate += outcome.finalRate / Double(seeds.count)
                     seconds += outcome.secondsPerStep / Double(seeds.count)
@@ -96,7 +99,7 @@ public enum HypergradientCheck {
 
     /// One training run: its last epoch's validation accuracy (0 when it diverged), final rate
     /// and seconds per step.
-    private static func trainOnce(_ kind: OptimizerKind, rate: Float, seed: UInt64, epochs: Int, train: Dataset,
+    private static func trainOnce(_ kind: OptimizerKind, rate: Float, hypergradientRate: Float?, seed: UInt64, epochs: Int, train: Dataset,
                               validation: Dataset) throws -> (accuracy: Double, finalRate: Double, secondsPerStep: Double) {
         let model = Architectures.mlp(inputs: train.featureCount, classes: train.classCount, depth: 1, width: 128, activation: .relu,
                                       dropout: 0, seed: seed)
@@ -104,6 +107,7 @@ public enum HypergradientCheck {
         configuration.epochs = epochs
         configuration.optimizer = kind
         configuration.learningRate = rate
+        configuration.hypergradientRate = hypergradientRate
         configuration.momentum = 0
         configuration.seed = seed
         configuration.batchSize = batchSize
