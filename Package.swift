@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "MetaTune", targets: ["MetaTune"]),
         .library(name: "MetaTuneNumerics", targets: ["MetaTuneNumerics"]),
         .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "MetaTuneText", targets: ["MetaTuneText"]),
         .library(name: "MetaTuneSQLite", targets: ["MetaTuneSQLite"]),
         .library(name: "MetaTunePostgres", targets: ["MetaTunePostgres"]),
         .library(name: "MetaTuneStorages", targets: ["MetaTuneStorages"]),
@@ -54,6 +55,8 @@ let package = Package(
         // Every storage MetaTune ships, opened by its URL (`StorageURL.open`).
         .target(name: "MetaTuneStorages", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTunePostgres"]),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
+        // Text for the engine: the WordPiece tokenizer of BERT-family models, pretrained encoders.
+        .target(name: "MetaTuneText", dependencies: ["Neural", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTasks", "Neural", "MetaTuneNumerics"],
                 resources: [.copy("Resources")]),
         // Plots as SVG, parameter importance on them, and the self-contained HTML report.
@@ -69,11 +72,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "metatune",
-            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTunePostgres", "MetaTuneStorages", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "MetaTuneReport", "MetaTuneDashboard", "Neural", "MetaTuneNumerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTunePostgres", "MetaTuneStorages", "MetaTuneExternal", "MetaTuneTasks", "MetaLearning", "MetaTuneReport", "MetaTuneDashboard", "Neural", "MetaTuneText", "MetaTuneNumerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "MetaTuneNumericsTests", dependencies: ["MetaTuneNumerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "MetaTuneNumerics", "TestSupport"]),
         .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
+        .testTarget(name: "MetaTuneTextTests", dependencies: ["MetaTuneText"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "MetaTuneNumerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

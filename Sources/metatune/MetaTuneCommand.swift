@@ -12,7 +12,7 @@ struct MetaTuneCommand: ParsableCommand {
         commandName: "metatune",
         abstract: "Hyperparameter optimization that learns from every study.",
         version: version,
-        subcommands: [TuneCommand.self, RunCommand.self, StudyCommand.self, ReportCommand.self, DashboardCommand.self, MetaCommand.self, FewShotCommand.self, BenchCommand.self, DemoCommand.self]
+        subcommands: [TuneCommand.self, RunCommand.self, StudyCommand.self, ReportCommand.self, DashboardCommand.self, MetaCommand.self, FewShotCommand.self, TextCommand.self, BenchCommand.self, DemoCommand.self]
     )
 
     /// Parses and runs the command. Help and the version print as argument-parser prints them;

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import MetaTuneText
+
+/// `metatune text`: a pretrained text model's tokenizer (and encoder) for people and scripts.
+struct TextCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "text",
+        abstract: "Tokenize text with a pretrained model's tokenizer.",
+        subcommands: [TextTokenizeCommand.self]
+    )
+}
+
+/// Lines of a file (or standard input): split on "\n" only, a final newline ends the last line.
+struct TextLines {
+    static func read(_ path: String) throws -> [String] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(path) is not UTF-8 text") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}
+
+struct TextTokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Print the token ids of each line of a file as a JSON array.",
+        discussion: """
+        --model names a known model (minilm: all-MiniLM-L6-v2, fetched by `make text-data` into \
+        $METATUNE_TEXT_CACHE, default ~/.cache/metatune-text) or a folder with a tokenizer.json. Lines are split \
+        on "\\n" only (with --column, FILE is CSV and each row's field is one text); each gives [CLS], its word \
+        pieces and [SEP], cut to --max-length ids, without padding.
+        """
+    )
+
+    @Option(help: "minilm, or a folder with tokenizer.json.") var model: String = "minilm"
+    @Option(help: "At most this many ids per line, [CLS] and [SEP] included.") var maxLength: Int = 128
+    @Option(help: "Read FILE as CSV and tokenize this column of each row.") var column: String?
+    @Argument(help: "A text file, one text per line ('-': standard input), or a CSV file with --column.") var file: String
+
+    func run() throws {
+        do {
+            try NumberCheck.positive(maxLength, "--max-length")
+            guard maxLength >= 2 else { throw UsageError("--max-length must be at least 2 ([CLS] and [SEP])") }
+            let tokenizer = try PretrainedModelFolder.resolve(model).tokenizer()
+            var output = ""
+            let texts = try column.map { try TextDataset.load(path: file, textColumn: $0, labelColumn: nil).texts } ?? TextLines.read(file)
+            for line in texts {
+                output += "[" + tokenizer.encode(line, maximumLength: maxLength).map(String.init).joined(separator: ",") + "]\n"
+                if output.utf8.count > 1 << 16 {
+                    FileHandle.standardOutput.write(Data(output.utf8))
+                    output = ""
+                }
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
+        } catch {
+            failClearly(error)
+        }
+    }
+}
