@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: samplers (the default), importance, report and storage.",
-        subcommands: [BenchSamplersCommand.self, BenchImportanceCommand.self, BenchReportCommand.self, BenchStorageCommand.self, BenchStorageWorkerCommand.self, BenchHypergradientCommand.self],
+        subcommands: [BenchSamplersCommand.self, BenchImportanceCommand.self, BenchReportCommand.self, BenchStorageCommand.self, BenchStorageWorkerCommand.self, BenchHypergradientCommand.self, BenchTextEncoderCommand.self],
         defaultSubcommand: BenchSamplersCommand.self
     )
 }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import MetaTuneText
+import Neural
 
 /// `metatune text`: a pretrained text model's tokenizer (and encoder) for people and scripts.
 struct TextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "text",
-        abstract: "Tokenize text with a pretrained model's tokenizer.",
-        subcommands: [TextTokenizeCommand.self]
+        abstract: "Tokenize and embed text with a pretrained model.",
+        subcommands: [TextTokenizeCommand.self, TextEmbedCommand.self]
     )
 }
 
@@ -54,6 +55,50 @@ struct TextTokenizeCommand: ParsableCommand {
             let texts = try column.map { try TextDataset.load(path: file, textColumn: $0, labelColumn: nil).texts } ?? TextLines.read(file)
             for line in texts {
                 output += "[" + tokenizer.encode(line, maximumLength: maxLength).map(String.init).joined(separator: ",") + "]\n"
+                if output.utf8.count > 1 << 16 {
+                    FileHandle.standardOutput.write(Data(output.utf8))
+                    output = ""
+                }
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
+        } catch {
+            failClearly(error)
+        }
+    }
+}
+
+struct TextEmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Print the sentence embedding of each line of a file as a JSON array of floats.",
+        discussion: """
+        The mean of the encoder's last hidden states over each text's real tokens, scaled to unit length (what \
+        sentence-transformers' encode(..., normalize_embeddings=True) gives). --model as for `text tokenize`; texts \
+        are cut to --max-length tokens and run in batches of --batch texts of similar length.
+        """
+    )
+
+    @Option(help: "minilm, or a folder with tokenizer.json, config.json and model.safetensors.") var model: String = "minilm"
+    @Option(help: "At most this many tokens per text, [CLS] and [SEP] included.") var maxLength: Int = 128
+    @Option(help: "Texts per forward pass.") var batch: Int = 32
+    @Option(parsing: .unconditional, help: "Engine threads.") var threads: Int = 1
+    @Option(help: "Read FILE as CSV and embed this column of each row.") var column: String?
+    @Flag(help: "No progress output.") var quiet = false
+    @Argument(help: "A text file, one text per line ('-': standard input), or a CSV file with --column.") var file: String
+
+    func run() throws {
+        do {
+            try NumberCheck.positive(batch, "--batch")
+            try NumberCheck.positive(threads, "--threads")
+            Engine.threads = threads
+            let encoder = try SentenceEncoder(folder: try PretrainedModelFolder.resolve(model), maximumLength: maxLength)
+            let texts = try column.map { try TextDataset.load(path: file, textColumn: $0, labelColumn: nil).texts } ?? TextLines.read(file)
+            let line = ProgressLine(enabled: !quiet, total: texts.count, label: "embedding")
+            let embeddings = try encoder.embed(texts, batchSize: batch) { line.update(done: $0, best: nil) }
+            line.finish()
+            var output = ""
+            for vector in embeddings {
+                output += "[" + vector.map { "\($0)" }.joined(separator: ",") + "]\n"
                 if output.utf8.count > 1 << 16 {
                     FileHandle.standardOutput.write(Data(output.utf8))
                     output = ""
