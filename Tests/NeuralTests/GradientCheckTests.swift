@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import MetaTuneNumerics
 @testable import Neural
@@ -43,6 +44,42 @@ final class GradientCheckTests: XCTestCase {
         let x = randomTensor([3, 4], seed: 1), w = randomTensor([4, 5], seed: 2), b = randomTensor([5], seed: 3)
         check([x, w]) { weightedSum(x.matmul(w)) }
         check([x, w, b]) { weightedSum(x.linear(weight: w, bias: b)) }
+    }
+
+    func testTransformerOps() {
+        // Embedding lookup: a repeated id gathers its row's gradient twice.
+        let table = randomTensor([5, 3], seed: 40)
+        check([table]) { weightedSum(table.rows([4, 0, 4, 2])) }
+        // Layer normalisation over each row.
+        let x = randomTensor([3, 4], seed: 41, scale: 2), gamma = randomTensor([4], seed: 42), beta = randomTensor([4], seed: 43)
+        check([x, gamma, beta], epsilon: 5e-3) { weightedSum(x.layerNormalized(gamma: gamma, beta: beta, epsilon: 1e-5)) }
+        // Attention: 2 sequences of 3 tokens, 2 heads of size 2; the second sequence's last token is padding.
+        let q = randomTensor([6, 4], seed: 44), k = randomTensor([6, 4], seed: 45), v = randomTensor([6, 4], seed: 46)
+        let mask = [true, true, true, true, true, false]
+        check([q, k, v]) { weightedSum(Tensor.attention(query: q, key: k, value: v, heads: 2, length: 3, keyMask: mask)) }
+    }
+
+    func testAttentionIgnoresMaskedKeysAndMatchesAPlainSoftmax() {
+        let q = randomTensor([4, 2], seed: 47), k = randomTensor([4, 2], seed: 48), v = randomTensor([4, 2], seed: 49)
+        let out = Tensor.attention(query: q, key: k, value: v, heads: 1, length: 4, keyMask: [true, true, false, true])
+        for i in 0..<4 {
+            let keys = [0, 1, 3]
+            var weights: [Double] = []
+            for j in keys {
+                let dot = Double(q.data[2 * i]) * Double(k.data[2 * j]) + Double(q.data[2 * i + 1]) * Double(k.data[2 * j + 1])
+                weights.append(Foundation.exp(dot / 2.0.squareRoot()))
+            }
+            let total = weights.reduce(0, +)
+            for c in 0..<2 {
+                var expected = 0.0
+                for (weight, j) in zip(weights, keys) { expected += weight / total * Double(v.data[2 * j + c]) }
+                XCTAssertEqual(Double(out.data[2 * i + c]), expected, accuracy: 1e-5, "query \(i), column \(c)")
+            }
+        }
+        // Changing a masked key or value changes nothing.
+        k.data[4] += 5
+        v.data[5] -= 3
+        XCTAssertEqual(Tensor.attention(query: q, key: k, value: v, heads: 1, length: 4, keyMask: [true, true, false, true]).data, out.data)
     }
 
     func testActivations() {

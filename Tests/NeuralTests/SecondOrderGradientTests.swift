@@ -101,6 +101,13 @@ final class SecondOrderGradientTests: XCTestCase {
         try check([x, gamma, beta]) { score(x.batchNormalized(gamma: gamma, beta: beta, mean: [0.1, -0.2, 0.3], variance: [1, 2, 0.5]).tanh()) }
     }
 
+    func testLayerNormalizationAndEmbeddingLookup() throws {
+        let x = randomTensor([3, 4], seed: 60, scale: 2), gamma = randomTensor([4], seed: 61), beta = randomTensor([4], seed: 62)
+        try check([x, gamma, beta], epsilon: 5e-3) { score(x.layerNormalized(gamma: gamma, beta: beta, epsilon: 1e-5)) }
+        let table = randomTensor([4, 3], seed: 63)
+        try check([table]) { score(table.rows([3, 1, 3]).tanh()) }
+    }
+
     func testLosses() throws {
         let x = randomTensor([4, 3], seed: 9), w = randomTensor([3, 3], seed: 10, scale: 2)
         try check([x, w]) { x.matmul(w).softmaxCrossEntropy(labels: [0, 2, 1, 2]) }

@@ -9,10 +9,12 @@ public final class SentenceEncoder {
     /// Tokens per text at most ([CLS] and [SEP] included).
     public var maximumLength: Int
 
-    /// Loads the model in `folder`.
-    public init(folder: PretrainedModelFolder, maximumLength: Int = 128) throws {
+    /// Loads the model in `folder`; texts are cut to `maximumLength` tokens (default: 128, or
+    /// the model's positions if fewer).
+    public init(folder: PretrainedModelFolder, maximumLength: Int? = nil) throws {
         tokenizer = try folder.tokenizer()
         encoder = try BertEncoder(folder: folder)
+        let maximumLength = maximumLength ?? min(128, encoder.configuration.maximumPositions)
         guard maximumLength >= 2, maximumLength <= encoder.configuration.maximumPositions else {
             throw TextModelError("the maximum length must be from 2 to \(encoder.configuration.maximumPositions), not \(maximumLength)")
         }
