@@ -11,6 +11,7 @@
 set -euo pipefail
 case "${1:-}" in
     tokenize|embed|throughput) ;;
+    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
 BIN="$PWD/${METATUNE_BIN:-.build/release/metatune}"
