@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MetaLearning
 import MetaTune
+import MetaTuneText
 import MetaTuneTasks
 import Neural
 
@@ -18,6 +19,8 @@ struct TuneCommand: ParsableCommand {
         one noisy last-epoch reading (--metric accuracy: the last epoch's; log-loss: the last epoch's validation loss).
         The default MLP space tunes learning_rate, batch_size, depth, width, activation, dropout, weight_decay and
         optimizer; a YAML file given with --space replaces it (it may add momentum, epochs or batch_norm: [true, false]).
+        Text: --data texts.csv --text-column text --model minilm embeds every text once with the pretrained \
+        all-MiniLM-L6-v2 encoder (frozen; `make text-data` fetches it) and tunes an MLP head on the embeddings.
         """
     )
 
@@ -27,7 +30,8 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Regression instead: the numeric target column of --data (tuned on validation MSE).") var target: String?
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
-    @Option(help: "The model: mlp, cnn, or fewshot (a few-shot learner's own hyperparameters, on --benchmark).") var model: String = "mlp"
+    @Option(help: "The model: mlp, cnn, minilm (with --text-column: a head on the frozen pretrained encoder), or fewshot (a few-shot learner's own hyperparameters, on --benchmark).") var model: String = "mlp"
+    @Option(help: "--data holds texts in this column (with --model minilm); classes in --label-column.") var textColumn: String?
     @Option(help: "With --model fewshot: sinusoid or fashion.") var benchmark: String?
     @Option(help: "With --model fewshot: the learner tuned (maml, fomaml, reptile, metasgd, anil, protonet, pretrain).") var method: String = "maml"
     @Option(help: "With --model fewshot: support examples per task (per class for fashion).") var shots: Int = 5
@@ -61,12 +65,22 @@ struct TuneCommand: ParsableCommand {
     var knowledge: [String] = []
     @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
 
-    /// `--model` as a built-in model trained on a data set (nil for fewshot).
+    /// `--model` as a built-in model trained on a data set (minilm: the MLP head on the embeddings).
     private var builtinModel: BuiltinModel { BuiltinModel(rawValue: model) ?? .mlp }
+
+    /// Models of text (`--text-column`).
+    static let textModels = ["minilm"]
 
     func validate() throws {
         if model == "fewshot" { return try validateFewShot() }
-        guard BuiltinModel(rawValue: model) != nil else { throw UsageError("--model must be one of: mlp, cnn, fewshot (got '\(model)')") }
+        if textColumn != nil || Self.textModels.contains(model) {
+            guard textColumn != nil, Self.textModels.contains(model), data != nil else {
+                throw UsageError("text is tuned with --data FILE.csv --text-column COLUMN --model \(Self.textModels.joined(separator: "|"))")
+            }
+            if target != nil || imageShape != nil { throw UsageError("--text-column takes no --target or --image-shape") }
+        } else {
+            guard BuiltinModel(rawValue: model) != nil else { throw UsageError("--model must be one of: mlp, cnn, minilm, fewshot (got '\(model)')") }
+        }
         if benchmark != nil { throw UsageError("--benchmark goes with --model fewshot") }
         if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
         if target != nil && data == nil { throw UsageError("--target needs --data FILE.csv") }
@@ -110,13 +124,13 @@ struct TuneCommand: ParsableCommand {
         let study: Study
         do {
             let source = try dataSource()
-            let dataSet = try source.load(imageShape: try imageShape.map(Self.parseImageShape))
+            let dataSet = try textColumn.map { try embeddedTexts(column: $0) } ?? source.load(imageShape: try imageShape.map(Self.parseImageShape))
             task = try BuiltinTask(name: source.name, data: dataSet, model: model, epochs: epochs, metric: metric,
                                    testFraction: testFraction, seed: seed)
             searchSpace = try space.map { try SearchSpaceFile.load(path: $0, check: model.check) } ?? model.defaultSpace
             let setup = StudySetup(
-                name: self.study ?? "tune-\(source.name)-\(model.rawValue)", storage: try storage.open(), space: searchSpace,
-                task: source.name, objective: ObjectiveSignature(metric: metric.rawValue, model: model.rawValue, epochs: epochs),
+                name: self.study ?? "tune-\(source.name)-\(self.model)", storage: try storage.open(), space: searchSpace,
+                task: source.name, objective: ObjectiveSignature(metric: metric.rawValue, model: self.model, epochs: epochs),
                 direction: metric.direction, policy: policy(metric: metric), pruner: pruner, model: model,
                 metaFeatures: dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed),
                 knowledge: try knowledge.map(KnowledgeSource.init), excluded: exclude)
@@ -131,7 +145,7 @@ struct TuneCommand: ParsableCommand {
             let budget = settings?.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" }
             let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
-            FileHandle.standardError.write(Data("Tuning a \(model.rawValue) on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
+            FileHandle.standardError.write(Data("Tuning \(textColumn == nil ? "a \(model.rawValue)" : "an MLP head on frozen \(self.model) embeddings") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let reporter = RunReporter(study: study, quiet: quiet, json: json, scheduler: settings.map { ($0, "epochs") })
         let runner = StudyRunner(study: study, concurrency: concurrency, observer: reporter)
@@ -150,6 +164,18 @@ struct TuneCommand: ParsableCommand {
         }
         reporter.finish(outcome)
         reportHeldOutTest(study: study, task: task)
+    }
+
+    /// The texts of `--data` embedded by the frozen pretrained encoder (with progress).
+    private func embeddedTexts(column: String) throws -> Dataset {
+        guard let data else { throw UsageError("--text-column needs --data FILE.csv") }
+        let texts = try TextDataset.load(path: data, textColumn: column, labelColumn: labelColumn)
+        guard texts.classNames.count >= 2 else { throw UsageError("\(data) has a single class in '\(labelColumn)'") }
+        let encoder = try SentenceEncoder(folder: try PretrainedModelFolder.resolve(model))
+        let line = ProgressLine(enabled: !quiet, total: texts.count, label: "embedding texts with \(model) (once)")
+        let embedded = try encoder.features(of: texts) { line.update(done: $0, best: nil) }
+        line.finish()
+        return embedded
     }
 
     /// `--data` (with `--label-column` or `--target`) or `--dataset`.
