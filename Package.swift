@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "MetaTuneNumericsTests", dependencies: ["MetaTuneNumerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "MetaTuneNumerics", "TestSupport"]),
         .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
-        .testTarget(name: "MetaTuneTextTests", dependencies: ["MetaTuneText"]),
+        .testTarget(name: "MetaTuneTextTests", dependencies: ["MetaTuneText", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "MetaTuneNumerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

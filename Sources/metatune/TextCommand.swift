@@ -79,7 +79,8 @@ struct TextEmbedCommand: ParsableCommand {
     )
 
     @Option(help: "minilm, or a folder with tokenizer.json, config.json and model.safetensors.") var model: String = "minilm"
-    @Option(help: "At most this many tokens per text, [CLS] and [SEP] included.") var maxLength: Int = 128
+    @Option(help: "At most this many tokens per text, [CLS] and [SEP] included (default 128, or the model's positions if fewer).")
+    var maxLength: Int?
     @Option(help: "Texts per forward pass.") var batch: Int = 32
     @Option(parsing: .unconditional, help: "Engine threads.") var threads: Int = 1
     @Option(help: "Read FILE as CSV and embed this column of each row.") var column: String?

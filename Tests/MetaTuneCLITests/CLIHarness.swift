@@ -36,8 +36,8 @@ struct CLI {
 
     /// Runs `metatune ARGS` to completion.
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment)
         let collector = OutputCollector(out: out, err: err)
         process.waitUntilExit()
         let (stdout, stderr) = collector.finish()

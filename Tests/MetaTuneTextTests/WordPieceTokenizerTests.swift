@@ -1,28 +1,13 @@
 import Foundation
 import XCTest
 @testable import MetaTuneText
+import TestSupport
 
 /// The WordPiece tokenizer on a small vocabulary written here in the `tokenizer.json` format
 /// (the real MiniLM file is checked against Hugging Face's ids in bench/compare_text.sh).
 final class WordPieceTokenizerTests: XCTestCase {
-    static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "un", "##aff", "##able", "hello", "world", ",", "!", "cafe",
-                             "中", "a", "##b", "ab", "'", "s", "naive"]
-
-    static func fileJSON(normalizer: String = #"{"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": true}"#,
-                         model: String? = nil) -> Data {
-        let vocab = vocabulary.enumerated().map { "\"\($1)\": \($0)" }.joined(separator: ", ")
-        let added = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].enumerated()
-            .map { "{\"id\": \($0), \"content\": \"\($1)\", \"special\": true, \"normalized\": false}" }.joined(separator: ", ")
-        let model = model ?? (###"{"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 12, "vocab": {"###
-            + vocab + "}}")
-        return Data("""
-        {"version": "1.0", "added_tokens": [\(added)], "normalizer": \(normalizer), "pre_tokenizer": {"type": "BertPreTokenizer"},
-         "padding": {"pad_id": 0}, "model": \(model)}
-        """.utf8)
-    }
-
     func testWordsSplitIntoLongestPiecesBetweenClassifierAndSeparator() throws {
-        let tokenizer = try WordPieceTokenizer(json: Self.fileJSON())
+        let tokenizer = try WordPieceTokenizer(json: TinyTextModel.tokenizerJSON())
         XCTAssertEqual(tokenizer.encode("Hello, WORLD!"), [2, 8, 10, 9, 11, 3])
         XCTAssertEqual(tokenizer.encode("unaffable"), [2, 5, 6, 7, 3], "greedy longest match, ## pieces after the first")
         XCTAssertEqual(tokenizer.encode("ab abb"), [2, 16, 16, 15, 3], "the longest piece wins over a + ##b")
@@ -33,7 +18,7 @@ final class WordPieceTokenizerTests: XCTestCase {
     }
 
     func testNormalisationStripsAccentsDropsControlsAndSetsIdeographsApart() throws {
-        let tokenizer = try WordPieceTokenizer(json: Self.fileJSON())
+        let tokenizer = try WordPieceTokenizer(json: TinyTextModel.tokenizerJSON())
         XCTAssertEqual(tokenizer.encode("Café NAÏVE"), [2, 12, 19, 3], "composed accents")
         XCTAssertEqual(tokenizer.encode("Cafe\u{301}"), [2, 12, 3], "a decomposed accent")
         XCTAssertEqual(tokenizer.encode("hel\u{200B}lo\u{0007}"), [2, 8, 3], "zero-width and control characters vanish")
@@ -42,13 +27,13 @@ final class WordPieceTokenizerTests: XCTestCase {
     }
 
     func testSpecialTokensAreMatchedInTheRawTextOnly() throws {
-        let tokenizer = try WordPieceTokenizer(json: Self.fileJSON())
+        let tokenizer = try WordPieceTokenizer(json: TinyTextModel.tokenizerJSON())
         XCTAssertEqual(tokenizer.encode("hello[MASK]world"), [2, 8, 4, 9, 3])
         XCTAssertEqual(tokenizer.encode("[mask]"), [2, 1, 1, 1, 3], "lower case is not the special token: three words, none in the vocabulary")
     }
 
     func testTruncationKeepsTheSpecialsAndPaddingMasks() throws {
-        let tokenizer = try WordPieceTokenizer(json: Self.fileJSON())
+        let tokenizer = try WordPieceTokenizer(json: TinyTextModel.tokenizerJSON())
         XCTAssertEqual(tokenizer.encode("hello world hello world", maximumLength: 4), [2, 8, 9, 3])
         let (ids, mask) = tokenizer.padded([2, 8, 3], to: 5)
         XCTAssertEqual(ids, [2, 8, 3, 0, 0])
@@ -58,10 +43,10 @@ final class WordPieceTokenizerTests: XCTestCase {
     func testMalformedFilesAreRefusedClearly() {
         let cases: [(Data, String)] = [
             (Data("not json".utf8), "not a JSON object"),
-            (Self.fileJSON(model: #"{"type": "BPE", "vocab": {}}"#), "only WordPiece"),
-            (Self.fileJSON(model: #"{"type": "WordPiece", "vocab": {}}"#), "vocab is missing or empty"),
-            (Self.fileJSON(model: #"{"type": "WordPiece", "unk_token": "[UNK]", "vocab": {"a": 0}}"#), "'[UNK]' is not in the vocabulary"),
-            (Self.fileJSON(normalizer: #"{"type": "NFKC"}"#), "BertNormalizer"),
+            (TinyTextModel.tokenizerJSON(model: #"{"type": "BPE", "vocab": {}}"#), "only WordPiece"),
+            (TinyTextModel.tokenizerJSON(model: #"{"type": "WordPiece", "vocab": {}}"#), "vocab is missing or empty"),
+            (TinyTextModel.tokenizerJSON(model: #"{"type": "WordPiece", "unk_token": "[UNK]", "vocab": {"a": 0}}"#), "'[UNK]' is not in the vocabulary"),
+            (TinyTextModel.tokenizerJSON(normalizer: #"{"type": "NFKC"}"#), "BertNormalizer"),
         ]
         for (data, words) in cases {
             XCTAssertThrowsError(try WordPieceTokenizer(json: data)) { XCTAssertTrue("\($0)".contains(words), "\($0)") }

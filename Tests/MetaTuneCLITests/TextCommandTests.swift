@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `metatune text` and `tune --text-column` end to end, on the tiny model of `TinyTextModel`
+/// placed where `make text-data` puts MiniLM (`$METATUNE_TEXT_CACHE/minilm`).
+final class TextCommandTests: CLITestCase {
+    private var cacheEnvironment: [String: String] { ["METATUNE_TEXT_CACHE": directory.appendingPathComponent("cache").path] }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        try TinyTextModel.write(to: directory.appendingPathComponent("cache/minilm"))
+    }
+
+    func testTokenizeAndEmbedPrintOneJSONArrayPerText() throws {
+        try write("texts.txt", "Hello, world!\n\nunaffable\n")
+        let tokens = try cli.run(["text", "tokenize", "texts.txt"], environment: cacheEnvironment)
+        XCTAssertEqual(tokens.status, 0, tokens.stderr)
+        XCTAssertEqual(tokens.stdout, "[2,8,10,9,11,3]\n[2,3]\n[2,5,6,7,3]\n")
+        let cut = try cli.run(["text", "tokenize", "--max-length", "3", "texts.txt"], environment: cacheEnvironment)
+        XCTAssertEqual(cut.stdout.split(separator: "\n").first, "[2,8,3]")
+        try write("texts.csv", "text,label\n\"hello,\nworld\",a\nunaffable,b\n")
+        let column = try cli.run(["text", "tokenize", "--column", "text", "texts.csv"], environment: cacheEnvironment)
+        XCTAssertEqual(column.stdout, "[2,8,10,9,3]\n[2,5,6,7,3]\n", "a quoted newline stays inside its text")
+
+        let embedded = try cli.run(["text", "embed", "--quiet", "texts.txt"], environment: cacheEnvironment)
+        XCTAssertEqual(embedded.status, 0, embedded.stderr)
+        let vectors = try embedded.stdout.split(separator: "\n").map { try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Double]) }
+        XCTAssertEqual(vectors.count, 3)
+        for vector in vectors {
+            XCTAssertEqual(vector.count, 4)
+            XCTAssertEqual(vector.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
+        }
+    }
+
+    func testMissingModelsAndBadInputGetOneClearLine() throws {
+        try write("texts.txt", "hello\n")
+        let missing = try cli.run(["text", "tokenize", "texts.txt"], environment: ["METATUNE_TEXT_CACHE": directory.appendingPathComponent("none").path])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("make text-data"), missing.stderr)
+        let folder = try cli.run(["text", "embed", "--model", "nowhere", "texts.txt"], environment: cacheEnvironment)
+        XCTAssertTrue(folder.stderr.contains("neither a known model"), folder.stderr)
+        let noFile = try cli.run(["text", "tokenize", "absent.txt"], environment: cacheEnvironment)
+        XCTAssertTrue(noFile.stderr.contains("cannot read absent.txt"), noFile.stderr)
+        try write("texts.csv", "body,label\nhello,a\n")
+        let noColumn = try cli.run(["text", "tokenize", "--column", "text", "texts.csv"], environment: cacheEnvironment)
+        XCTAssertTrue(noColumn.stderr.contains("no 'text' column"), noColumn.stderr)
+        let tuneWithoutText = try cli.run(["tune", "--model", "minilm", "--dataset", "digits", "--trials", "1"], environment: cacheEnvironment)
+        XCTAssertTrue(tuneWithoutText.stderr.contains("--text-column"), tuneWithoutText.stderr)
+        for result in [missing, folder, noFile, noColumn, tuneWithoutText] {
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        }
+    }
+
+    func testTuneTrainsAHeadOnTheFrozenEncodersEmbeddings() throws {
+        var lines = ["text,label"]
+        for i in 0..<60 { lines.append(i % 2 == 0 ? "hello world \(i % 7)!,greeting" : "\"unaffable cafe, naive\",other") }
+        try write("texts.csv", lines.joined(separator: "\n") + "\n")
+        let result = try cli.run(["tune", "--data", "texts.csv", "--text-column", "text", "--model", "minilm", "--trials", "2", "--epochs", "3",
+                                  "--json", "--pruner", "none"], environment: cacheEnvironment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").count, 2, result.stdout)
+        XCTAssertTrue(result.stderr.contains("embedding texts with minilm"), result.stderr)
+        let study = try cli.run(["study", "list"])
+        XCTAssertTrue(study.stdout.contains("tune-texts-minilm"), study.stdout)
+    }
+}
