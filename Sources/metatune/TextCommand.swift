@@ -27,6 +27,19 @@ struct TextLines {
         if lines.last == "" { lines.removeLast() }
         return lines
     }
+
+    /// Prints each element of `rows` as one JSON array line (numbers already as text), buffered.
+    static func printArrays(_ rows: some Sequence<[String]>) {
+        var output = ""
+        for row in rows {
+            output += "[" + row.joined(separator: ",") + "]\n"
+            if output.utf8.count > 1 << 16 {
+                FileHandle.standardOutput.write(Data(output.utf8))
+                output = ""
+            }
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+    }
 }
 
 struct TextTokenizeCommand: ParsableCommand {
@@ -51,16 +64,8 @@ struct TextTokenizeCommand: ParsableCommand {
             try NumberCheck.positive(maxLength, "--max-length")
             guard maxLength >= 2 else { throw UsageError("--max-length must be at least 2 ([CLS] and [SEP])") }
             let tokenizer = try PretrainedModelFolder.resolve(model).tokenizer()
-            var output = ""
             let texts = try column.map { try TextDataset.load(path: file, textColumn: $0, labelColumn: nil).texts } ?? TextLines.read(file)
-            for line in texts {
-                output += "[" + tokenizer.encode(line, maximumLength: maxLength).map(String.init).joined(separator: ",") + "]\n"
-                if output.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output.utf8))
-                    output = ""
-                }
-            }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            TextLines.printArrays(texts.lazy.map { tokenizer.encode($0, maximumLength: maxLength).map(String.init) })
         } catch {
             failClearly(error)
         }
@@ -97,15 +102,7 @@ struct TextEmbedCommand: ParsableCommand {
             let line = ProgressLine(enabled: !quiet, total: texts.count, label: "embedding")
             let embeddings = try encoder.embed(texts, batchSize: batch) { line.update(done: $0, best: nil) }
             line.finish()
-            var output = ""
-            for vector in embeddings {
-                output += "[" + vector.map { "\($0)" }.joined(separator: ",") + "]\n"
-                if output.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output.utf8))
-                    output = ""
-                }
-            }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            TextLines.printArrays(embeddings.lazy.map { $0.map { "\($0)" } })
         } catch {
             failClearly(error)
         }
