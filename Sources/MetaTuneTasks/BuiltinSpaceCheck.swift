@@ -22,13 +22,14 @@ extension BuiltinModel {
         var list: [(name: String, domain: Domain)] = [
             ("learning_rate", .number(0...10, integer: false, lowExclusive: true)),
             ("batch_size", .number(1...65_536, integer: true)),
-            ("depth", .number(1...(self == .mlp ? 64 : 8), integer: true)),
         ]
+        if self != .textBow { list.append(("depth", .number(1...(self == .mlp ? 64 : 8), integer: true))) }
         switch self {
         case .mlp: list.append(("width", .number(1...16_384, integer: true)))
         case .cnn:
             list.append(("channels", .number(1...1_024, integer: true)))
             list.append(("kernel", .number(1...15, integer: true)))
+        case .textBow: list.append(("dimension", .number(1...4_096, integer: true)))
         }
         list += [
             ("activation", .names(Activation.allCases.map(\.rawValue))),

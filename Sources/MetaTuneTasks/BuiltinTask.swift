@@ -6,6 +6,9 @@ import Neural
 public enum BuiltinModel: String, CaseIterable, Sendable {
     case mlp
     case cnn
+    /// fastText-style text classifier: the mean of the token embeddings, then a dense layer. Its
+    /// rows are token ids (negative: padding), which are not standardised.
+    case textBow = "text-bow"
 
     /// The documented default search space (a YAML file given with `--space` replaces it).
     public var defaultSpace: SearchSpace {
@@ -33,6 +36,15 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
             weight_decay:  {type: float, low: 1.0e-6, high: 1.0e-2, log: true}
             optimizer:     {type: categorical, choices: [adam, adamw, sgd]}
             """, file: "default cnn space")
+        case .textBow:
+            return try! SearchSpaceFile.parse("""
+            learning_rate: {type: float, low: 1.0e-3, high: 3.0e-1, log: true}
+            batch_size:    {type: int, low: 8, high: 128, log: true}
+            dimension:     {type: int, low: 16, high: 256, log: true}
+            dropout:       {type: float, low: 0.0, high: 0.5}
+            weight_decay:  {type: float, low: 1.0e-7, high: 1.0e-3, log: true}
+            optimizer:     {type: categorical, choices: [adam, adamw, sgd]}
+            """, file: "default text-bow space")
         }
     }
 }
@@ -65,6 +77,8 @@ public struct BuiltinTask: Sendable {
     public let test: Dataset?
     public let epochs: Int
     public let metric: TaskMetric
+    /// The largest token id + 1 (text-bow; 0 otherwise).
+    public let vocabularySize: Int
 
     /// `testFraction` (0 ≤ f < 0.5) of the rows are held out first; the rest split into training
     /// and validation as without a test split.
@@ -74,6 +88,9 @@ public struct BuiltinTask: Sendable {
             throw StudyError.invalidArgument("the test fraction must be at least 0 and below 0.5, got \(testFraction)")
         }
         guard epochs >= 1 else { throw StudyError.invalidArgument("the number of epochs must be at least 1, got \(epochs)") }
+        if model == .textBow && !data.features.allSatisfy({ $0.rounded() == $0 && $0 < 16_777_216 }) {
+            throw StudyError.invalidArgument("\(name): the text-bow model reads token ids (whole numbers; negative for padding)")
+        }
         if model == .cnn && data.imageShape == nil {
             throw StudyError.invalidArgument("\(name): the cnn model needs image-shaped data (the bundled digits, or rows given an image shape C,H,W)")
         }
@@ -87,12 +104,15 @@ public struct BuiltinTask: Sendable {
         }
         let heldOut = testFraction > 0 ? data.stratifiedSplit(validationFraction: testFraction, seed: seed ^ 0x7E57_5EED) : nil
         let split = (heldOut?.train ?? data).stratifiedSplit(validationFraction: validationFraction, seed: seed)
-        let standardizer = Standardizer(fitting: split.train)
+        // Token ids stay ids; everything else is standardised with the training rows' statistics.
+        let standardizer = model == .textBow ? nil : Standardizer(fitting: split.train)
+        func standardize(_ data: Dataset) -> Dataset { standardizer?.apply(data) ?? data }
         self.name = name
         self.model = model
-        self.train = standardizer.apply(split.train)
-        self.validation = standardizer.apply(split.validation)
-        self.test = heldOut.map { standardizer.apply($0.validation) }
+        self.train = standardize(split.train)
+        self.validation = standardize(split.validation)
+        self.test = heldOut.map { standardize($0.validation) }
+        vocabularySize = model == .textBow ? Int(data.features.max() ?? 0) + 1 : 0
         self.epochs = epochs
         self.metric = metric
     }
@@ -145,6 +165,9 @@ public struct BuiltinTask: Sendable {
                                         depth: params["depth"]?.intValue ?? 2, channels: params["channels"]?.intValue ?? 16,
                                         kernel: params["kernel"]?.intValue ?? 3, activation: activation, dropout: dropout,
                                         batchNorm: batchNorm, seed: seed)
+        case .textBow:
+            network = Architectures.textBow(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
+                                            dimension: params["dimension"]?.intValue ?? 64, dropout: dropout, seed: seed)
         }
         return try TrainingSession(model: network, train: train, validation: validation, configuration: configuration)
     }
@@ -180,6 +203,10 @@ public struct BuiltinTask: Sendable {
             guard channels >= 1 else { throw refuse("channels must be at least 1, got \(channels)") }
             guard kernel >= 1 else { throw refuse("kernel must be at least 1, got \(kernel)") }
             weights = Double(depth) * Double(channels) * Double(channels) * Double(kernel * kernel) + inputs * Double(channels)
+        case .textBow:
+            let dimension = params["dimension"]?.intValue ?? 64
+            guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
+            weights = Double(max(vocabularySize, 1) + Int(outputs)) * Double(dimension)
         }
         guard weights <= Self.maximumWeights else {
             throw refuse("the network would have about \(Int(weights)) weights, more than the \(Int(Self.maximumWeights)) MetaTune trains")

@@ -69,7 +69,7 @@ struct TuneCommand: ParsableCommand {
     private var builtinModel: BuiltinModel { BuiltinModel(rawValue: model) ?? .mlp }
 
     /// Models of text (`--text-column`).
-    static let textModels = ["minilm"]
+    static let textModels = ["minilm", "text-bow"]
 
     func validate() throws {
         if model == "fewshot" { return try validateFewShot() }
@@ -79,7 +79,7 @@ struct TuneCommand: ParsableCommand {
             }
             if target != nil || imageShape != nil { throw UsageError("--text-column takes no --target or --image-shape") }
         } else {
-            guard BuiltinModel(rawValue: model) != nil else { throw UsageError("--model must be one of: mlp, cnn, minilm, fewshot (got '\(model)')") }
+            guard BuiltinModel(rawValue: model) != nil else { throw UsageError("--model must be one of: mlp, cnn, text-bow, minilm, fewshot (got '\(model)')") }
         }
         if benchmark != nil { throw UsageError("--benchmark goes with --model fewshot") }
         if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
@@ -145,7 +145,7 @@ struct TuneCommand: ParsableCommand {
             let budget = settings?.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" }
             let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
-            FileHandle.standardError.write(Data("Tuning \(textColumn == nil ? "a \(model.rawValue)" : "an MLP head on frozen \(self.model) embeddings") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
+            FileHandle.standardError.write(Data("Tuning \(textColumn == nil || model == .textBow ? "a \(model.rawValue)" : "an MLP head on frozen \(self.model) embeddings") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let reporter = RunReporter(study: study, quiet: quiet, json: json, scheduler: settings.map { ($0, "epochs") })
         let runner = StudyRunner(study: study, concurrency: concurrency, observer: reporter)
@@ -166,11 +166,13 @@ struct TuneCommand: ParsableCommand {
         reportHeldOutTest(study: study, task: task)
     }
 
-    /// The texts of `--data` embedded by the frozen pretrained encoder (with progress).
+    /// The texts of `--data` as the text model reads them: token ids (text-bow: words and bigrams
+    /// seen twice or more, 1,024 per text at most), or embedded by the frozen pretrained encoder.
     private func embeddedTexts(column: String) throws -> Dataset {
         guard let data else { throw UsageError("--text-column needs --data FILE.csv") }
         let texts = try TextDataset.load(path: data, textColumn: column, labelColumn: labelColumn)
         guard texts.classNames.count >= 2 else { throw UsageError("\(data) has a single class in '\(labelColumn)'") }
+        if builtinModel == .textBow { return try texts.tokenIDs(TextVocabulary(texts: texts.texts), length: 1024) }
         let encoder = try SentenceEncoder(folder: try PretrainedModelFolder.resolve(model))
         let line = ProgressLine(enabled: !quiet, total: texts.count, label: "embedding texts with \(model) (once)")
         let embedded = try encoder.features(of: texts) { line.update(done: $0, best: nil) }

@@ -64,4 +64,19 @@ final class TextCommandTests: CLITestCase {
         let study = try cli.run(["study", "list"])
         XCTAssertTrue(study.stdout.contains("tune-texts-minilm"), study.stdout)
     }
+
+    func testTextBowLearnsFromWordsWithoutAnyDownload() throws {
+        var lines = ["text,label"]
+        for i in 0..<80 { lines.append(i % 2 == 0 ? "the match ended with a late goal \(i % 5),sport" : "shares fell as the market closed \(i % 5),business") }
+        try write("news.csv", lines.joined(separator: "\n") + "\n")
+        let result = try cli.run(["tune", "--data", "news.csv", "--text-column", "text", "--model", "text-bow", "--trials", "2", "--epochs", "5",
+                                  "--json", "--pruner", "none", "--storage", "memory:"], environment: ["METATUNE_TEXT_CACHE": directory.appendingPathComponent("none").path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let values = try result.stdout.split(separator: "\n").map { line -> Double in
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try XCTUnwrap(object["value"] as? Double)
+        }
+        XCTAssertEqual(values.count, 2)
+        XCTAssertEqual(values.max() ?? 0, 1, accuracy: 1e-9, "two classes told apart by their words")
+    }
 }

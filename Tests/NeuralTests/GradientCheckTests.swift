@@ -59,6 +59,24 @@ final class GradientCheckTests: XCTestCase {
         check([q, k, v]) { weightedSum(Tensor.attention(query: q, key: k, value: v, heads: 2, length: 3, keyMask: mask)) }
     }
 
+    func testEmbeddingBagAveragesTheRowsOfEachBag() {
+        var generator = SeededGenerator(seed: 50)
+        let bag = EmbeddingBag(vocabulary: 5, dimension: 3, generator: &generator)
+        // Row 0: ids 1, 4, 1 (padding −1 ignored); row 1: only padding.
+        let input = Tensor(shape: [2, 4], data: [1, 4, -1, 1, -1, -1, -1, -1])
+        var context = ForwardContext(training: true)
+        let out = bag.forward(input, &context)
+        let table = bag.table.data
+        for column in 0..<3 {
+            XCTAssertEqual(out.data[column], (2 * table[3 + column] + table[12 + column]) / 3, accuracy: 1e-6)
+            XCTAssertEqual(out.data[3 + column], 0)
+        }
+        check([bag.table]) {
+            var context = ForwardContext(training: true)
+            return weightedSum(bag.forward(input, &context))
+        }
+    }
+
     func testAttentionIgnoresMaskedKeysAndMatchesAPlainSoftmax() {
         let q = randomTensor([4, 2], seed: 47), k = randomTensor([4, 2], seed: 48), v = randomTensor([4, 2], seed: 49)
         let out = Tensor.attention(query: q, key: k, value: v, heads: 1, length: 4, keyMask: [true, true, false, true])
