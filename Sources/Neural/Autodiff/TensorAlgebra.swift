@@ -20,7 +20,14 @@ extension Tensor {
     @inline(__always)
     static func zipped(_ a: [Float], _ b: [Float], _ op: (Float, Float) -> Float) -> [Float] {
         uninitializedArray(a.count) { out in
-            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in for i in 0..<out.count { out[i] = op(a[i], b[i]) } } }
+            guard !out.isEmpty, let o = out.baseAddress else { return }
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
+                // Large arrays split over the engine's threads (disjoint chunks: the same values).
+                let (ap, bp, op_) = (UncheckedSendable(a.baseAddress!), UncheckedSendable(b.baseAddress!), UncheckedSendable(o))
+                Engine.forEachChunk(out.count) { start, end in
+                    for i in start..<end { op_.value[i] = op(ap.value[i], bp.value[i]) }
+                }
+            } }
         }
     }
 

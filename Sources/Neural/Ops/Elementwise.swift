@@ -59,6 +59,18 @@ extension Tensor {
     /// The Gaussian error linear unit x·Φ(x) (exact, with erf).
     public func gelu() -> Tensor {
         let invSqrt2: Float = 0.70710678118654752
+        if count > 0 && !(Tensor.isRecording && requiresGrad) {
+            // Nothing to record (inference): the values only, split over the engine's threads.
+            let out = uninitializedArray(count) { out in
+                data.withUnsafeBufferPointer { x in
+                    let (xp, op) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(out.baseAddress!))
+                    Engine.forEachChunk(count) { start, end in
+                        for i in start..<end { op.value[i] = 0.5 * xp.value[i] * (1 + Foundation.erf(xp.value[i] * invSqrt2)) }
+                    }
+                }
+            }
+            return Tensor(shape: shape, data: out)
+        }
         let invSqrt2Pi: Float = 0.39894228040143268
         let first: (Float) -> Float = { x in 0.5 * (1 + Foundation.erf(x * invSqrt2)) + x * invSqrt2Pi * Foundation.exp(-0.5 * x * x) }
         let second: (Float) -> Float = { x in invSqrt2Pi * Foundation.exp(-0.5 * x * x) * (2 - x * x) }

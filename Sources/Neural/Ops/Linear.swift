@@ -28,7 +28,10 @@ extension Tensor {
         if let bias {
             precondition(bias.shape == [m], "bias shape \(bias.shape) is not [\(m)]")
             out.withUnsafeMutableBufferPointer { c in
-                for row in 0..<n { for j in 0..<m { c[row * m + j] = bias.data[j] } }
+                bias.data.withUnsafeBufferPointer { b in
+                    guard let source = b.baseAddress, let target = c.baseAddress else { return }
+                    for row in 0..<n { (target + row * m).update(from: source, count: m) }
+                }
             }
         }
         data.withUnsafeBufferPointer { a in weight.data.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { c in

@@ -17,12 +17,37 @@ extension Tensor {
     /// (γ, β of shape [d]). Built from differentiable operations, so it differentiates twice.
     public func layerNormalized(gamma: Tensor, beta: Tensor, epsilon: Float) -> Tensor {
         precondition(shape.count == 2 && gamma.shape == [shape[1]] && beta.shape == [shape[1]], "layer norm shapes \(shape), \(gamma.shape), \(beta.shape)")
+        if count > 0 && !(Tensor.isRecording && (requiresGrad || gamma.requiresGrad || beta.requiresGrad)) {
+            return layerNormalizedConstant(gamma: gamma.data, beta: beta.data, epsilon: epsilon)
+        }
         let (rows, width) = (shape[0], Float(shape[1]))
         let centered = self - rowSumsBroadcast().scaled(by: 1 / width)
         let variance = (centered * centered).rowSumsBroadcast().scaled(by: 1 / width)
         let inverseDeviation = variance.elementwise({ 1 / ($0 + epsilon).squareRoot() }, derivative: { _, y in -0.5 * y * y * y },
                                                     gradient: { _, y in (y * y * y).scaled(by: -0.5) })
         return centered * inverseDeviation * gamma.broadcastRows(rows) + beta.broadcastRows(rows)
+    }
+
+    /// Layer normalisation with no graph to record (inference): one pass per row, rows split
+    /// over the engine's threads.
+    private func layerNormalizedConstant(gamma: [Float], beta: [Float], epsilon: Float) -> Tensor {
+        let (rows, width) = (shape[0], shape[1])
+        let out = uninitializedArray(count) { out in
+            data.withUnsafeBufferPointer { x in
+                let (xp, op) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(out.baseAddress!))
+                Engine.parallelFor(rows, workPerItem: 4 * width) { row in
+                    let (x, o) = (xp.value + row * width, op.value + row * width)
+                    var mean: Float = 0
+                    for j in 0..<width { mean += x[j] }
+                    mean /= Float(width)
+                    var variance: Float = 0
+                    for j in 0..<width { variance += (x[j] - mean) * (x[j] - mean) }
+                    let inverse = 1 / (variance / Float(width) + epsilon).squareRoot()
+                    for j in 0..<width { o[j] = (x[j] - mean) * inverse * gamma[j] + beta[j] }
+                }
+            }
+        }
+        return Tensor(shape: shape, data: out)
     }
 
     /// Multi-head scaled dot-product self-attention. `query`, `key` and `value` are [batch · length,
