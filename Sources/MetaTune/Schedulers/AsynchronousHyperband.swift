@@ -52,7 +52,7 @@ public struct AsynchronousHyperband: Sendable {
         // another runner has taken up meanwhile.
         let interrupted = stop()
         for member in state.drainPaused() {
-            if member.released, try !take(member.trial.id, study: study) { continue }
+            if member.released, try !takeBack(member, study: study) { continue }
             let resource = Int(promotion.resource(ofRung: member.rung).rounded())
             try study.tell(member.trial, state: .pruned,
                            reason: interrupted ? "run interrupted at resource \(resource)" : "stopped by ASHA at resource \(resource)")
@@ -118,6 +118,16 @@ public struct AsynchronousHyperband: Sendable {
         }
     }
 
+    /// Takes back a trial this runner paused and released, as this runner left it; false when
+    /// another runner took it first, or took it, advanced it and released it again (then it is
+    /// left released, for the newer record to resume).
+    private func takeBack<Run>(_ member: ASHAMember<Run>, study: Study) throws -> Bool {
+        guard try take(member.trial.id, study: study) else { return false }
+        if ASHAHandover.isRecord(of: try study.storage.trial(id: member.trial.id), pausedBy: .current, atRung: member.rung) { return true }
+        _ = try study.storage.handOverTrial(trialID: member.trial.id, from: .current, to: nil)
+        return false
+    }
+
     /// Takes a released trial for this runner; false when another runner took it first (or it finished).
     private func take(_ trialID: Int, study: Study) throws -> Bool {
         do {
@@ -137,16 +147,18 @@ public struct AsynchronousHyperband: Sendable {
                                                      unresumable: inout Set<Int>) throws -> ASHAPick<Objective.Run> {
         let history = try study.history()
         var result = ASHAPick<Objective.Run>()
-        let mine = Set(paused.map(\.trial.id))
         // Candidates: (trial, rung, used, this runner's member if its own, else the hand-over record).
         var candidates: [(trial: FrozenTrial, rung: Int, used: Int, own: ASHAMember<Objective.Run>?, handover: JSONValue?)] = []
         var current: [Int: FrozenTrial] = [:]
         for trial in history.trials where trial.state == .running { current[trial.id] = trial }
+        var mine = Set<Int>()
         for member in paused {
-            if member.released, current[member.trial.id].map({ ASHAHandover.released($0) == nil }) ?? true {
-                result.taken.insert(member.trial.id)  // taken up by another runner, or finished
+            if member.released, !(current[member.trial.id].map { ASHAHandover.released($0) != nil
+                                      && ASHAHandover.isRecord(of: $0, pausedBy: .current, atRung: member.rung) } ?? false) {
+                result.taken.insert(member.trial.id)  // taken up by another runner (maybe paused again by it), or finished
                 continue
             }
+            mine.insert(member.trial.id)
             if let trial = current[member.trial.id] { candidates.append((trial, member.rung, member.used, member, nil)) }
         }
         if shares {
@@ -174,18 +186,24 @@ public struct AsynchronousHyperband: Sendable {
             for (number, _) in qualifying {
                 guard let candidate = candidates.first(where: { $0.trial.number == number }) else { continue }
                 if let own = candidate.own {
-                    if own.released, try !take(own.trial.id, study: study) {
+                    if own.released, try !takeBack(own, study: study) {
                         result.taken.insert(own.trial.id)
                         continue
                     }
                     result.choice = .own(trialID: own.trial.id)
                     return result
                 }
-                guard let handover = candidate.handover, try take(candidate.trial.id, study: study) else { continue }
+                guard candidate.handover != nil, try take(candidate.trial.id, study: study) else { continue }
+                let frozen = try study.storage.trial(id: candidate.trial.id)
+                // The record as it stands now that this runner holds the trial: its releaser may have
+                // promoted and paused it again since the history was read.
+                guard let stand = ASHAHandover.pauseRecord(of: frozen), stand.rung == candidate.rung else {
+                    _ = try study.storage.handOverTrial(trialID: candidate.trial.id, from: .current, to: nil)
+                    continue
+                }
                 do {
-                    let frozen = try study.storage.trial(id: candidate.trial.id)
                     let trial = Trial(study: study, frozen: frozen, relativeSpace: [:], relativeParams: [:])
-                    var member = ASHAMember(trial: trial, run: try objective.resume(trial, from: handover), rung: candidate.rung, used: candidate.used)
+                    var member = ASHAMember(trial: trial, run: try objective.resume(trial, from: stand.handover), rung: stand.rung, used: stand.used)
                     if case .object(let values)? = frozen.systemAttributes[Self.rungValuesKey] { member.rungValues = values }
                     result.choice = .other(member)
                     return result
