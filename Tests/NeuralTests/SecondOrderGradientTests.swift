@@ -106,6 +106,8 @@ final class SecondOrderGradientTests: XCTestCase {
         try check([x, gamma, beta], epsilon: 5e-3) { score(x.layerNormalized(gamma: gamma, beta: beta, epsilon: 1e-5)) }
         let table = randomTensor([4, 3], seed: 63)
         try check([table]) { score(table.rows([3, 1, 3]).tanh()) }
+        // Bags (3, 1), (3, 0) and an empty one: its row is zeros.
+        try check([table]) { score(table.bagMeans(ids: [3, 1, 3, 0], starts: [0, 2, 4]).tanh()) }
     }
 
     func testLosses() throws {

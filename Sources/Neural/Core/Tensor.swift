@@ -9,6 +9,10 @@ public final class Tensor {
     /// The gradient of the last `backward()` with respect to this tensor (same layout as `data`);
     /// empty until a gradient reaches it.
     public var grad: [Float] = []
+    /// The rows (of a 2-D tensor) the gradient may be nonzero in, sorted, while only row-sparse
+    /// operations (`bagMeans`) have added to it since `zeroGrad()`; nil once a dense gradient
+    /// reached it (or none did). Optimizers then update those rows only (see `gradientRanges`).
+    var gradientRows: [Int]?
     /// Whether gradients flow to (and through) this tensor.
     public let requiresGrad: Bool
     let inputs: [Tensor]
@@ -73,12 +77,23 @@ public final class Tensor {
     @inline(__always)
     func accumulateGrad(_ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         if grad.isEmpty { grad = [Float](repeating: 0, count: data.count) }
+        gradientRows = nil
         grad.withUnsafeMutableBufferPointer { body($0) }
     }
 
-    /// Clears the gradient.
+    /// Clears the gradient. A gradient that only row-sparse operations reached keeps its buffer
+    /// and has just those rows zeroed (a large embedding table is not reallocated every step).
     public func zeroGrad() {
-        grad = []
+        if let rows = gradientRows, shape.count == 2, !grad.isEmpty {
+            let width = shape[1]
+            grad.withUnsafeMutableBufferPointer { g in
+                for row in rows { for j in 0..<width { g[row * width + j] = 0 } }
+            }
+            gradientRows = []
+        } else {
+            grad = []
+            gradientRows = nil
+        }
     }
 
     /// Back-propagates from this scalar: fills `grad` of every tensor it depends on that requires

@@ -3,7 +3,7 @@ import MetaTuneNumerics
 /// The mean of the embedding rows of each input row's token ids — a bag of embeddings, as
 /// fastText represents a document. Input [n, length]: ids as numbers, negative for padding (a
 /// row of padding only gives zeros). Output [n, dimension]. The gradient reaches only the rows
-/// looked up (a lookup, then a product with a fixed averaging matrix: differentiable twice).
+/// looked up, and optimizers update only those rows (`Tensor.bagMeans`; differentiable twice).
 public final class EmbeddingBag: Layer {
     /// [vocabulary, dimension].
     public let table: Tensor
@@ -24,23 +24,17 @@ public final class EmbeddingBag: Layer {
 
     public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
         let table = parameters[parameters.startIndex]
-        let rows = input.shape[0], length = input.count / max(rows, 1), vocabulary = table.shape[0]
-        var ids: [Int] = [], averaging: [[Float]] = []
+        let rows = input.shape.first ?? 0, length = input.count / max(rows, 1), vocabulary = table.shape[0]
+        var ids: [Int] = [], starts: [Int] = []
+        ids.reserveCapacity(input.count)
         for row in 0..<rows {
-            let bag = (0..<length).map { Int(input.data[row * length + $0]) }.filter { (0..<vocabulary).contains($0) }
-            ids += bag
-            averaging.append([Float](repeating: bag.isEmpty ? 0 : 1 / Float(bag.count), count: bag.count))
-        }
-        guard !ids.isEmpty else { return Tensor(zeros: [rows, table.shape[1]]) }
-        var matrix = [Float](repeating: 0, count: rows * ids.count)
-        var column = 0
-        for (row, weights) in averaging.enumerated() {
-            for weight in weights {
-                matrix[row * ids.count + column] = weight
-                column += 1
+            starts.append(ids.count)
+            for position in 0..<length {
+                let value = input.data[row * length + position]
+                if value >= 0 && value < Float(vocabulary) { ids.append(Int(value)) }
             }
         }
-        return Tensor(shape: [rows, ids.count], data: matrix).matmul(table.rows(ids))
+        return table.bagMeans(ids: ids, starts: starts)
     }
 }
 

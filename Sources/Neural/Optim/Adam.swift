@@ -62,10 +62,15 @@ public final class Adam: Optimizer {
         let (lr, b1, b2, eps, wd) = (learningRate, beta1, beta2, epsilon, weightDecay)
         let correction1 = 1 / (1 - Foundation.pow(beta1, Float(t)))
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
+            let ranges = p.gradientRanges()
             p.grad.withUnsafeBufferPointer { g in
                 m[index].withUnsafeMutableBufferPointer { m in
                     v[index].withUnsafeMutableBufferPointer { v in
                         p.data.withUnsafeMutableBufferPointer { x in
+                          // Only where the gradient may be nonzero (the touched rows of an embedding table).
+                          for range in ranges {
+                            let (x, g, m, v) = (UnsafeMutableBufferPointer(rebasing: x[range]), UnsafeBufferPointer(rebasing: g[range]),
+                                                UnsafeMutableBufferPointer(rebasing: m[range]), UnsafeMutableBufferPointer(rebasing: v[range]))
                             // AdamW decays the weights themselves; Adam adds the decay to the gradient.
                             if wd != 0 && decoupledWeightDecay {
                                 for i in 0..<x.count { x[i] -= lr * wd * x[i] }
@@ -78,9 +83,10 @@ public final class Adam: Optimizer {
                                 previousDirection[index].withUnsafeMutableBufferPointer { u in
                                     Self.update(x: x, g: g, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
                                                 inverseCorrection2: inverseCorrection2, epsilon: eps, weightDecay: coupledDecay,
-                                                direction: u.baseAddress, directionScale: correction1)
+                                                direction: u.baseAddress! + range.lowerBound, directionScale: correction1)
                                 }
                             }
+                          }
                         }
                     }
                 }

@@ -37,12 +37,16 @@ extension Optimizer {
     @discardableResult
     public func clipGradients(maxNorm: Float) -> Float {
         var sum: Double = 0
-        for p in parameters { for g in p.grad { sum += Double(g * g) } }
+        for p in parameters {
+            let ranges = p.gradientRanges()
+            p.grad.withUnsafeBufferPointer { g in for range in ranges { for i in range { sum += Double(g[i] * g[i]) } } }
+        }
         let norm = Float(sum.squareRoot())
         if norm > maxNorm && norm > 0 {
             let scale = maxNorm / norm
             for p in parameters where !p.grad.isEmpty {
-                p.accumulateGrad { g in for i in 0..<g.count { g[i] *= scale } }
+                let ranges = p.gradientRanges()
+                p.grad.withUnsafeMutableBufferPointer { g in for range in ranges { for i in range { g[i] *= scale } } }
             }
         }
         return norm

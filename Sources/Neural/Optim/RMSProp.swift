@@ -30,19 +30,23 @@ public final class RMSProp: Optimizer {
     public func step() {
         let (lr, rho, eps, mu, wd) = (learningRate, decay, epsilon, momentum, weightDecay)
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
+            let ranges = p.gradientRanges()
             p.grad.withUnsafeBufferPointer { g in
                 square[index].withUnsafeMutableBufferPointer { s in
                     buffer[index].withUnsafeMutableBufferPointer { b in
                         p.data.withUnsafeMutableBufferPointer { x in
-                            for i in 0..<x.count {
-                                let grad = g[i] + wd * x[i]
-                                s[i] = rho * s[i] + (1 - rho) * grad * grad
-                                let update = grad / (s[i].squareRoot() + eps)
-                                if mu != 0 {
-                                    b[i] = mu * b[i] + update
-                                    x[i] -= lr * b[i]
-                                } else {
-                                    x[i] -= lr * update
+                            // Only where the gradient may be nonzero (the touched rows of an embedding table).
+                            for range in ranges {
+                                for i in range {
+                                    let grad = g[i] + wd * x[i]
+                                    s[i] = rho * s[i] + (1 - rho) * grad * grad
+                                    let update = grad / (s[i].squareRoot() + eps)
+                                    if mu != 0 {
+                                        b[i] = mu * b[i] + update
+                                        x[i] -= lr * b[i]
+                                    } else {
+                                        x[i] -= lr * update
+                                    }
                                 }
                             }
                         }

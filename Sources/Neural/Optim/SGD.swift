@@ -43,17 +43,21 @@ public final class SGD: Optimizer {
                                                  gradients: parameters.map(\.grad), directions: previousDirection)
         }
         for (index, p) in parameters.enumerated() where !p.grad.isEmpty {
+            let ranges = p.gradientRanges()
             let (lr, mu, wd, nesterov) = (learningRate, momentum, weightDecay, self.nesterov)
             p.grad.withUnsafeBufferPointer { g in
                 velocity[index].withUnsafeMutableBufferPointer { v in
                     p.data.withUnsafeMutableBufferPointer { x in
-                        for i in 0..<x.count {
-                            var d = g[i] + wd * x[i]
-                            if mu != 0 {
-                                v[i] = mu * v[i] + d
-                                d = nesterov ? d + mu * v[i] : v[i]
+                        // Only where the gradient may be nonzero (the touched rows of an embedding table).
+                        for range in ranges {
+                            for i in range {
+                                var d = g[i] + wd * x[i]
+                                if mu != 0 {
+                                    v[i] = mu * v[i] + d
+                                    d = nesterov ? d + mu * v[i] : v[i]
+                                }
+                                x[i] -= lr * d
                             }
-                            x[i] -= lr * d
                         }
                     }
                 }
