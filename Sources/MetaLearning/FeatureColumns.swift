@@ -60,21 +60,25 @@ struct FeatureColumns {
             return ["pca_first_fraction": 1, "pca_fraction_for_95": 1 / Double(count), "pca_spectrum_entropy": 0]
         }
         let m = varying.count
-        var correlation = [[Double]](repeating: [Double](repeating: 0, count: m), count: m)
-        var z = [Double](repeating: 0, count: m)
-        for r in 0..<rows {
-            for (a, j) in varying.enumerated() {
-                z[a] = (Double(dataset.features[r * count + j]) - means[j]) / deviations[j]
+        // The correlation matrix is ZᵀZ / rows for Z the standardised varying columns, summed
+        // over blocks of rows so that Z never needs more than a block's memory.
+        var correlation = [Double](repeating: 0, count: m * m)
+        let block = 2048
+        for first in stride(from: 0, to: rows, by: block) {
+            let last = min(rows, first + block)
+            var z = [Double](repeating: 0, count: (last - first) * m)
+            for r in first..<last {
+                for (a, j) in varying.enumerated() {
+                    z[(r - first) * m + a] = (Double(dataset.features[r * count + j]) - means[j]) / deviations[j]
+                }
             }
-            for a in 0..<m { for b in a..<m { correlation[a][b] += z[a] * z[b] } }
+            let part = BLAS.upperGram(z, rows: last - first, columns: m, scale: 1 / Double(rows))
+            for i in 0..<correlation.count { correlation[i] += part[i] }
         }
-        for a in 0..<m {
-            for b in a..<m {
-                correlation[a][b] /= Double(rows)
-                correlation[b][a] = correlation[a][b]
-            }
+        guard let eigenvalues = SymmetricEigen.eigenvalues(ofSymmetric: correlation, n: m) else {
+            return ["pca_first_fraction": 1, "pca_fraction_for_95": 1 / Double(count), "pca_spectrum_entropy": 0]
         }
-        let spectrum = SymmetricEigen(correlation).values.map { max($0, 0) }.sorted(by: >)
+        let spectrum = eigenvalues.map { max($0, 0) }.sorted(by: >)
         let total = spectrum.reduce(0, +)
         var cumulative = 0.0, needed = spectrum.count
         for (index, value) in spectrum.enumerated() {

@@ -28,6 +28,15 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// scale · ZᵀZ for a row-major Float64 Z of `rows` × `columns`, as a row-major columns ×
+    /// columns matrix of which only the upper triangle is filled (dsyrk).
+    public static func upperGram(_ z: [Double], rows: Int, columns: Int, scale: Double) -> [Double] {
+        var gram = [Double](repeating: 0, count: columns * columns)
+        guard rows > 0, columns > 0, z.count == rows * columns else { return gram }
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), scale, z, Int32(columns), 0, &gram, Int32(columns))
+        return gram
+    }
+
     /// Sets how many threads BLAS may use (OpenBLAS; a no-op elsewhere).
     public static func setThreads(_ count: Int) {
         #if !canImport(Accelerate)
