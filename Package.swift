@@ -56,8 +56,8 @@ let package = Package(
         .target(name: "MetaTuneStorages", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTunePostgres"]),
         .target(name: "MetaTuneTasks", dependencies: ["MetaTune", "Neural"]),
         // Text for the engine: the WordPiece tokenizer of BERT-family models, pretrained encoders.
-        .target(name: "MetaTuneText", dependencies: ["Neural", .product(name: "CSV", package: "CSV.swift")]),
-        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTasks", "Neural", "MetaTuneNumerics"],
+        .target(name: "MetaTuneText", dependencies: ["MetaTune", "MetaTuneTasks", "Neural", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "MetaLearning", dependencies: ["MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTasks", "MetaTuneText", "Neural", "MetaTuneNumerics"],
                 resources: [.copy("Resources")]),
         // Plots as SVG, parameter importance on them, and the self-contained HTML report.
         .target(name: "MetaTuneReport", dependencies: ["MetaTune"]),
@@ -76,8 +76,8 @@ let package = Package(
         ),
         .testTarget(name: "MetaTuneNumericsTests", dependencies: ["MetaTuneNumerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "MetaTuneNumerics", "TestSupport"]),
-        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
-        .testTarget(name: "MetaTuneTextTests", dependencies: ["MetaTuneText", "TestSupport"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTuneText", "MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
+        .testTarget(name: "MetaTuneTextTests", dependencies: ["MetaTuneText", "MetaTuneTasks", "MetaTune", "Neural", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "MetaTuneNumerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

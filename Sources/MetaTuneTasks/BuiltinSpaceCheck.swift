@@ -23,13 +23,14 @@ extension BuiltinModel {
             ("learning_rate", .number(0...10, integer: false, lowExclusive: true)),
             ("batch_size", .number(1...65_536, integer: true)),
         ]
-        if self != .textBow { list.append(("depth", .number(1...(self == .mlp ? 64 : 8), integer: true))) }
+        if self == .mlp || self == .cnn { list.append(("depth", .number(1...(self == .mlp ? 64 : 8), integer: true))) }
         switch self {
         case .mlp: list.append(("width", .number(1...16_384, integer: true)))
         case .cnn:
             list.append(("channels", .number(1...1_024, integer: true)))
             list.append(("kernel", .number(1...15, integer: true)))
         case .textBow: list.append(("dimension", .number(1...4_096, integer: true)))
+        case .pretrainedEncoder: list.append(("fine_tuned_layers", .number(0...64, integer: true)))
         }
         list += [
             ("activation", .names(Activation.allCases.map(\.rawValue))),
@@ -38,6 +39,7 @@ extension BuiltinModel {
             ("optimizer", .names(OptimizerKind.allCases.map(\.rawValue))),
             ("momentum", .number(0...1, integer: false, highExclusive: true)),
             ("hyper_lr", .number(0...1, integer: false)),
+            ("warmup", .number(0...1, integer: false, highExclusive: true)),
             ("epochs", .number(1...10_000, integer: true)),
             ("batch_norm", .boolean),
         ]
@@ -115,5 +117,19 @@ extension BuiltinModel {
             previous = current
         }
         return a.isEmpty ? b.count : previous[b.count]
+    }
+}
+
+extension SearchSpace {
+    /// The largest whole value parameter `name` can take (its int high bound, the largest numeric
+    /// choice, or a float's high bound rounded down); nil when the space has no such parameter.
+    /// What the pretrained encoder's cache is built for: `largestInteger(of: "fine_tuned_layers")`.
+    public func largestInteger(of name: String) -> Int? {
+        guard let spec = parameters.first(where: { $0.name == name }) else { return nil }
+        switch spec.distribution {
+        case .int(let d): return d.high
+        case .float(let d): return Int(d.high.rounded(.down))
+        case .categorical(let d): return d.choices.compactMap(\.doubleValue).max().map { Int($0.rounded(.down)) }
+        }
     }
 }

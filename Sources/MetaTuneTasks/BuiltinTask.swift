@@ -9,6 +9,10 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
     /// fastText-style text classifier: the mean of the token embeddings, then a dense layer. Its
     /// rows are token ids (negative: padding), which are not standardised.
     case textBow = "text-bow"
+    /// A classifier on a pretrained text encoder (all-MiniLM-L6-v2, hence the name) whose outputs
+    /// are cached once per data set (`EncoderCache` rows, not standardised): a dense head on the
+    /// pooled output, with the top `fine_tuned_layers` blocks of the encoder trained too.
+    case pretrainedEncoder = "minilm"
 
     /// The documented default search space (a YAML file given with `--space` replaces it).
     public var defaultSpace: SearchSpace {
@@ -45,6 +49,15 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
             weight_decay:  {type: float, low: 1.0e-7, high: 1.0e-3, log: true}
             optimizer:     {type: categorical, choices: [adam, adamw, sgd]}
             """, file: "default text-bow space")
+        case .pretrainedEncoder:
+            return try! SearchSpaceFile.parse("""
+            learning_rate:     {type: float, low: 1.0e-5, high: 1.0e-2, log: true}
+            warmup:            {type: float, low: 0.0, high: 0.2}
+            batch_size:        {type: int, low: 8, high: 64, log: true}
+            dropout:           {type: float, low: 0.0, high: 0.3}
+            weight_decay:      {type: float, low: 1.0e-6, high: 1.0e-1, log: true}
+            fine_tuned_layers: {type: int, low: 0, high: 2}
+            """, file: "default minilm space")
         }
     }
 }
@@ -79,17 +92,25 @@ public struct BuiltinTask: Sendable {
     public let metric: TaskMetric
     /// The largest token id + 1 (text-bow; 0 otherwise).
     public let vocabularySize: Int
+    /// The layout of the cached encoder rows and the blocks above them (the pretrained encoder's head).
+    public let encoderCache: EncoderCache?
 
     /// `testFraction` (0 ≤ f < 0.5) of the rows are held out first; the rest split into training
     /// and validation as without a test split.
+    /// `encoderCache` describes the rows of the pretrained encoder's model (required for it, unused otherwise).
     public init(name: String, data: Dataset, model: BuiltinModel, epochs: Int, metric: TaskMetric = .bestAccuracy,
-                validationFraction: Double = 0.2, testFraction: Double = 0, seed: UInt64 = 0) throws {
+                validationFraction: Double = 0.2, testFraction: Double = 0, seed: UInt64 = 0, encoderCache: EncoderCache? = nil) throws {
         guard testFraction >= 0, testFraction < 0.5 else {
             throw StudyError.invalidArgument("the test fraction must be at least 0 and below 0.5, got \(testFraction)")
         }
         guard epochs >= 1 else { throw StudyError.invalidArgument("the number of epochs must be at least 1, got \(epochs)") }
         if model == .textBow && !data.features.allSatisfy({ $0.rounded() == $0 && $0 < 16_777_216 }) {
             throw StudyError.invalidArgument("\(name): the text-bow model reads token ids (whole numbers; negative for padding)")
+        }
+        if model == .pretrainedEncoder {
+            guard let encoderCache, encoderCache.rowWidth == data.featureCount else {
+                throw StudyError.invalidArgument("\(name): the minilm model reads cached encoder rows (a data set prepared by TextTaskData)")
+            }
         }
         if model == .cnn && data.imageShape == nil {
             throw StudyError.invalidArgument("\(name): the cnn model needs image-shaped data (the bundled digits, or rows given an image shape C,H,W)")
@@ -105,7 +126,7 @@ public struct BuiltinTask: Sendable {
         let heldOut = testFraction > 0 ? data.stratifiedSplit(validationFraction: testFraction, seed: seed ^ 0x7E57_5EED) : nil
         let split = (heldOut?.train ?? data).stratifiedSplit(validationFraction: validationFraction, seed: seed)
         // Token ids stay ids; everything else is standardised with the training rows' statistics.
-        let standardizer = model == .textBow ? nil : Standardizer(fitting: split.train)
+        let standardizer = model == .textBow || model == .pretrainedEncoder ? nil : Standardizer(fitting: split.train)
         func standardize(_ data: Dataset) -> Dataset { standardizer?.apply(data) ?? data }
         self.name = name
         self.model = model
@@ -113,16 +134,19 @@ public struct BuiltinTask: Sendable {
         self.validation = standardize(split.validation)
         self.test = heldOut.map { standardize($0.validation) }
         vocabularySize = model == .textBow ? Int(data.features.max() ?? 0) + 1 : 0
+        self.encoderCache = model == .pretrainedEncoder ? encoderCache : nil
         self.epochs = epochs
         self.metric = metric
     }
 
     /// Trains the model a trial's parameters describe, reporting validation accuracy after each
-    /// epoch (the learning curve; pruning stops the trial) and returning the metric.
-    public func evaluate(_ trial: Trial, space: SearchSpace) throws -> Double {
+    /// epoch (the learning curve; pruning stops the trial) and returning the metric. `onEpoch`
+    /// sees each epoch's report and the epochs the trial trains for (for progress output).
+    public func evaluate(_ trial: Trial, space: SearchSpace, onEpoch: (EpochReport, Int) -> Void = { _, _ in }) throws -> Double {
         let params = try trial.suggest(space: space)
         let session = try makeSession(params, seed: UInt64(trial.number))
         try session.advance(toEpoch: session.configuration.epochs) { report in
+            onEpoch(report, session.configuration.epochs)
             try trial.report(learningCurveValue(report), step: report.epoch)
             if try trial.shouldPrune { throw TrialPruned("pruned after epoch \(report.epoch + 1)") }
         }
@@ -140,6 +164,13 @@ public struct BuiltinTask: Sendable {
         configuration.weightDecay = Float(params["weight_decay"]?.doubleValue ?? 0)
         configuration.momentum = Float(params["momentum"]?.doubleValue ?? 0.9)
         configuration.hypergradientRate = params["hyper_lr"]?.doubleValue.map(Float.init)
+        configuration.warmupFraction = params["warmup"]?.doubleValue ?? 0
+        if model == .pretrainedEncoder {
+            // As transformers are fine-tuned: AdamW, linear decay after the warm-up, gradients clipped to norm 1.
+            configuration.optimizer = .adamw
+            configuration.schedule = .linear
+            configuration.gradientClip = 1
+        }
         configuration.seed = seed
         if let name = params["optimizer"]?.stringValue {
             guard let kind = OptimizerKind(rawValue: name) else {
@@ -168,6 +199,10 @@ public struct BuiltinTask: Sendable {
         case .textBow:
             network = Architectures.textBow(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
                                             dimension: params["dimension"]?.intValue ?? 64, dropout: dropout, seed: seed)
+        case .pretrainedEncoder:
+            guard let encoderCache else { throw StudyError.invalidArgument("\(name): no cached encoder rows") }
+            network = Architectures.encoderTop(cache: encoderCache, fineTuned: params["fine_tuned_layers"]?.intValue ?? 0,
+                                               classes: train.classCount, dropout: dropout, seed: seed)
         }
         return try TrainingSession(model: network, train: train, validation: validation, configuration: configuration)
     }
@@ -189,6 +224,9 @@ public struct BuiltinTask: Sendable {
             throw refuse("weight_decay must be at least 0, got \(configuration.weightDecay)")
         }
         guard dropout >= 0, dropout < 1 else { throw refuse("dropout must be in [0, 1), got \(dropout)") }
+        guard configuration.warmupFraction >= 0, configuration.warmupFraction < 1 else {
+            throw refuse("warmup must be in [0, 1), got \(configuration.warmupFraction)")
+        }
         let depth = params["depth"]?.intValue ?? 2
         guard depth >= 1 else { throw refuse("depth must be at least 1, got \(depth)") }
         let inputs = Double(train.featureCount), outputs = Double(max(train.classCount, 1))
@@ -207,6 +245,12 @@ public struct BuiltinTask: Sendable {
             let dimension = params["dimension"]?.intValue ?? 64
             guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
             weights = Double(max(vocabularySize, 1) + Int(outputs)) * Double(dimension)
+        case .pretrainedEncoder:
+            let fineTuned = params["fine_tuned_layers"]?.intValue ?? 0, available = encoderCache?.blocksAbove.count ?? 0
+            guard (0...available).contains(fineTuned) else {
+                throw refuse("fine_tuned_layers must be 0...\(available) (the encoder blocks cached for this study), got \(fineTuned)")
+            }
+            weights = Double(encoderCache?.hidden ?? 0) * outputs
         }
         guard weights <= Self.maximumWeights else {
             throw refuse("the network would have about \(Int(weights)) weights, more than the \(Int(Self.maximumWeights)) MetaTune trains")

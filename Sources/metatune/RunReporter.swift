@@ -17,6 +17,8 @@ final class RunReporter: StudyRunObserver, @unchecked Sendable {
     private var line: ProgressLine?
     private var best: BestTracker
     private var resourceMeter: ResourceMeter?
+    /// Trials of the study finished so far, and how many the run will have at the end.
+    private var finished = 0, expectedTotal = 0
 
     init(study: Study, quiet: Bool, json: Bool, scheduler: (settings: SchedulerSettings, unit: String)? = nil) {
         self.study = study
@@ -41,7 +43,9 @@ final class RunReporter: StudyRunObserver, @unchecked Sendable {
             }
             let line = ProgressLine(enabled: showProgress, total: start.expectedTotal, label: "trial", showsTotal: !start.isCap)
             for trial in history where trial.state == .complete { _ = best.offer(trial.value ?? .nan) }
-            line.update(done: history.filter { $0.state.isFinished }.count, best: best.best)
+            finished = history.filter { $0.state.isFinished }.count
+            expectedTotal = start.expectedTotal
+            line.update(done: finished, best: best.best)
             self.line = line
         }
     }
@@ -50,6 +54,7 @@ final class RunReporter: StudyRunObserver, @unchecked Sendable {
         let trials = (try? study.history().trials) ?? []
         let done = trials.filter { $0.state.isFinished }.count
         lock.withLock {
+            finished = done
             if trial.state == .complete { _ = best.offer(trial.value ?? .nan) }
             if json {
                 print(TrialReport.json(trial))
@@ -57,6 +62,17 @@ final class RunReporter: StudyRunObserver, @unchecked Sendable {
             }
             let resource = resourceMeter?.measure(trials)
             line?.update(done: done, best: best.best, detail: resource?.detail, fraction: resource?.shareOfBudget)
+        }
+    }
+
+    /// A trial finished an epoch: the progress line says so (a long trial otherwise shows nothing
+    /// until it ends), and the ETA counts the epochs done.
+    func epochFinished(trial: Int, epoch: Int, of epochs: Int, value: Double) {
+        lock.withLock {
+            guard resourceMeter == nil else { return }
+            let share = expectedTotal > 0 ? (Double(finished) + Double(epoch) / Double(max(epochs, 1))) / Double(expectedTotal) : nil
+            line?.update(done: finished, best: best.best, detail: "trial \(trial) epoch \(epoch)/\(epochs) \(String(format: "%.4g", value))",
+                         fraction: share)
         }
     }
 

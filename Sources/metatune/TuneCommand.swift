@@ -19,8 +19,11 @@ struct TuneCommand: ParsableCommand {
         one noisy last-epoch reading (--metric accuracy: the last epoch's; log-loss: the last epoch's validation loss).
         The default MLP space tunes learning_rate, batch_size, depth, width, activation, dropout, weight_decay and
         optimizer; a YAML file given with --space replaces it (it may add momentum, epochs or batch_norm: [true, false]).
-        Text: --data texts.csv --text-column text --model minilm embeds every text once with the pretrained \
-        all-MiniLM-L6-v2 encoder (frozen; `make text-data` fetches it) and tunes an MLP head on the embeddings.
+        Text: --data texts.csv --text-column text --model minilm encodes every text once with the pretrained \
+        all-MiniLM-L6-v2 encoder (`make text-data` fetches it), keeping the states below its top fine_tuned_layers \
+        blocks, and tunes a classifier on it: a dense head on the mean-pooled output, with the top 0-2 blocks \
+        fine-tuned (AdamW, linear warm-up then decay, gradients clipped at norm 1). --model text-bow tunes fastText's \
+        bag of word and bigram embeddings.
         """
     )
 
@@ -30,8 +33,8 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Regression instead: the numeric target column of --data (tuned on validation MSE).") var target: String?
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
-    @Option(help: "The model: mlp, cnn, minilm (with --text-column: a head on the frozen pretrained encoder), or fewshot (a few-shot learner's own hyperparameters, on --benchmark).") var model: String = "mlp"
-    @Option(help: "--data holds texts in this column (with --model minilm); classes in --label-column.") var textColumn: String?
+    @Option(help: "The model: mlp, cnn, text-bow or minilm (with --text-column: bag of words, or the pretrained encoder with its top layers fine-tuned), or fewshot (a few-shot learner's own hyperparameters, on --benchmark).") var model: String = "mlp"
+    @Option(help: "--data holds texts in this column (with --model text-bow or minilm); classes in --label-column.") var textColumn: String?
     @Option(help: "With --model fewshot: sinusoid or fashion.") var benchmark: String?
     @Option(help: "With --model fewshot: the learner tuned (maml, fomaml, reptile, metasgd, anil, protonet, pretrain).") var method: String = "maml"
     @Option(help: "With --model fewshot: support examples per task (per class for fashion).") var shots: Int = 5
@@ -65,7 +68,7 @@ struct TuneCommand: ParsableCommand {
     var knowledge: [String] = []
     @Option(help: "A past task or study --meta must not learn from (repeatable).") var exclude: [String] = []
 
-    /// `--model` as a built-in model trained on a data set (minilm: the MLP head on the embeddings).
+    /// `--model` as a built-in model trained on a data set.
     private var builtinModel: BuiltinModel { BuiltinModel(rawValue: model) ?? .mlp }
 
     /// Models of text (`--text-column`).
@@ -124,15 +127,21 @@ struct TuneCommand: ParsableCommand {
         let study: Study
         do {
             let source = try dataSource()
-            let dataSet = try textColumn.map { try embeddedTexts(column: $0) } ?? source.load(imageShape: try imageShape.map(Self.parseImageShape))
-            task = try BuiltinTask(name: source.name, data: dataSet, model: model, epochs: epochs, metric: metric,
-                                   testFraction: testFraction, seed: seed)
             searchSpace = try space.map { try SearchSpaceFile.load(path: $0, check: model.check) } ?? model.defaultSpace
+            let metaFeatures: MetaFeatures?
+            if let textColumn {
+                (task, metaFeatures) = try textTask(column: textColumn, name: source.name, space: searchSpace)
+            } else {
+                let dataSet = try source.load(imageShape: try imageShape.map(Self.parseImageShape))
+                task = try BuiltinTask(name: source.name, data: dataSet, model: model, epochs: epochs, metric: metric,
+                                       testFraction: testFraction, seed: seed)
+                metaFeatures = dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed)
+            }
             let setup = StudySetup(
                 name: self.study ?? "tune-\(source.name)-\(self.model)", storage: try storage.open(), space: searchSpace,
                 task: source.name, objective: ObjectiveSignature(metric: metric.rawValue, model: self.model, epochs: epochs),
                 direction: metric.direction, policy: policy(metric: metric), pruner: pruner, model: model,
-                metaFeatures: dataSet.isRegression ? nil : try MetaFeatures.compute(dataSet, seed: seed),
+                metaFeatures: metaFeatures,
                 knowledge: try knowledge.map(KnowledgeSource.init), excluded: exclude)
             let opened = try setup.open()
             if let explanation = opened.explanation, !quiet { FileHandle.standardError.write(Data((explanation + "\n").utf8)) }
@@ -145,7 +154,7 @@ struct TuneCommand: ParsableCommand {
             let budget = settings?.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" }
             let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
-            FileHandle.standardError.write(Data("Tuning \(textColumn == nil || model == .textBow ? "a \(model.rawValue)" : "an MLP head on frozen \(self.model) embeddings") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
+            FileHandle.standardError.write(Data("Tuning \(textColumn == nil || model == .textBow ? "a \(model.rawValue)" : "a classifier on the pretrained \(self.model) encoder") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let reporter = RunReporter(study: study, quiet: quiet, json: json, scheduler: settings.map { ($0, "epochs") })
         let runner = StudyRunner(study: study, concurrency: concurrency, observer: reporter)
@@ -156,7 +165,11 @@ struct TuneCommand: ParsableCommand {
                 outcome = try runner.run(scheduler: settings, trials: trialCount, unit: "epochs",
                                          objective: ResumableTraining(task: task, space: searchSpace))
             } else {
-                outcome = try runner.run(.new(trialCount)) { trial in try task.evaluate(trial, space: searchSpace) }
+                outcome = try runner.run(.new(trialCount)) { trial in
+                    try task.evaluate(trial, space: searchSpace) { report, epochs in
+                        reporter.epochFinished(trial: trial.number, epoch: report.epoch + 1, of: epochs, value: task.learningCurveValue(report))
+                    }
+                }
             }
         } catch {
             reporter.endProgress()
@@ -166,18 +179,19 @@ struct TuneCommand: ParsableCommand {
         reportHeldOutTest(study: study, task: task)
     }
 
-    /// The texts of `--data` as the text model reads them: token ids (text-bow: words and bigrams
-    /// seen twice or more, 1,024 per text at most), or embedded by the frozen pretrained encoder.
-    private func embeddedTexts(column: String) throws -> Dataset {
+    /// The text model's task on `--data` and the texts' meta-features (minilm: every text is
+    /// encoded once, with progress, for all trials).
+    private func textTask(column: String, name: String, space: SearchSpace) throws -> (BuiltinTask, MetaFeatures) {
         guard let data else { throw UsageError("--text-column needs --data FILE.csv") }
         let texts = try TextDataset.load(path: data, textColumn: column, labelColumn: labelColumn)
         guard texts.classNames.count >= 2 else { throw UsageError("\(data) has a single class in '\(labelColumn)'") }
-        if builtinModel == .textBow { return try texts.tokenIDs(TextVocabulary(texts: texts.texts), length: 1024) }
-        let encoder = try SentenceEncoder(folder: try PretrainedModelFolder.resolve(model))
-        let line = ProgressLine(enabled: !quiet, total: texts.count, label: "embedding texts with \(model) (once)")
-        let embedded = try encoder.features(of: texts) { line.update(done: $0, best: nil) }
+        let metaFeatures = try MetaFeatures.compute(texts: texts, seed: seed)
+        let encoder = builtinModel == .pretrainedEncoder ? try SentenceEncoder(folder: try PretrainedModelFolder.resolve(model)) : nil
+        let line = ProgressLine(enabled: !quiet && encoder != nil, total: texts.count, label: "encoding texts with \(model) (once)")
+        let task = try BuiltinTask.text(name: name, texts: texts, model: builtinModel, space: space, encoder: encoder, epochs: epochs,
+                                        metric: chosenMetric, testFraction: testFraction, seed: seed) { line.update(done: $0, best: nil) }
         line.finish()
-        return embedded
+        return (task, metaFeatures)
     }
 
     /// `--data` (with `--label-column` or `--target`) or `--dataset`.

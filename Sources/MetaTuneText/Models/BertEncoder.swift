@@ -48,21 +48,9 @@ public struct TextModelError: Error, CustomStringConvertible, Equatable {
 /// the Neural engine: token, position and token-type embeddings, then self-attention blocks.
 /// Linear weights are kept as [in, out] (the files store [out, in]).
 public final class BertEncoder {
-    /// One self-attention block's weights.
-    public struct Block {
-        public let query, queryBias, key, keyBias, value, valueBias: Tensor
-        public let attentionOutput, attentionOutputBias, attentionNormScale, attentionNormShift: Tensor
-        public let intermediate, intermediateBias, output, outputBias, outputNormScale, outputNormShift: Tensor
-
-        public var parameters: [Tensor] {
-            [query, queryBias, key, keyBias, value, valueBias, attentionOutput, attentionOutputBias, attentionNormScale, attentionNormShift,
-             intermediate, intermediateBias, output, outputBias, outputNormScale, outputNormShift]
-        }
-    }
-
     public let configuration: BertConfiguration
     public let wordEmbeddings, positionEmbeddings, tokenTypeEmbeddings, embeddingNormScale, embeddingNormShift: Tensor
-    public let blocks: [Block]
+    public let blocks: [TransformerBlock]
 
     /// Loads `config.json` and `model.safetensors` of `folder` (tensor names as Hugging Face's
     /// BertModel saves them, with or without a `bert.` prefix).
@@ -89,30 +77,28 @@ public final class BertEncoder {
         embeddingNormShift = try load("embeddings.LayerNorm.bias", [hidden])
         blocks = try (0..<configuration.layers).map { index in
             let layer = "encoder.layer.\(index)."
-            return Block(query: try load(layer + "attention.self.query.weight", [hidden, hidden], transpose: true),
-                         queryBias: try load(layer + "attention.self.query.bias", [hidden]),
-                         key: try load(layer + "attention.self.key.weight", [hidden, hidden], transpose: true),
-                         keyBias: try load(layer + "attention.self.key.bias", [hidden]),
-                         value: try load(layer + "attention.self.value.weight", [hidden, hidden], transpose: true),
-                         valueBias: try load(layer + "attention.self.value.bias", [hidden]),
-                         attentionOutput: try load(layer + "attention.output.dense.weight", [hidden, hidden], transpose: true),
-                         attentionOutputBias: try load(layer + "attention.output.dense.bias", [hidden]),
-                         attentionNormScale: try load(layer + "attention.output.LayerNorm.weight", [hidden]),
-                         attentionNormShift: try load(layer + "attention.output.LayerNorm.bias", [hidden]),
-                         intermediate: try load(layer + "intermediate.dense.weight", [hidden, inner], transpose: true),
-                         intermediateBias: try load(layer + "intermediate.dense.bias", [inner]),
-                         output: try load(layer + "output.dense.weight", [inner, hidden], transpose: true),
-                         outputBias: try load(layer + "output.dense.bias", [hidden]),
-                         outputNormScale: try load(layer + "output.LayerNorm.weight", [hidden]),
-                         outputNormShift: try load(layer + "output.LayerNorm.bias", [hidden]))
+            let names = ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"]
+            var tensors: [Tensor] = []
+            for name in names {
+                tensors.append(try load(layer + name + ".weight", [hidden, hidden], transpose: true))
+                tensors.append(try load(layer + name + ".bias", [hidden]))
+            }
+            tensors.append(try load(layer + "attention.output.LayerNorm.weight", [hidden]))
+            tensors.append(try load(layer + "attention.output.LayerNorm.bias", [hidden]))
+            tensors.append(try load(layer + "intermediate.dense.weight", [hidden, inner], transpose: true))
+            tensors.append(try load(layer + "intermediate.dense.bias", [inner]))
+            tensors.append(try load(layer + "output.dense.weight", [inner, hidden], transpose: true))
+            tensors.append(try load(layer + "output.dense.bias", [hidden]))
+            tensors.append(try load(layer + "output.LayerNorm.weight", [hidden]))
+            tensors.append(try load(layer + "output.LayerNorm.bias", [hidden]))
+            return TransformerBlock(tensors)
         }
     }
 
     /// The hidden states of a batch of token-id sequences, padded (with `paddingID`) to the
     /// longest: [batch · length, hidden], with the length and which positions are real tokens.
-    /// `fromBlock` skips the embeddings and blocks before it, starting from `states` (cached
-    /// outputs of the frozen lower blocks).
-    public func hiddenStates(_ sequences: [[Int]], paddingID: Int) throws -> (states: Tensor, length: Int, mask: [Bool]) {
+    /// `throughBlock` stops after that many blocks (default: all of them).
+    public func hiddenStates(_ sequences: [[Int]], paddingID: Int, throughBlock: Int? = nil) throws -> (states: Tensor, length: Int, mask: [Bool]) {
         guard let length = sequences.map(\.count).max(), length > 0 else { throw TextModelError("nothing to encode") }
         guard length <= configuration.maximumPositions else {
             throw TextModelError("a sequence of \(length) tokens is longer than the model's \(configuration.maximumPositions) positions")
@@ -128,32 +114,12 @@ public final class BertEncoder {
         }
         var states = (wordEmbeddings.rows(ids) + positionEmbeddings.rows(positions) + tokenTypeEmbeddings.rows([Int](repeating: 0, count: ids.count)))
             .layerNormalized(gamma: embeddingNormScale, beta: embeddingNormShift, epsilon: configuration.layerNormEpsilon)
-        for block in blocks { states = apply(block, to: states, length: length, mask: mask) }
+        for block in blocks.prefix(max(0, throughBlock ?? blocks.count)) { states = apply(block, to: states, length: length, mask: mask) }
         return (states, length, mask)
     }
 
-    /// One post-layer-norm block: self-attention, add and normalise; GELU feed-forward, add and normalise.
-    public func apply(_ block: Block, to states: Tensor, length: Int, mask: [Bool]) -> Tensor {
-        let epsilon = configuration.layerNormEpsilon
-        let attended = Tensor.attention(query: states.linear(weight: block.query, bias: block.queryBias),
-                                        key: states.linear(weight: block.key, bias: block.keyBias),
-                                        value: states.linear(weight: block.value, bias: block.valueBias),
-                                        heads: configuration.heads, length: length, keyMask: mask)
-        let middle = (attended.linear(weight: block.attentionOutput, bias: block.attentionOutputBias) + states)
-            .layerNormalized(gamma: block.attentionNormScale, beta: block.attentionNormShift, epsilon: epsilon)
-        let fed = middle.linear(weight: block.intermediate, bias: block.intermediateBias).gelu().linear(weight: block.output, bias: block.outputBias)
-        return (fed + middle).layerNormalized(gamma: block.outputNormScale, beta: block.outputNormShift, epsilon: epsilon)
-    }
-
-    /// The mean of each sequence's real-token states: [batch, hidden] (differentiable: a product
-    /// with a fixed averaging matrix).
-    public static func meanPooled(_ states: Tensor, length: Int, mask: [Bool]) -> Tensor {
-        let rows = mask.count, batch = rows / length
-        var averaging = [Float](repeating: 0, count: batch * rows)
-        for b in 0..<batch {
-            let real = (0..<length).filter { mask[b * length + $0] }.count
-            for t in 0..<length where mask[b * length + t] { averaging[b * rows + b * length + t] = 1 / Float(max(real, 1)) }
-        }
-        return Tensor(shape: [batch, rows], data: averaging).matmul(states)
+    /// One block of this encoder (its heads and layer-norm ε) applied to `states`.
+    public func apply(_ block: TransformerBlock, to states: Tensor, length: Int, mask: [Bool]) -> Tensor {
+        block.apply(to: states, heads: configuration.heads, length: length, mask: mask, epsilon: configuration.layerNormEpsilon)
     }
 }

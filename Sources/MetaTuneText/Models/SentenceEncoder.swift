@@ -36,7 +36,7 @@ public final class SentenceEncoder {
             let batch = Array(order[start..<min(start + max(1, batchSize), order.count)])
             let pooled = try Tensor.withoutRecording { () -> Tensor in
                 let (states, length, mask) = try encoder.hiddenStates(batch.map { ids[$0] }, paddingID: tokenizer.paddingID)
-                return BertEncoder.meanPooled(states, length: length, mask: mask)
+                return states.sequenceMeans(length: length, mask: mask)
             }
             let width = pooled.shape[1]
             for (row, index) in batch.enumerated() {

@@ -146,3 +146,19 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// The mean of each sequence's real-token rows of [batch · length, d] states: [batch, d]
+    /// (`mask[b · length + t]`: position t of sequence b is real). A product with a fixed
+    /// averaging matrix, so it differentiates like any matmul; a sequence with no real token gives zeros.
+    public func sequenceMeans(length: Int, mask: [Bool]) -> Tensor {
+        let rows = mask.count, batch = rows / max(length, 1)
+        precondition(shape.count == 2 && shape[0] == rows && rows == batch * length, "sequence means of \(shape) with \(rows) mask entries")
+        var averaging = [Float](repeating: 0, count: batch * rows)
+        for b in 0..<batch {
+            let real = (0..<length).filter { mask[b * length + $0] }.count
+            for t in 0..<length where mask[b * length + t] { averaging[b * rows + b * length + t] = 1 / Float(max(real, 1)) }
+        }
+        return Tensor(shape: [batch, rows], data: averaging).matmul(self)
+    }
+}

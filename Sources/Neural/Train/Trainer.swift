@@ -59,6 +59,9 @@ public struct TrainingConfiguration: Sendable {
     public var hypergradientRate: Float?
     public var schedule = LearningRateSchedule.constant
     public var warmupEpochs = 0
+    /// The share of all training steps (batches) over which the rate rises linearly from near 0
+    /// to its value, step by step — transformers' warm-up (0: none).
+    public var warmupFraction: Double = 0
     /// Clip the global gradient norm to this value.
     public var gradientClip: Float?
     /// Stop when validation loss has not improved for this many epochs.

@@ -74,16 +74,23 @@ public final class TrainingSession {
     private func trainOneEpoch() throws -> EpochReport {
         let epoch = epochsDone
         // Hypergradient descent moves the rate itself: it starts from the configured one.
-        if !configuration.optimizer.adaptsLearningRate || epoch == 0 {
-            optimizer.learningRate = configuration.learningRate
-                * configuration.schedule.factor(epoch: epoch, epochs: configuration.epochs, warmupEpochs: configuration.warmupEpochs)
-        }
+        let epochRate = configuration.learningRate
+            * configuration.schedule.factor(epoch: epoch, epochs: configuration.epochs, warmupEpochs: configuration.warmupEpochs)
+        if !configuration.optimizer.adaptsLearningRate || epoch == 0 { optimizer.learningRate = epochRate }
+        let batchesPerEpoch = (train.count + configuration.batchSize - 1) / configuration.batchSize
+        let steps = batchesPerEpoch * configuration.epochs
+        let warmupSteps = Int((configuration.warmupFraction * Double(steps)).rounded())
+        let perStep = !configuration.optimizer.adaptsLearningRate && (warmupSteps > 0 || configuration.schedule == .linear)
         var permutation = Array(0..<train.count)
         permutation.shuffle(using: &order)
         var lossSum = 0.0
         var batches = 0
         for start in stride(from: 0, to: train.count, by: configuration.batchSize) {
             let rows = permutation[start..<min(start + configuration.batchSize, train.count)]
+            if perStep {
+                let step = epoch * batchesPerEpoch + batches
+                optimizer.learningRate = epochRate * configuration.schedule.stepFactor(step: step, steps: steps, warmupSteps: warmupSteps)
+            }
             let (x, y) = train.batch(rows)
             let output = model.forward(x, &context)
             let loss = train.isRegression ? output.meanSquaredError(train.targetBatch(rows)) : output.softmaxCrossEntropy(labels: y)

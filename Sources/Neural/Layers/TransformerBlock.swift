@@ -1,0 +1,58 @@
+import MetaTuneNumerics
+
+/// One post-layer-norm Transformer encoder block, as BERT has them: multi-head self-attention,
+/// add and layer-normalise; a GELU feed-forward layer, add and layer-normalise. Linear weights
+/// are [in, out]. It works on the hidden states of a batch of sequences, [batch · length, hidden]
+/// (each sequence's rows together), with a mask of the real (non-padding) positions.
+public struct TransformerBlock {
+    public let query, queryBias, key, keyBias, value, valueBias: Tensor
+    public let attentionOutput, attentionOutputBias, attentionNormScale, attentionNormShift: Tensor
+    public let intermediate, intermediateBias, output, outputBias, outputNormScale, outputNormShift: Tensor
+
+    /// The sixteen tensors in the order of `parameters`.
+    public init(_ tensors: [Tensor]) {
+        precondition(tensors.count == Self.tensorCount, "a Transformer block has \(Self.tensorCount) tensors, not \(tensors.count)")
+        (query, queryBias, key, keyBias, value, valueBias) = (tensors[0], tensors[1], tensors[2], tensors[3], tensors[4], tensors[5])
+        (attentionOutput, attentionOutputBias, attentionNormScale, attentionNormShift) = (tensors[6], tensors[7], tensors[8], tensors[9])
+        (intermediate, intermediateBias, output, outputBias) = (tensors[10], tensors[11], tensors[12], tensors[13])
+        (outputNormScale, outputNormShift) = (tensors[14], tensors[15])
+    }
+
+    /// How many tensors a block has.
+    public static let tensorCount = 16
+
+    public var parameters: [Tensor] {
+        [query, queryBias, key, keyBias, value, valueBias, attentionOutput, attentionOutputBias, attentionNormScale, attentionNormShift,
+         intermediate, intermediateBias, output, outputBias, outputNormScale, outputNormShift]
+    }
+
+    /// The block's output for `states` ([batch · length, hidden]); `mask[b · length + j]` says
+    /// whether position j of sequence b is a real token (padding is never attended to).
+    public func apply(to states: Tensor, heads: Int, length: Int, mask: [Bool], epsilon: Float) -> Tensor {
+        let attended = Tensor.attention(query: states.linear(weight: query, bias: queryBias),
+                                        key: states.linear(weight: key, bias: keyBias),
+                                        value: states.linear(weight: value, bias: valueBias),
+                                        heads: heads, length: length, keyMask: mask)
+        let middle = (attended.linear(weight: attentionOutput, bias: attentionOutputBias) + states)
+            .layerNormalized(gamma: attentionNormScale, beta: attentionNormShift, epsilon: epsilon)
+        let fed = middle.linear(weight: intermediate, bias: intermediateBias).gelu().linear(weight: output, bias: outputBias)
+        return (fed + middle).layerNormalized(gamma: outputNormScale, beta: outputNormShift, epsilon: epsilon)
+    }
+
+    /// The block's weights as values (to build trainable copies from, on any thread).
+    public var values: TransformerBlockValues {
+        TransformerBlockValues(tensors: parameters.map { ($0.shape, $0.data) })
+    }
+}
+
+/// A Transformer block's weights as plain arrays: shareable between threads, and the source of
+/// fresh trainable copies (each fine-tuning run trains its own).
+public struct TransformerBlockValues: Sendable {
+    /// Shape and values of each tensor, in the order of `TransformerBlock.parameters`.
+    public let tensors: [(shape: [Int], data: [Float])]
+
+    /// A block of new tensors holding these values (`requiresGrad`: trainable).
+    public func block(requiresGrad: Bool) -> TransformerBlock {
+        TransformerBlock(tensors.map { Tensor(shape: $0.shape, data: $0.data, requiresGrad: requiresGrad) })
+    }
+}

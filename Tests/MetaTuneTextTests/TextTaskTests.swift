@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+import MetaTune
+import MetaTuneTasks
+import Neural
+@testable import MetaTuneText
+import TestSupport
+
+/// Text tasks as `metatune tune` builds them: the pretrained encoder's cached rows and the
+/// classifier that fine-tunes its top block on them.
+final class TextTaskTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("bert-\(UUID().uuidString)")
+        try TinyTextModel.write(to: folder)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Twenty texts of the tiny model's words, the class told by the word they start with.
+    private var texts: TextDataset {
+        let first = ["hello world, hello!", "hello a", "hello naive world", "hello, hello, hello", "hello cafe"]
+        let second = ["cafe ab", "cafe, cafe naive", "cafe world!", "cafe", "cafe a ab s"]
+        let all = first + second + first.map { $0 + " !" } + second.map { $0 + " !" }
+        return TextDataset(texts: all, labels: [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1], classNames: ["a", "b"])
+    }
+
+    func testCachedRowsHoldTheEncoderOutputAndTheStatesBelowTheTopBlock() throws {
+        let encoder = try SentenceEncoder(folder: PretrainedModelFolder(url: folder))
+        let (rows, cache) = try encoder.cachedRows(of: texts, fineTunable: 1, batchSize: 3)
+        XCTAssertEqual(cache.length, 16)
+        XCTAssertEqual(cache.blocksAbove.count, 1)
+        XCTAssertEqual(rows.count, 20)
+        XCTAssertEqual(rows.featureCount, 1 + 4 + 16 * 4)
+        // The pooled part is the sentence embedding before normalisation; the length the real token count.
+        let embeddings = try encoder.embed(texts.texts, normalize: false)
+        for index in [0, 7, 19] {
+            let row = Array(rows.features[(index * rows.featureCount)..<((index + 1) * rows.featureCount)])
+            XCTAssertEqual(Int(row[0]), encoder.tokenizer.encode(texts.texts[index], maximumLength: 16).count)
+            for (a, b) in zip(row[1...4], embeddings[index]) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+        // The top block run on the cached states (as the classifier does) gives the pooled output again.
+        var context = ForwardContext(training: false)
+        let pooled = EncoderTop(cache: cache, fineTuned: 1).forward(Tensor(shape: [20, rows.featureCount], data: rows.features), &context)
+        for index in 0..<20 { for j in 0..<4 { XCTAssertEqual(pooled.data[index * 4 + j], embeddings[index][j], accuracy: 1e-5) } }
+        // Without fine-tunable blocks only the pooled output is kept.
+        XCTAssertEqual(try encoder.cachedRows(of: texts, fineTunable: 0).rows.featureCount, 5)
+        XCTAssertThrowsError(try encoder.cachedRows(of: texts, fineTunable: 2)) { XCTAssertTrue("\($0)".contains("1 blocks"), "\($0)") }
+    }
+
+    func testTheMiniLMTaskFineTunesTheTopBlockAndRefusesMoreThanItCached() throws {
+        let encoder = try SentenceEncoder(folder: PretrainedModelFolder(url: folder))
+        let space = try SearchSpaceFile.parse("""
+        learning_rate:     {type: float, low: 1.0e-3, high: 1.0e-1, log: true}
+        fine_tuned_layers: {type: int, low: 0, high: 1}
+        """, file: "test space")
+        let task = try BuiltinTask.text(name: "tiny", texts: texts, model: .pretrainedEncoder, space: space, encoder: encoder, epochs: 3)
+        XCTAssertEqual(task.encoderCache?.blocksAbove.count, 1)
+        let original = encoder.encoder.blocks[0].query.data
+        let session = try task.makeSession(["learning_rate": .float(0.05), "fine_tuned_layers": .int(1), "warmup": .float(0.2)], seed: 1)
+        // The fine-tuned block (16 tensors) and the dense head are trained.
+        XCTAssertEqual(session.model.parameters.count, 18)
+        let before = session.model.parameters[0].data
+        try session.advance(toEpoch: 3)
+        XCTAssertEqual(session.reports.count, 3)
+        XCTAssertNotEqual(session.model.parameters[0].data, before)
+        XCTAssertEqual(encoder.encoder.blocks[0].query.data, original, "the pretrained weights are copied, never trained in place")
+        // Frozen: only the head.
+        XCTAssertEqual(try task.makeSession(["fine_tuned_layers": .int(0)], seed: 1).model.parameters.count, 2)
+        XCTAssertThrowsError(try task.makeSession(["fine_tuned_layers": .int(2)], seed: 1)) {
+            XCTAssertTrue("\($0)".contains("fine_tuned_layers must be 0...1"), "\($0)")
+        }
+        XCTAssertThrowsError(try BuiltinTask.text(name: "tiny", texts: texts, model: .pretrainedEncoder, space: space, encoder: nil, epochs: 3))
+        XCTAssertThrowsError(try BuiltinTask.text(name: "tiny", texts: texts, model: .mlp, space: space, encoder: encoder, epochs: 3)) {
+            XCTAssertTrue("\($0)".contains("does not read texts"), "\($0)")
+        }
+    }
+}
