@@ -99,7 +99,7 @@ extension BadInputTests {
             ("width: {type: int, low: 200000, high: 200001}", "space.yaml:2: parameter 'width': values must lie in [1, 16384], got 200000..200001"),
             ("lr: {type: float, low: 0.001, high: 0.1}",
              "space.yaml:2: parameter 'lr': the mlp does not read a hyperparameter 'lr' (it reads: learning_rate, batch_size, depth, width, "
-                + "activation, dropout, weight_decay, optimizer, momentum, hyper_lr, epochs, batch_norm; did you mean 'learning_rate'?)"),
+                + "activation, dropout, weight_decay, optimizer, momentum, hyper_lr, warmup, epochs, batch_norm; did you mean 'learning_rate'?)"),
             ("batch_size: {type: int, low: -8, high: 32}", "space.yaml:2: parameter 'batch_size': values must lie in [1, 65536], got -8..32"),
             ("learning_rate: {type: float, low: -0.1, high: 0.1}", "space.yaml:2: parameter 'learning_rate': values must lie in (0, 10], got -0.1..0.1"),
             ("weight_decay: {type: float, low: -1.0, high: 0.1}", "space.yaml:2: parameter 'weight_decay': values must lie in [0, 1], got -1..0.1"),

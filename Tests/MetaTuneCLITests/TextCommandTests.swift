@@ -52,15 +52,24 @@ final class TextCommandTests: CLITestCase {
         }
     }
 
-    func testTuneTrainsAHeadOnTheFrozenEncodersEmbeddings() throws {
+    func testTuneTrainsTheHeadAndFineTunesTheTopBlock() throws {
         var lines = ["text,label"]
         for i in 0..<60 { lines.append(i % 2 == 0 ? "hello world \(i % 7)!,greeting" : "\"unaffable cafe, naive\",other") }
         try write("texts.csv", lines.joined(separator: "\n") + "\n")
+        // The tiny model has one block: fine-tune it in one trial, train only the head in the other.
+        try write("space.yaml", "learning_rate: {type: categorical, choices: [0.01]}\nfine_tuned_layers: {type: categorical, choices: [0, 1]}\n")
         let result = try cli.run(["tune", "--data", "texts.csv", "--text-column", "text", "--model", "minilm", "--trials", "2", "--epochs", "3",
-                                  "--json", "--pruner", "none"], environment: cacheEnvironment)
+                                  "--json", "--pruner", "none", "--sampler", "grid", "--space", "space.yaml"], environment: cacheEnvironment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout.split(separator: "\n").count, 2, result.stdout)
-        XCTAssertTrue(result.stderr.contains("embedding texts with minilm"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("\"fine_tuned_layers\":1") && result.stdout.contains("\"fine_tuned_layers\":0"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("fail"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("encoding texts with minilm"), result.stderr)
+        // The default space reaches 2 blocks: a trial asking for 2 fails with the reason, the study goes on.
+        try write("two.yaml", "learning_rate: {type: float, low: 0.001, high: 0.05, log: true}\nfine_tuned_layers: {type: categorical, choices: [2]}\n")
+        let tooMany = try cli.run(["tune", "--data", "texts.csv", "--text-column", "text", "--model", "minilm", "--trials", "1", "--epochs", "1",
+                                   "--space", "two.yaml", "--storage", "memory:", "--json"], environment: cacheEnvironment)
+        XCTAssertTrue(tooMany.stdout.contains("fine_tuned_layers must be 0...1"), tooMany.stdout)
         let study = try cli.run(["study", "list"])
         XCTAssertTrue(study.stdout.contains("tune-texts-minilm"), study.stdout)
     }

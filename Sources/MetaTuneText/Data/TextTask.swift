@@ -6,7 +6,8 @@ extension BuiltinTask {
     /// A built-in text model's task on labelled texts. `text-bow` reads token ids (words and
     /// bigrams seen twice or more, the first `tokensPerText` of each text); `minilm` reads the
     /// pretrained encoder's outputs, computed once here (`SentenceEncoder.cachedRows`) with as many
-    /// top blocks kept trainable as `space` can ask for (its largest `fine_tuned_layers`).
+    /// top blocks kept trainable as `space` can ask for (its largest `fine_tuned_layers`, at most
+    /// the encoder's blocks).
     /// `progress` gets the texts encoded so far (minilm only; there are `texts.count`).
     public static func text(name: String, texts: TextDataset, model: BuiltinModel, space: SearchSpace, encoder: SentenceEncoder?,
                             epochs: Int, metric: TaskMetric = .bestAccuracy, testFraction: Double = 0, seed: UInt64 = 0,
@@ -18,11 +19,8 @@ extension BuiltinTask {
             return try BuiltinTask(name: name, data: rows, model: model, epochs: epochs, metric: metric, testFraction: testFraction, seed: seed)
         case .pretrainedEncoder:
             guard let encoder else { throw TextModelError("the minilm model needs the pretrained encoder") }
-            let fineTunable = max(space.largestInteger(of: "fine_tuned_layers") ?? 0, 0)
-            let layers = encoder.encoder.configuration.layers
-            guard fineTunable <= layers else {
-                throw TextModelError("fine_tuned_layers reaches \(fineTunable), but the encoder has \(layers) blocks")
-            }
+            // At most the encoder's blocks: a trial asking for more then fails with the reason.
+            let fineTunable = min(max(space.largestInteger(of: "fine_tuned_layers") ?? 0, 0), encoder.encoder.configuration.layers)
             let (rows, cache) = try encoder.cachedRows(of: texts, fineTunable: fineTunable, progress: progress)
             return try BuiltinTask(name: name, data: rows, model: model, epochs: epochs, metric: metric, testFraction: testFraction,
                                    seed: seed, encoderCache: cache)
