@@ -154,7 +154,7 @@ struct TuneCommand: ParsableCommand {
             let budget = settings?.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" }
             let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
-            FileHandle.standardError.write(Data("Tuning \(textColumn == nil || model == .textBow ? "a \(model.rawValue)" : "a classifier on the pretrained \(self.model) encoder") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(task.train.featureCount) features, \(kind); \(plan) (study '\(study.name)')\n".utf8))
+            FileHandle.standardError.write(Data("Tuning \(textColumn == nil || model == .textBow ? "a \(model.rawValue)" : "a classifier on the pretrained \(self.model) encoder") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(inputs(of: task)), \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let reporter = RunReporter(study: study, quiet: quiet, json: json, scheduler: settings.map { ($0, "epochs") })
         let runner = StudyRunner(study: study, concurrency: concurrency, observer: reporter)
@@ -192,6 +192,14 @@ struct TuneCommand: ParsableCommand {
                                         metric: chosenMetric, testFraction: testFraction, seed: seed) { line.update(done: $0, best: nil) }
         line.finish()
         return (task, metaFeatures)
+    }
+
+    /// What a row holds, for the opening line: features, token ids, or the encoder's cached outputs.
+    private func inputs(of task: BuiltinTask) -> String {
+        if let cache = task.encoderCache {
+            return cache.blocksAbove.isEmpty ? "the encoder's pooled outputs cached" : "states below the top \(cache.blocksAbove.count) blocks cached"
+        }
+        return task.model == .textBow ? "\(task.train.featureCount) token ids per text" : "\(task.train.featureCount) features"
     }
 
     /// `--data` (with `--label-column` or `--target`) or `--dataset`.
