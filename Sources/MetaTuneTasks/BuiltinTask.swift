@@ -201,7 +201,7 @@ public struct BuiltinTask: Sendable {
                                             dimension: params["dimension"]?.intValue ?? 64, dropout: dropout, seed: seed)
         case .pretrainedEncoder:
             guard let encoderCache else { throw StudyError.invalidArgument("\(name): no cached encoder rows") }
-            network = Architectures.encoderTop(cache: encoderCache, fineTuned: params["fine_tuned_layers"]?.intValue ?? 0,
+            network = try Architectures.encoderTop(cache: encoderCache, fineTuned: params["fine_tuned_layers"]?.intValue ?? 0,
                                                classes: train.classCount, dropout: dropout, seed: seed)
         }
         return try TrainingSession(model: network, train: train, validation: validation, configuration: configuration)

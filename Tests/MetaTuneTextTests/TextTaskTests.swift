@@ -44,7 +44,7 @@ final class TextTaskTests: XCTestCase {
         }
         // The top block run on the cached states (as the classifier does) gives the pooled output again.
         var context = ForwardContext(training: false)
-        let pooled = EncoderTop(cache: cache, fineTuned: 1).forward(Tensor(shape: [20, rows.featureCount], data: rows.features), &context)
+        let pooled = try EncoderTop(cache: cache, fineTuned: 1).forward(Tensor(shape: [20, rows.featureCount], data: rows.features), &context)
         for index in 0..<20 { for j in 0..<4 { XCTAssertEqual(pooled.data[index * 4 + j], embeddings[index][j], accuracy: 1e-5) } }
         // Without fine-tunable blocks only the pooled output is kept.
         XCTAssertEqual(try encoder.cachedRows(of: texts, fineTunable: 0).rows.featureCount, 5)

@@ -56,7 +56,7 @@ final class EncoderTopTests: XCTestCase {
         for j in 0..<hidden { XCTAssertEqual(states.grad[5 * hidden + j], 0) }
     }
 
-    func testCachedRowsGiveWhatTheBlocksGiveOnTheFullSequences() {
+    func testCachedRowsGiveWhatTheBlocksGiveOnTheFullSequences() throws {
         let blocks = [randomBlock(seed: 3, requiresGrad: false), randomBlock(seed: 4, requiresGrad: false)]
         let length = 5, lengths = [2, 4, 1]
         let cache = EncoderCache(hidden: hidden, length: length, heads: heads, epsilon: 1e-5, blocksAbove: blocks.map(\.values))
@@ -74,7 +74,7 @@ final class EncoderTopTests: XCTestCase {
         let input = Tensor(shape: [lengths.count, cache.rowWidth], data: rows)
         XCTAssertEqual(cache.rowWidth, 1 + hidden + length * hidden)
         for fineTuned in 0...2 {
-            let top = EncoderTop(cache: cache, fineTuned: fineTuned)
+            let top = try EncoderTop(cache: cache, fineTuned: fineTuned)
             XCTAssertEqual(top.parameters.count, TransformerBlock.tensorCount * fineTuned)
             var training = ForwardContext(training: true), evaluation = ForwardContext(training: false)
             // Cut to the batch's longest real sequence (4, not 5) in training; in chunks without a graph in evaluation.
@@ -85,10 +85,13 @@ final class EncoderTopTests: XCTestCase {
             }
         }
         // The fine-tuned block's tensors get gradients (the frozen one below it is not among the parameters).
-        let top = EncoderTop(cache: cache, fineTuned: 1)
+        let top = try EncoderTop(cache: cache, fineTuned: 1)
         var context = ForwardContext(training: true)
         top.forward(input, &context).sum().backward()
         XCTAssertTrue(top.parameters.allSatisfy { $0.grad.contains { $0 != 0 } })
+        // More blocks than the cache keeps, or fewer than none, are refused.
+        XCTAssertThrowsError(try EncoderTop(cache: cache, fineTuned: 3)) { XCTAssertTrue("\($0)".contains("0...2"), "\($0)") }
+        XCTAssertThrowsError(try EncoderTop(cache: cache, fineTuned: -1))
     }
 
     func testLinearWarmUpThenDecayPerStep() {

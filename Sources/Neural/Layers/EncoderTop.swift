@@ -51,9 +51,12 @@ public final class EncoderTop: Layer {
     private let frozen: [TransformerBlock]
     private let trainable: [TransformerBlock]
 
-    /// Fine-tunes the top `fineTuned` of the blocks above the cache (0 ≤ fineTuned ≤ their count).
-    public init(cache: EncoderCache, fineTuned: Int) {
-        precondition((0...cache.blocksAbove.count).contains(fineTuned), "fine-tuned blocks must be 0...\(cache.blocksAbove.count)")
+    /// Fine-tunes the top `fineTuned` of the blocks above the cache; refuses a count outside
+    /// 0...their number.
+    public init(cache: EncoderCache, fineTuned: Int) throws {
+        guard (0...cache.blocksAbove.count).contains(fineTuned) else {
+            throw TrainingError(description: "fine-tuned blocks must be 0...\(cache.blocksAbove.count) (the blocks cached above the encoder states), got \(fineTuned)")
+        }
         self.cache = cache
         let kept = fineTuned == 0 ? [] : cache.blocksAbove
         frozen = kept.dropLast(fineTuned).map { $0.block(requiresGrad: false) }
@@ -123,9 +126,10 @@ public final class EncoderTop: Layer {
 extension Architectures {
     /// A classifier on a pretrained encoder's cached outputs: the pooled representation
     /// (`EncoderTop`, its top `fineTuned` blocks trained), dropout, then a dense layer of `classes` logits.
-    public static func encoderTop(cache: EncoderCache, fineTuned: Int, classes: Int, dropout: Float, seed: UInt64) -> Sequential {
+    /// Throws when `fineTuned` is not 0...the cached blocks above the states.
+    public static func encoderTop(cache: EncoderCache, fineTuned: Int, classes: Int, dropout: Float, seed: UInt64) throws -> Sequential {
         var generator = SeededGenerator(seeds: [seed, stableHash("encoder-top-init")])
-        var layers: [Layer] = [EncoderTop(cache: cache, fineTuned: fineTuned)]
+        var layers: [Layer] = [try EncoderTop(cache: cache, fineTuned: fineTuned)]
         if dropout > 0 { layers.append(DropoutLayer(rate: dropout)) }
         layers.append(Dense(cache.hidden, classes, initializer: .glorot, generator: &generator))
         return Sequential(layers)
