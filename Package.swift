@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "MetaTuneNumericsTests", dependencies: ["MetaTuneNumerics"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "MetaTuneNumerics", "TestSupport"]),
         .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "MetaTuneText", "MetaTune", "MetaTuneSQLite", "MetaTuneStorages", "MetaTuneTesting", "MetaTuneTasks", "Neural", "MetaTuneNumerics", "TestSupport"]),
-        .testTarget(name: "MetaTuneTextTests", dependencies: ["MetaTuneText", "MetaTuneTasks", "MetaTune", "Neural", "TestSupport"]),
+        .testTarget(name: "MetaTuneTextTests", dependencies: ["MetaTuneText", "MetaTuneTasks", "MetaTune", "MetaTuneNumerics", "Neural", "TestSupport"]),
         .testTarget(name: "MetaTuneTasksTests", dependencies: ["MetaTuneTasks", "MetaTune", "Neural"]),
         .testTarget(name: "MetaTuneTests", dependencies: ["MetaTune", "MetaTuneTesting", "MetaTuneNumerics"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

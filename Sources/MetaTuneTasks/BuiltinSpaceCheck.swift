@@ -6,6 +6,9 @@ import Neural
 /// checked before any trial runs: an unknown name (which the model would silently ignore) or a
 /// range the model cannot take is refused with the file, line and parameter.
 extension BuiltinModel {
+    /// The most tokens a text row may keep (`max_length`).
+    public static let longestTokenRow = 8_192
+
     /// The values one hyperparameter may take.
     enum Domain {
         /// Numbers in `range` (integers only when `integer`); `lowExclusive`/`highExclusive` leave
@@ -23,15 +26,28 @@ extension BuiltinModel {
             ("learning_rate", .number(0...10, integer: false, lowExclusive: true)),
             ("batch_size", .number(1...65_536, integer: true)),
         ]
-        if self == .mlp || self == .cnn { list.append(("depth", .number(1...(self == .mlp ? 64 : 8), integer: true))) }
+        switch self {
+        case .mlp: list.append(("depth", .number(1...64, integer: true)))
+        case .cnn: list.append(("depth", .number(1...8, integer: true)))
+        case .textTransformer: list.append(("depth", .number(1...24, integer: true)))
+        case .textBow, .textCNN, .pretrainedEncoder: break
+        }
         switch self {
         case .mlp: list.append(("width", .number(1...16_384, integer: true)))
         case .cnn:
             list.append(("channels", .number(1...1_024, integer: true)))
             list.append(("kernel", .number(1...15, integer: true)))
         case .textBow: list.append(("dimension", .number(1...4_096, integer: true)))
+        case .textCNN:
+            list.append(("dimension", .number(1...4_096, integer: true)))
+            list.append(("filters", .number(1...4_096, integer: true)))
+            list.append(("kernel", .number(1...15, integer: true)))
+        case .textTransformer:
+            list.append(("dimension", .number(1...4_096, integer: true)))
+            list.append(("heads", .number(1...64, integer: true)))
         case .pretrainedEncoder: list.append(("fine_tuned_layers", .number(0...64, integer: true)))
         }
+        if readsTokenIDs { list.append(("max_length", .number(1...Double(Self.longestTokenRow), integer: true))) }
         list += [
             ("activation", .names(Activation.allCases.map(\.rawValue))),
             ("dropout", .number(0...1, integer: false, highExclusive: true)),

@@ -9,12 +9,24 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
     /// fastText-style text classifier: the mean of the token embeddings, then a dense layer. Its
     /// rows are token ids (negative: padding), which are not standardised.
     case textBow = "text-bow"
+    /// Kim's CNN for text: token embeddings convolved over windows of `kernel` tokens, the maximum
+    /// over the text, then a dense layer. Its rows are token ids in text order.
+    case textCNN = "text-cnn"
+    /// A small Transformer encoder trained from scratch on token ids in text order (learned
+    /// positions, `depth` blocks, mean pooling), then a dense layer; trained as transformers are
+    /// (AdamW, linear warm-up then decay, gradients clipped at norm 1).
+    case textTransformer = "text-transformer"
     /// A classifier on a pretrained text encoder (all-MiniLM-L6-v2, hence the name) whose outputs
     /// are cached once per data set (`EncoderCache` rows, not standardised): a dense head on the
     /// pooled output, with the top `fine_tuned_layers` blocks of the encoder trained too.
     case pretrainedEncoder = "minilm"
 
+    /// Whether the model's rows are token ids (negative: padding) rather than features.
+    public var readsTokenIDs: Bool { self == .textBow || self == .textCNN || self == .textTransformer }
+
     /// The documented default search space (a YAML file given with `--space` replaces it).
+    /// `max_length` (text models trained from scratch) is the number of tokens read per text; a
+    /// study keeps as many as its space's largest `max_length`.
     public var defaultSpace: SearchSpace {
         switch self {
         case .mlp:
@@ -48,7 +60,32 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
             dropout:       {type: float, low: 0.0, high: 0.5}
             weight_decay:  {type: float, low: 1.0e-7, high: 1.0e-3, log: true}
             optimizer:     {type: categorical, choices: [adam, adamw, sgd]}
+            max_length:    {type: int, low: 64, high: 1024, log: true}
             """, file: "default text-bow space")
+        case .textCNN:
+            return try! SearchSpaceFile.parse("""
+            learning_rate: {type: float, low: 1.0e-4, high: 1.0e-2, log: true}
+            batch_size:    {type: int, low: 8, high: 64, log: true}
+            dimension:     {type: int, low: 32, high: 256, log: true}
+            filters:       {type: int, low: 32, high: 256, log: true}
+            kernel:        {type: categorical, choices: [3, 4, 5]}
+            dropout:       {type: float, low: 0.0, high: 0.5}
+            weight_decay:  {type: float, low: 1.0e-7, high: 1.0e-3, log: true}
+            optimizer:     {type: categorical, choices: [adam, adamw]}
+            max_length:    {type: int, low: 64, high: 512, log: true}
+            """, file: "default text-cnn space")
+        case .textTransformer:
+            return try! SearchSpaceFile.parse("""
+            learning_rate: {type: float, low: 1.0e-4, high: 3.0e-3, log: true}
+            warmup:        {type: float, low: 0.0, high: 0.2}
+            batch_size:    {type: int, low: 8, high: 64, log: true}
+            dimension:     {type: categorical, choices: [32, 64, 128]}
+            heads:         {type: categorical, choices: [2, 4]}
+            depth:         {type: int, low: 1, high: 2}
+            dropout:       {type: float, low: 0.0, high: 0.3}
+            weight_decay:  {type: float, low: 1.0e-6, high: 1.0e-1, log: true}
+            max_length:    {type: int, low: 64, high: 256, log: true}
+            """, file: "default text-transformer space")
         case .pretrainedEncoder:
             return try! SearchSpaceFile.parse("""
             learning_rate:     {type: float, low: 1.0e-5, high: 1.0e-2, log: true}
@@ -90,7 +127,7 @@ public struct BuiltinTask: Sendable {
     public let test: Dataset?
     public let epochs: Int
     public let metric: TaskMetric
-    /// The largest token id + 1 (text-bow; 0 otherwise).
+    /// The largest token id + 1 (models reading token ids; 0 otherwise).
     public let vocabularySize: Int
     /// The layout of the cached encoder rows and the blocks above them (the pretrained encoder's head).
     public let encoderCache: EncoderCache?
@@ -104,8 +141,8 @@ public struct BuiltinTask: Sendable {
             throw StudyError.invalidArgument("the test fraction must be at least 0 and below 0.5, got \(testFraction)")
         }
         guard epochs >= 1 else { throw StudyError.invalidArgument("the number of epochs must be at least 1, got \(epochs)") }
-        if model == .textBow && !data.features.allSatisfy({ $0.rounded() == $0 && $0 < 16_777_216 }) {
-            throw StudyError.invalidArgument("\(name): the text-bow model reads token ids (whole numbers; negative for padding)")
+        if model.readsTokenIDs && !data.features.allSatisfy({ $0.rounded() == $0 && $0 < 16_777_216 }) {
+            throw StudyError.invalidArgument("\(name): the \(model.rawValue) model reads token ids (whole numbers; negative for padding)")
         }
         if model == .pretrainedEncoder {
             guard let encoderCache, encoderCache.rowWidth == data.featureCount else {
@@ -126,14 +163,14 @@ public struct BuiltinTask: Sendable {
         let heldOut = testFraction > 0 ? data.stratifiedSplit(validationFraction: testFraction, seed: seed ^ 0x7E57_5EED) : nil
         let split = (heldOut?.train ?? data).stratifiedSplit(validationFraction: validationFraction, seed: seed)
         // Token ids stay ids; everything else is standardised with the training rows' statistics.
-        let standardizer = model == .textBow || model == .pretrainedEncoder ? nil : Standardizer(fitting: split.train)
+        let standardizer = model.readsTokenIDs || model == .pretrainedEncoder ? nil : Standardizer(fitting: split.train)
         func standardize(_ data: Dataset) -> Dataset { standardizer?.apply(data) ?? data }
         self.name = name
         self.model = model
         self.train = standardize(split.train)
         self.validation = standardize(split.validation)
         self.test = heldOut.map { standardize($0.validation) }
-        vocabularySize = model == .textBow ? Int(data.features.max() ?? 0) + 1 : 0
+        vocabularySize = model.readsTokenIDs ? Int(data.features.max() ?? 0) + 1 : 0
         self.encoderCache = model == .pretrainedEncoder ? encoderCache : nil
         self.epochs = epochs
         self.metric = metric
@@ -165,8 +202,8 @@ public struct BuiltinTask: Sendable {
         configuration.momentum = Float(params["momentum"]?.doubleValue ?? 0.9)
         configuration.hypergradientRate = params["hyper_lr"]?.doubleValue.map(Float.init)
         configuration.warmupFraction = params["warmup"]?.doubleValue ?? 0
-        if model == .pretrainedEncoder {
-            // As transformers are fine-tuned: AdamW, linear decay after the warm-up, gradients clipped to norm 1.
+        if model == .pretrainedEncoder || model == .textTransformer {
+            // As transformers are trained: AdamW, linear decay after the warm-up, gradients clipped to norm 1.
             configuration.optimizer = .adamw
             configuration.schedule = .linear
             configuration.gradientClip = 1
@@ -184,7 +221,8 @@ public struct BuiltinTask: Sendable {
         }
         let dropout = Float(params["dropout"]?.doubleValue ?? 0)
         let batchNorm = params["batch_norm"]?.boolValue ?? false
-        try checkTrainable(configuration, dropout: dropout, params: params)
+        let maxLength = params["max_length"]?.intValue ?? train.featureCount
+        try checkTrainable(configuration, dropout: dropout, maxLength: maxLength, params: params)
         let network: Sequential
         switch model {
         case .mlp:
@@ -198,7 +236,15 @@ public struct BuiltinTask: Sendable {
                                         batchNorm: batchNorm, seed: seed)
         case .textBow:
             network = Architectures.textBow(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
-                                            dimension: params["dimension"]?.intValue ?? 64, dropout: dropout, seed: seed)
+                                            dimension: params["dimension"]?.intValue ?? 64, maxLength: maxLength, dropout: dropout, seed: seed)
+        case .textCNN:
+            network = try Architectures.textCNN(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
+                                                dimension: params["dimension"]?.intValue ?? 128, filters: params["filters"]?.intValue ?? 100,
+                                                kernel: params["kernel"]?.intValue ?? 3, maxLength: maxLength, dropout: dropout, seed: seed)
+        case .textTransformer:
+            network = try Architectures.textTransformer(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
+                                                        dimension: params["dimension"]?.intValue ?? 64, heads: params["heads"]?.intValue ?? 2,
+                                                        depth: params["depth"]?.intValue ?? 1, maxLength: maxLength, dropout: dropout, seed: seed)
         case .pretrainedEncoder:
             guard let encoderCache else { throw StudyError.invalidArgument("\(name): no cached encoder rows") }
             network = try Architectures.encoderTop(cache: encoderCache, fineTuned: params["fine_tuned_layers"]?.intValue ?? 0,
@@ -210,7 +256,7 @@ public struct BuiltinTask: Sendable {
     /// Refuses, with the reason, a configuration the engine cannot train — whatever space it came
     /// from (a `--space` file is checked earlier, but a Swift caller's may not be): the trial then
     /// fails and the study goes on, where the engine would stop the process.
-    private func checkTrainable(_ configuration: TrainingConfiguration, dropout: Float, params: [String: ParamValue]) throws {
+    private func checkTrainable(_ configuration: TrainingConfiguration, dropout: Float, maxLength: Int, params: [String: ParamValue]) throws {
         func refuse(_ message: String) -> StudyError { .invalidArgument("cannot train this configuration: \(message)") }
         guard configuration.epochs >= 1 else { throw refuse("epochs must be at least 1, got \(configuration.epochs)") }
         guard configuration.batchSize >= 1 else { throw refuse("batch_size must be at least 1, got \(configuration.batchSize)") }
@@ -229,6 +275,11 @@ public struct BuiltinTask: Sendable {
         }
         let depth = params["depth"]?.intValue ?? 2
         guard depth >= 1 else { throw refuse("depth must be at least 1, got \(depth)") }
+        if model.readsTokenIDs {
+            guard (1...train.featureCount).contains(maxLength) else {
+                throw refuse("max_length must be 1...\(train.featureCount) (the tokens kept per text for this study), got \(maxLength)")
+            }
+        }
         let inputs = Double(train.featureCount), outputs = Double(max(train.classCount, 1))
         let weights: Double
         switch model {
@@ -245,6 +296,19 @@ public struct BuiltinTask: Sendable {
             let dimension = params["dimension"]?.intValue ?? 64
             guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
             weights = Double(max(vocabularySize, 1) + Int(outputs)) * Double(dimension)
+        case .textCNN:
+            let dimension = params["dimension"]?.intValue ?? 128, filters = params["filters"]?.intValue ?? 100
+            let kernel = params["kernel"]?.intValue ?? 3
+            guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
+            guard filters >= 1 else { throw refuse("filters must be at least 1, got \(filters)") }
+            guard kernel >= 1 else { throw refuse("kernel must be at least 1, got \(kernel)") }
+            weights = Double(max(vocabularySize, 1)) * Double(dimension) + Double(kernel * dimension) * Double(filters) + Double(filters) * outputs
+        case .textTransformer:
+            let dimension = params["dimension"]?.intValue ?? 64, heads = params["heads"]?.intValue ?? 2
+            guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
+            guard heads >= 1, dimension % heads == 0 else { throw refuse("heads must divide the dimension (\(dimension)), got \(heads)") }
+            let width = Double(dimension)
+            weights = Double(max(vocabularySize, 1) + maxLength) * width + Double(depth) * 12 * width * width + width * outputs
         case .pretrainedEncoder:
             let fineTuned = params["fine_tuned_layers"]?.intValue ?? 0, available = encoderCache?.blocksAbove.count ?? 0
             guard (0...available).contains(fineTuned) else {

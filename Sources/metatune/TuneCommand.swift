@@ -23,7 +23,9 @@ struct TuneCommand: ParsableCommand {
         all-MiniLM-L6-v2 encoder (`make text-data` fetches it), keeping the states below its top fine_tuned_layers \
         blocks, and tunes a classifier on it: a dense head on the mean-pooled output, with the top 0-2 blocks \
         fine-tuned (AdamW, linear warm-up then decay, gradients clipped at norm 1). --model text-bow tunes fastText's \
-        bag of word and bigram embeddings.
+        bag of word and bigram embeddings, text-cnn Kim's convolutions over word embeddings, text-transformer a small \
+        Transformer encoder trained from scratch; each reads the first max_length words of a text (a study keeps as \
+        many as its space's largest max_length).
         """
     )
 
@@ -33,8 +35,8 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Regression instead: the numeric target column of --data (tuned on validation MSE).") var target: String?
     @Option(help: "Treat --data rows as images of this shape, C,H,W (row-major, channel first), for --model cnn.")
     var imageShape: String?
-    @Option(help: "The model: mlp, cnn, text-bow or minilm (with --text-column: bag of words, or the pretrained encoder with its top layers fine-tuned), or fewshot (a few-shot learner's own hyperparameters, on --benchmark).") var model: String = "mlp"
-    @Option(help: "--data holds texts in this column (with --model text-bow or minilm); classes in --label-column.") var textColumn: String?
+    @Option(help: "The model: mlp, cnn, text-bow, text-cnn, text-transformer or minilm (with --text-column: bag of words, convolutions, a Transformer trained from scratch, or the pretrained encoder with its top layers fine-tuned), or fewshot (a few-shot learner's own hyperparameters, on --benchmark).") var model: String = "mlp"
+    @Option(help: "--data holds texts in this column (with --model text-bow, text-cnn, text-transformer or minilm); classes in --label-column.") var textColumn: String?
     @Option(help: "With --model fewshot: sinusoid or fashion.") var benchmark: String?
     @Option(help: "With --model fewshot: the learner tuned (maml, fomaml, reptile, metasgd, anil, protonet, pretrain).") var method: String = "maml"
     @Option(help: "With --model fewshot: support examples per task (per class for fashion).") var shots: Int = 5
@@ -72,7 +74,7 @@ struct TuneCommand: ParsableCommand {
     private var builtinModel: BuiltinModel { BuiltinModel(rawValue: model) ?? .mlp }
 
     /// Models of text (`--text-column`).
-    static let textModels = ["minilm", "text-bow"]
+    static let textModels = ["minilm", "text-bow", "text-cnn", "text-transformer"]
 
     func validate() throws {
         if model == "fewshot" { return try validateFewShot() }
@@ -82,7 +84,7 @@ struct TuneCommand: ParsableCommand {
             }
             if target != nil || imageShape != nil { throw UsageError("--text-column takes no --target or --image-shape") }
         } else {
-            guard BuiltinModel(rawValue: model) != nil else { throw UsageError("--model must be one of: mlp, cnn, text-bow, minilm, fewshot (got '\(model)')") }
+            guard BuiltinModel(rawValue: model) != nil else { throw UsageError("--model must be one of: mlp, cnn, \(Self.textModels.sorted().joined(separator: ", ")), fewshot (got '\(model)')") }
         }
         if benchmark != nil { throw UsageError("--benchmark goes with --model fewshot") }
         if (data == nil) == (dataset == nil) { throw UsageError("give exactly one of --data FILE.csv and --dataset digits") }
@@ -154,7 +156,7 @@ struct TuneCommand: ParsableCommand {
             let budget = settings?.budget.map { "up to \(trialCount) trials of up to \(epochs) epochs, \($0) epochs in all" }
             let plan = budget ?? "\(trialCount) trials of up to \(epochs) epochs"
             let heldOut = task.test.map { ", \($0.count) test rows held out" } ?? ""
-            FileHandle.standardError.write(Data("Tuning \(textColumn == nil || model == .textBow ? "a \(model.rawValue)" : "a classifier on the pretrained \(self.model) encoder") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(inputs(of: task)), \(kind); \(plan) (study '\(study.name)')\n".utf8))
+            FileHandle.standardError.write(Data("Tuning \(textColumn == nil || model.readsTokenIDs ? "a \(model.rawValue)" : "a classifier on the pretrained \(self.model) encoder") on \(task.name): \(task.train.count) training and \(task.validation.count) validation rows\(heldOut), \(inputs(of: task)), \(kind); \(plan) (study '\(study.name)')\n".utf8))
         }
         let reporter = RunReporter(study: study, quiet: quiet, json: json, scheduler: settings.map { ($0, "epochs") })
         let runner = StudyRunner(study: study, concurrency: concurrency, observer: reporter)
@@ -199,7 +201,7 @@ struct TuneCommand: ParsableCommand {
         if let cache = task.encoderCache {
             return cache.blocksAbove.isEmpty ? "the encoder's pooled outputs cached" : "states below the top \(cache.blocksAbove.count) blocks cached"
         }
-        return task.model == .textBow ? "\(task.train.featureCount) token ids per text" : "\(task.train.featureCount) features"
+        return task.model.readsTokenIDs ? "\(task.train.featureCount) token ids per text" : "\(task.train.featureCount) features"
     }
 
     /// `--data` (with `--label-column` or `--target`) or `--dataset`.

@@ -74,18 +74,27 @@ final class TextCommandTests: CLITestCase {
         XCTAssertTrue(study.stdout.contains("tune-texts-minilm"), study.stdout)
     }
 
-    func testTextBowLearnsFromWordsWithoutAnyDownload() throws {
+    func testEachTextModelTrainedFromScratchLearnsFromWordsWithoutAnyDownload() throws {
         var lines = ["text,label"]
         for i in 0..<80 { lines.append(i % 2 == 0 ? "the match ended with a late goal \(i % 5),sport" : "shares fell as the market closed \(i % 5),business") }
         try write("news.csv", lines.joined(separator: "\n") + "\n")
-        let result = try cli.run(["tune", "--data", "news.csv", "--text-column", "text", "--model", "text-bow", "--trials", "2", "--epochs", "5",
-                                  "--json", "--pruner", "none", "--storage", "memory:"], environment: ["METATUNE_TEXT_CACHE": directory.appendingPathComponent("none").path])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let values = try result.stdout.split(separator: "\n").map { line -> Double in
-            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            return try XCTUnwrap(object["value"] as? Double)
+        for model in ["text-bow", "text-cnn", "text-transformer"] {
+            let result = try cli.run(["tune", "--data", "news.csv", "--text-column", "text", "--model", model, "--trials", "2", "--epochs", "8",
+                                      "--json", "--pruner", "none", "--storage", "memory:"],
+                                     environment: ["METATUNE_TEXT_CACHE": directory.appendingPathComponent("none").path])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let values = try result.stdout.split(separator: "\n").map { line -> Double in
+                let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                return try XCTUnwrap(object["value"] as? Double)
+            }
+            XCTAssertEqual(values.count, 2, model)
+            XCTAssertEqual(values.max() ?? 0, 1, accuracy: 1e-9, "\(model): two classes told apart by their words")
         }
-        XCTAssertEqual(values.count, 2)
-        XCTAssertEqual(values.max() ?? 0, 1, accuracy: 1e-9, "two classes told apart by their words")
+        // The opening line says what a row holds: the space's largest max_length token ids.
+        try write("short.yaml", "learning_rate: {type: float, low: 1.0e-3, high: 1.0e-2, log: true}\nmax_length: {type: int, low: 4, high: 16}\n")
+        let opened = try cli.run(["tune", "--data", "news.csv", "--text-column", "text", "--model", "text-cnn", "--trials", "1", "--epochs", "1",
+                                  "--space", "short.yaml", "--storage", "memory:"])
+        XCTAssertEqual(opened.status, 0, opened.stderr)
+        XCTAssertTrue(opened.stderr.contains("Tuning a text-cnn on news:") && opened.stderr.contains("16 token ids per text"), opened.stderr)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import MetaTune
+import MetaTuneNumerics
 import MetaTuneTasks
 import Neural
 @testable import MetaTuneText
@@ -76,6 +77,53 @@ final class TextTaskTests: XCTestCase {
         XCTAssertThrowsError(try BuiltinTask.text(name: "tiny", texts: texts, model: .pretrainedEncoder, space: space, encoder: nil, epochs: 3))
         XCTAssertThrowsError(try BuiltinTask.text(name: "tiny", texts: texts, model: .mlp, space: space, encoder: encoder, epochs: 3)) {
             XCTAssertTrue("\($0)".contains("does not read texts"), "\($0)")
+        }
+    }
+
+    /// 120 texts of six filler words and a "red apple" (class 0) or "apple red" (class 1) pair —
+    /// the same bag of words in both classes, told apart only by word order — or, `byPlace`, with
+    /// "red" among the first three words (class 0) or the last three (class 1).
+    private func orderTexts(byPlace: Bool = false) -> TextDataset {
+        var generator = SeededGenerator(seed: 5)
+        let filler = ["one", "two", "three", "four", "five", "six"]
+        var texts: [String] = [], labels: [Int] = []
+        for index in 0..<120 {
+            var words = (0..<6).map { _ in filler[generator.nextIndex(below: filler.count)] }
+            if byPlace {
+                words.insert("red", at: index % 2 == 0 ? generator.nextIndex(below: 3) : 4 + generator.nextIndex(below: 3))
+            } else {
+                words.insert(contentsOf: index % 2 == 0 ? ["red", "apple"] : ["apple", "red"], at: generator.nextIndex(below: words.count + 1))
+            }
+            texts.append(words.joined(separator: " "))
+            labels.append(index % 2)
+        }
+        return TextDataset(texts: texts, labels: labels, classNames: ["a", "b"])
+    }
+
+    func testTextCNNLearnsWordOrderAndTextTransformerWordPlaces() throws {
+        let space = try SearchSpaceFile.parse("""
+        learning_rate: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}
+        max_length:    {type: int, low: 4, high: 12}
+        """, file: "test space")
+        let cnn = try BuiltinTask.text(name: "order", texts: orderTexts(), model: .textCNN, space: space, encoder: nil, epochs: 12)
+        XCTAssertEqual(cnn.train.featureCount, 12, "a row keeps the space's largest max_length tokens")
+        let cnnSession = try cnn.makeSession(["learning_rate": .float(0.01), "kernel": .int(2), "dimension": .int(16), "filters": .int(16),
+                                              "batch_size": .int(16)], seed: 1)
+        try cnnSession.advance(toEpoch: 12)
+        XCTAssertGreaterThanOrEqual(cnn.objective(of: cnnSession.reports), 0.9)
+        let transformer = try BuiltinTask.text(name: "place", texts: orderTexts(byPlace: true), model: .textTransformer, space: space, encoder: nil,
+                                                   epochs: 25)
+        let transformerSession = try transformer.makeSession(["learning_rate": .float(3e-3), "dimension": .int(16), "heads": .int(2),
+                                                              "depth": .int(1), "batch_size": .int(16), "warmup": .float(0.1)], seed: 1)
+        try transformerSession.advance(toEpoch: 25)
+        XCTAssertGreaterThanOrEqual(transformer.objective(of: transformerSession.reports), 0.9)
+        // A trial may read fewer tokens, not more than the study kept; heads must divide the width.
+        XCTAssertNoThrow(try cnn.makeSession(["max_length": .int(4)], seed: 1))
+        XCTAssertThrowsError(try cnn.makeSession(["max_length": .int(13)], seed: 1)) {
+            XCTAssertTrue("\($0)".contains("max_length must be 1...12"), "\($0)")
+        }
+        XCTAssertThrowsError(try transformer.makeSession(["dimension": .int(10), "heads": .int(4)], seed: 1)) {
+            XCTAssertTrue("\($0)".contains("heads must divide"), "\($0)")
         }
     }
 }

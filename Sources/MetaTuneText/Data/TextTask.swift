@@ -3,8 +3,10 @@ import MetaTuneTasks
 import Neural
 
 extension BuiltinTask {
-    /// A built-in text model's task on labelled texts. `text-bow` reads token ids (words and
-    /// bigrams seen twice or more, the first `tokensPerText` of each text); `minilm` reads the
+    /// A built-in text model's task on labelled texts. `text-bow` reads token ids of words and
+    /// bigrams seen twice or more, `text-cnn` and `text-transformer` of words seen twice or more in
+    /// text order: as many per text as `space`'s largest `max_length`, or `tokensPerText` when it
+    /// has none (at most `BuiltinModel.longestTokenRow`). `minilm` reads the
     /// pretrained encoder's outputs, computed once here (`SentenceEncoder.cachedRows`) with as many
     /// top blocks kept trainable as `space` can ask for (its largest `fine_tuned_layers`, at most
     /// the encoder's blocks).
@@ -14,8 +16,10 @@ extension BuiltinTask {
                             tokensPerText: Int = 1024, progress: ((Int) -> Void)? = nil) throws -> BuiltinTask {
         guard texts.classNames.count >= 2 else { throw TextDataError("\(name) has a single class") }
         switch model {
-        case .textBow:
-            let rows = try texts.tokenIDs(TextVocabulary(texts: texts.texts), length: tokensPerText)
+        case .textBow, .textCNN, .textTransformer:
+            let length = min(space.largestInteger(of: "max_length") ?? tokensPerText, BuiltinModel.longestTokenRow)
+            let vocabulary = TextVocabulary(texts: texts.texts, bigrams: model == .textBow)
+            let rows = try texts.tokenIDs(vocabulary, length: length)
             return try BuiltinTask(name: name, data: rows, model: model, epochs: epochs, metric: metric, testFraction: testFraction, seed: seed)
         case .pretrainedEncoder:
             guard let encoder else { throw TextModelError("the minilm model needs the pretrained encoder") }
@@ -25,7 +29,7 @@ extension BuiltinTask {
             return try BuiltinTask(name: name, data: rows, model: model, epochs: epochs, metric: metric, testFraction: testFraction,
                                    seed: seed, encoderCache: cache)
         case .mlp, .cnn:
-            throw TextModelError("the \(model.rawValue) model does not read texts (text models: text-bow, minilm)")
+            throw TextModelError("the \(model.rawValue) model does not read texts (text models: text-bow, text-cnn, text-transformer, minilm)")
         }
     }
 }

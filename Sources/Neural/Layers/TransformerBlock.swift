@@ -56,3 +56,23 @@ public struct TransformerBlockValues: Sendable {
         TransformerBlock(tensors.map { Tensor(shape: $0.shape, data: $0.data, requiresGrad: requiresGrad) })
     }
 }
+
+extension TransformerBlock {
+    /// A fresh trainable block of width `hidden` and feed-forward width `intermediate`, as BERT
+    /// initialises one: linear weights drawn from N(0, 0.02²), biases 0, layer norms the identity.
+    public static func initialized(hidden: Int, intermediate: Int, generator: inout SeededGenerator) -> TransformerBlock {
+        func weights(_ rows: Int, _ columns: Int) -> Tensor {
+            Tensor(shape: [rows, columns], data: (0..<(rows * columns)).map { _ in Float(generator.nextStandardNormal() * 0.02) }, requiresGrad: true)
+        }
+        func constant(_ value: Float, _ count: Int) -> Tensor {
+            Tensor(shape: [count], data: [Float](repeating: value, count: count), requiresGrad: true)
+        }
+        return TransformerBlock([
+            weights(hidden, hidden), constant(0, hidden), weights(hidden, hidden), constant(0, hidden),
+            weights(hidden, hidden), constant(0, hidden), weights(hidden, hidden), constant(0, hidden),
+            constant(1, hidden), constant(0, hidden),
+            weights(hidden, intermediate), constant(0, intermediate), weights(intermediate, hidden), constant(0, hidden),
+            constant(1, hidden), constant(0, hidden),
+        ])
+    }
+}
