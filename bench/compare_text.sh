@@ -5,13 +5,15 @@
 #   embed:    sentence embeddings of 100 BBC sentences (text_reference.py sentences), `metatune text
 #             embed` against sentence-transformers; prints the largest absolute difference.
 #   throughput: forward sentences/s at length 128, batches of 32, alternating MetaTune and PyTorch,
-#             --threads 1,2 (default) --reps 3; prints one JSON line per run.
+#             --threads 1,2 (default) --reps 3; prints one JSON line per run. MetaTune runs a batch
+#             per thread side by side (as `text embed` and `tune` encode) and, above 1 thread, also
+#             one batch at a time with every op split (side "metatune-one-batch").
 #   usage: bench/compare_text.sh tokenize|embed|throughput [--threads 1,2] [--reps 3]
 #   METATUNE_BIN=BIN  another binary (default .build/release/metatune)
 set -euo pipefail
 case "${1:-}" in
     tokenize|embed|throughput) ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
 BIN="$PWD/${METATUNE_BIN:-.build/release/metatune}"
@@ -67,6 +69,10 @@ PY
             for rep in $(seq "$REPS"); do
                 "$BIN" bench text-encoder --model "$CACHE/minilm" --threads "$threads" --seconds 10 --json \
                     | python3 -c 'import json,sys; print(json.dumps({"side":"metatune","rep":int(sys.argv[1]),**json.loads(sys.stdin.read())}))' "$rep"
+                if [ "$threads" -gt 1 ]; then
+                    "$BIN" bench text-encoder --model "$CACHE/minilm" --threads "$threads" --seconds 10 --one-batch --json \
+                        | python3 -c 'import json,sys; print(json.dumps({"side":"metatune-one-batch","rep":int(sys.argv[1]),**json.loads(sys.stdin.read())}))' "$rep"
+                fi
                 "$PY" bench/text_reference.py throughput --model-dir "$CACHE/minilm" --threads "$threads" --seconds 10 2>/dev/null \
                     | python3 -c 'import json,sys; print(json.dumps({"side":"pytorch","rep":int(sys.argv[1]),**json.loads(sys.stdin.read())}))' "$rep"
             done

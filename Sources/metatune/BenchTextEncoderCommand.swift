@@ -22,6 +22,7 @@ struct BenchTextEncoderCommand: ParsableCommand {
     @Option(help: "Tokens per sequence.") var length: Int = 128
     @Option(help: "Sequences per batch.") var batch: Int = 32
     @Option(help: "Seconds of timed batches.") var seconds: Double = 10
+    @Flag(help: "Time one batch at a time, every op split over the threads.") var oneBatch = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -35,17 +36,21 @@ struct BenchTextEncoderCommand: ParsableCommand {
             let tokenizer = try folder.tokenizer()
             let encoder = try BertEncoder(folder: folder)
             guard let word = tokenizer.vocabulary["hello"] else { throw UsageError("the model's vocabulary has no 'hello'") }
-            let (rate, batches) = try EncoderThroughput.measure(encoder, tokenizer: tokenizer, wordID: word, length: length, batch: batch, seconds: seconds)
+            let (rate, batches) = try EncoderThroughput.measure(encoder, tokenizer: tokenizer, wordID: word, length: length, batch: batch, seconds: seconds,
+                                                                oneBatch: oneBatch)
             if json {
                 var object = OrderedJSONObject()
                 object.add("threads", threads)
                 object.add("length", length)
                 object.add("batch", batch)
+                object.add("mode", oneBatch ? "one batch" : "batches side by side")
                 object.add("batches", batches)
                 object.add("sentences_per_second", rate)
                 print(object.text)
             } else {
-                print(String(format: "%.1f sentences/s (%d tokens, batches of %d, %d threads, median of %d batches)", rate, length, batch, threads, batches))
+                let mode = oneBatch ? "one batch at a time" : "a batch per thread side by side"
+                print(String(format: "%.1f sentences/s (%d tokens, batches of %d, %d threads, ", rate, length, batch, threads)
+                      + "\(mode), median of \(batches) rounds)")
             }
         } catch {
             failClearly(error)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import MetaTuneText
+import Neural
 import TestSupport
 
 /// A tiny BERT (hidden 4, one block of 2 heads, the test tokenizer's 20 pieces) with seeded
@@ -29,6 +30,25 @@ final class SentenceEncoderTests: XCTestCase {
         XCTAssertNotEqual(batched[0], batched[1])
         // The order of the results is the order of the texts, whatever the batching.
         XCTAssertEqual(try encoder.embed(["hello", "hello world, hello world!"], batchSize: 1)[1], try encoder.embed(["hello world, hello world!"])[0])
+    }
+
+    func testBatchesSideBySideGiveTheSameNumbersInTextOrder() throws {
+        let encoder = try SentenceEncoder(folder: PretrainedModelFolder(url: folder))
+        let texts = (0..<11).map { index in Array(repeating: index % 3 == 0 ? "hello world," : "cafe", count: 1 + index % 4).joined(separator: " ") }
+        let dataset = TextDataset(texts: texts, labels: texts.indices.map { $0 % 2 }, classNames: ["a", "b"])
+        let oneThread = try encoder.embed(texts, batchSize: 2)
+        let oneThreadRows = try encoder.cachedRows(of: dataset, fineTunable: 1, batchSize: 2).rows.features
+        Engine.threads = 2
+        defer { Engine.threads = 1 }
+        // Six batches of two (the last of one) in rounds of two batches side by side.
+        var reported: [Int] = []
+        let twoThreads = try encoder.embed(texts, batchSize: 2) { reported.append($0) }
+        XCTAssertEqual(reported, [4, 8, 11])
+        for (a, b) in zip(twoThreads.joined(), oneThread.joined()) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        XCTAssertEqual(twoThreads.count, 11)
+        let twoThreadRows = try encoder.cachedRows(of: dataset, fineTunable: 1, batchSize: 2).rows.features
+        XCTAssertEqual(twoThreadRows.count, oneThreadRows.count)
+        for (a, b) in zip(twoThreadRows, oneThreadRows) { XCTAssertEqual(a, b, accuracy: 1e-6) }
     }
 
     func testModelsThatDoNotFitAreRefusedClearly() throws {

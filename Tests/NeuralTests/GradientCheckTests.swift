@@ -12,51 +12,23 @@ final class GradientCheckTests: XCTestCase {
                       requiresGrad: true)
     }
 
-    /// Compares analytic gradients of `loss(inputs)` with finite differences for every input element.
-    private func check(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 2e-2,
-                       file: StaticString = #filePath, line: UInt = #line, _ loss: () -> Tensor) {
-        for input in inputs { input.zeroGrad() }
-        loss().backward()
-        for (n, input) in inputs.enumerated() {
-            let analytic = input.grad
-            XCTAssertEqual(analytic.count, input.count, "input \(n) got no gradient", file: file, line: line)
-            for i in 0..<input.count {
-                let original = input.data[i]
-                input.data[i] = original + epsilon
-                let plus = Double(loss().scalar)
-                input.data[i] = original - epsilon
-                let minus = Double(loss().scalar)
-                input.data[i] = original
-                let numeric = Float((plus - minus) / Double(2 * epsilon))
-                let scale = max(1, abs(numeric), abs(analytic[i]))
-                XCTAssertEqual(analytic[i], numeric, accuracy: tolerance * scale, "input \(n)[\(i)]", file: file, line: line)
-            }
-        }
-    }
-
-    /// A scalar that depends on every element with distinct weights.
-    private func weightedSum(_ x: Tensor) -> Tensor {
-        let weights = Tensor(shape: [x.count, 1], data: (0..<x.count).map { Float($0 % 7) * 0.3 - 0.8 })
-        return x.reshaped([1, x.count]).matmul(weights)
-    }
-
     func testMatmulAndLinear() {
         let x = randomTensor([3, 4], seed: 1), w = randomTensor([4, 5], seed: 2), b = randomTensor([5], seed: 3)
-        check([x, w]) { weightedSum(x.matmul(w)) }
-        check([x, w, b]) { weightedSum(x.linear(weight: w, bias: b)) }
+        checkGradients([x, w]) { weightedSum(x.matmul(w)) }
+        checkGradients([x, w, b]) { weightedSum(x.linear(weight: w, bias: b)) }
     }
 
     func testTransformerOps() {
         // Embedding lookup: a repeated id gathers its row's gradient twice.
         let table = randomTensor([5, 3], seed: 40)
-        check([table]) { weightedSum(table.rows([4, 0, 4, 2])) }
+        checkGradients([table]) { weightedSum(table.rows([4, 0, 4, 2])) }
         // Layer normalisation over each row.
         let x = randomTensor([3, 4], seed: 41, scale: 2), gamma = randomTensor([4], seed: 42), beta = randomTensor([4], seed: 43)
-        check([x, gamma, beta], epsilon: 5e-3) { weightedSum(x.layerNormalized(gamma: gamma, beta: beta, epsilon: 1e-5)) }
+        checkGradients([x, gamma, beta], epsilon: 5e-3) { weightedSum(x.layerNormalized(gamma: gamma, beta: beta, epsilon: 1e-5)) }
         // Attention: 2 sequences of 3 tokens, 2 heads of size 2; the second sequence's last token is padding.
         let q = randomTensor([6, 4], seed: 44), k = randomTensor([6, 4], seed: 45), v = randomTensor([6, 4], seed: 46)
         let mask = [true, true, true, true, true, false]
-        check([q, k, v]) { weightedSum(Tensor.attention(query: q, key: k, value: v, heads: 2, length: 3, keyMask: mask)) }
+        checkGradients([q, k, v]) { weightedSum(Tensor.attention(query: q, key: k, value: v, heads: 2, length: 3, keyMask: mask)) }
     }
 
     func testEmbeddingBagAveragesTheRowsOfEachBag() {
@@ -71,7 +43,7 @@ final class GradientCheckTests: XCTestCase {
             XCTAssertEqual(out.data[column], (2 * table[3 + column] + table[12 + column]) / 3, accuracy: 1e-6)
             XCTAssertEqual(out.data[3 + column], 0)
         }
-        check([bag.table]) {
+        checkGradients([bag.table]) {
             var context = ForwardContext(training: true)
             return weightedSum(bag.forward(input, &context))
         }
@@ -103,17 +75,17 @@ final class GradientCheckTests: XCTestCase {
     func testActivations() {
         let x = randomTensor([2, 6], seed: 4, scale: 2)
         x.data = x.data.map { abs($0) < 0.05 ? 0.3 : $0 }  // keep away from ReLU's kink
-        check([x]) { weightedSum(x.relu()) }
-        check([x]) { weightedSum(x.tanh()) }
-        check([x]) { weightedSum(x.sigmoid()) }
-        check([x]) { weightedSum(x.gelu()) }
+        checkGradients([x]) { weightedSum(x.relu()) }
+        checkGradients([x]) { weightedSum(x.tanh()) }
+        checkGradients([x]) { weightedSum(x.sigmoid()) }
+        checkGradients([x]) { weightedSum(x.gelu()) }
     }
 
     func testLosses() {
         let logits = randomTensor([4, 3], seed: 5, scale: 3)
-        check([logits]) { logits.softmaxCrossEntropy(labels: [0, 2, 1, 2]) }
+        checkGradients([logits]) { logits.softmaxCrossEntropy(labels: [0, 2, 1, 2]) }
         let prediction = randomTensor([2, 3], seed: 6)
-        check([prediction]) { prediction.meanSquaredError([0.5, -0.2, 0.1, 0.9, 0, -1]) }
+        checkGradients([prediction]) { prediction.meanSquaredError([0.5, -0.2, 0.1, 0.9, 0, -1]) }
     }
 
     func testSoftmaxCrossEntropyValue() {
@@ -138,15 +110,15 @@ final class GradientCheckTests: XCTestCase {
 
     func testGradientsAccumulateOverSharedUse() {
         let x = randomTensor([2, 2], seed: 7)
-        check([x]) { weightedSum(x.matmul(x)) }
+        checkGradients([x]) { weightedSum(x.matmul(x)) }
     }
 
     func testConvolutionAndPooling() {
         let x = randomTensor([2, 2, 5, 5], seed: 11)
         let w = randomTensor([3, 2, 3, 3], seed: 12), b = randomTensor([3], seed: 13)
-        check([x, w, b]) { weightedSum(x.conv2d(weight: w, bias: b, stride: 1, padding: 1)) }
-        check([x, w]) { weightedSum(x.conv2d(weight: w, bias: nil, stride: 2, padding: 0)) }
-        check([x]) { weightedSum(x.maxPool2d(size: 2)) }
+        checkGradients([x, w, b]) { weightedSum(x.conv2d(weight: w, bias: b, stride: 1, padding: 1)) }
+        checkGradients([x, w]) { weightedSum(x.conv2d(weight: w, bias: nil, stride: 2, padding: 0)) }
+        checkGradients([x]) { weightedSum(x.maxPool2d(size: 2)) }
     }
 
     /// The im2col + GEMM convolution against a naive loop kept as the oracle.
@@ -170,9 +142,9 @@ final class GradientCheckTests: XCTestCase {
 
     func testBatchNormalization() {
         let x = randomTensor([4, 3], seed: 31), gamma = randomTensor([3], seed: 32), beta = randomTensor([3], seed: 33)
-        check([x, gamma, beta]) { weightedSum(x.batchNormalized(gamma: gamma, beta: beta).0) }
+        checkGradients([x, gamma, beta]) { weightedSum(x.batchNormalized(gamma: gamma, beta: beta).0) }
         let images = randomTensor([2, 2, 3, 3], seed: 34), g2 = randomTensor([2], seed: 35), b2 = randomTensor([2], seed: 36)
-        check([images, g2, b2], tolerance: 3e-2) { weightedSum(images.batchNormalized(gamma: g2, beta: b2).0) }
+        checkGradients([images, g2, b2], tolerance: 3e-2) { weightedSum(images.batchNormalized(gamma: g2, beta: b2).0) }
         let (normalized, _, _) = x.batchNormalized(gamma: Tensor(shape: [3], data: [1, 1, 1]), beta: Tensor(zeros: [3]))
         for f in 0..<3 {
             let column = (0..<4).map { normalized.data[$0 * 3 + f] }
