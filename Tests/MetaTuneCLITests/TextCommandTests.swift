@@ -90,6 +90,13 @@ final class TextCommandTests: CLITestCase {
             XCTAssertEqual(values.count, 2, model)
             XCTAssertEqual(values.max() ?? 0, 1, accuracy: 1e-9, "\(model): two classes told apart by their words")
         }
+        // Schedulers drive them as they drive the MLP: ASHA within a budget, PBT copying weights between members.
+        for (model, scheduler) in [("text-transformer", ["--scheduler", "asha", "--budget", "40"]), ("text-cnn", ["--scheduler", "pbt", "--trials", "4"])] {
+            let scheduled = try cli.run(["tune", "--data", "news.csv", "--text-column", "text", "--model", model, "--epochs", "4",
+                                         "--storage", "memory:", "--quiet"] + scheduler)
+            XCTAssertEqual(scheduled.status, 0, "\(model): \(scheduled.stderr)")
+            XCTAssertTrue(scheduled.stdout.contains("best value"), scheduled.stdout)
+        }
         // The opening line says what a row holds: the space's largest max_length token ids.
         try write("short.yaml", "learning_rate: {type: float, low: 1.0e-3, high: 1.0e-2, log: true}\nmax_length: {type: int, low: 4, high: 16}\n")
         let opened = try cli.run(["tune", "--data", "news.csv", "--text-column", "text", "--model", "text-cnn", "--trials", "1", "--epochs", "1",
