@@ -48,6 +48,7 @@ extension BuiltinModel {
         case .pretrainedEncoder: list.append(("fine_tuned_layers", .number(0...64, integer: true)))
         }
         if readsTokenIDs { list.append(("max_length", .number(1...Double(Self.longestTokenRow), integer: true))) }
+        if self == .pretrainedEncoder { list.append(("max_length", .number(2...512, integer: true))) }
         list += [
             ("activation", .names(Activation.allCases.map(\.rawValue))),
             ("dropout", .number(0...1, integer: false, highExclusive: true)),

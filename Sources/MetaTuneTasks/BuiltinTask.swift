@@ -310,6 +310,9 @@ public struct BuiltinTask: Sendable {
             let width = Double(dimension)
             weights = Double(max(vocabularySize, 1) + maxLength) * width + Double(depth) * 12 * width * width + width * outputs
         case .pretrainedEncoder:
+            if let asked = params["max_length"]?.intValue, let cached = encoderCache?.tokensPerText, asked != cached {
+                throw refuse("max_length must be \(cached): minilm encodes each text once per study, cut to the space's largest max_length, got \(asked)")
+            }
             let fineTuned = params["fine_tuned_layers"]?.intValue ?? 0, available = encoderCache?.blocksAbove.count ?? 0
             guard (0...available).contains(fineTuned) else {
                 throw refuse("fine_tuned_layers must be 0...\(available) (the encoder blocks cached for this study), got \(fineTuned)")

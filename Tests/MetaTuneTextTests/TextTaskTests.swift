@@ -74,6 +74,19 @@ final class TextTaskTests: XCTestCase {
         XCTAssertThrowsError(try task.makeSession(["fine_tuned_layers": .int(2)], seed: 1)) {
             XCTAssertTrue("\($0)".contains("fine_tuned_layers must be 0...1"), "\($0)")
         }
+        // The space's max_length sets the tokens each text is cut to; a trial must ask for that length.
+        let shorter = try SearchSpaceFile.parse("fine_tuned_layers: {type: int, low: 0, high: 1}\nmax_length: {type: int, low: 6, high: 6}\n",
+                                                file: "short space")
+        let cut = try BuiltinTask.text(name: "tiny", texts: texts, model: .pretrainedEncoder, space: shorter, encoder: encoder, epochs: 1)
+        XCTAssertEqual(cut.encoderCache?.length, 6)
+        XCTAssertEqual(cut.encoderCache?.tokensPerText, 6)
+        XCTAssertEqual(task.encoderCache?.tokensPerText, 16)
+        XCTAssertNoThrow(try cut.makeSession(["max_length": .int(6), "fine_tuned_layers": .int(1)], seed: 1))
+        XCTAssertThrowsError(try cut.makeSession(["max_length": .int(5)], seed: 1)) { XCTAssertTrue("\($0)".contains("max_length must be 6"), "\($0)") }
+        let tooLong = try SearchSpaceFile.parse("max_length: {type: int, low: 6, high: 40}\n", file: "long space")
+        XCTAssertThrowsError(try BuiltinTask.text(name: "tiny", texts: texts, model: .pretrainedEncoder, space: tooLong, encoder: encoder, epochs: 1)) {
+            XCTAssertTrue("\($0)".contains("2 to 16 tokens per text, not 40"), "\($0)")
+        }
         XCTAssertThrowsError(try BuiltinTask.text(name: "tiny", texts: texts, model: .pretrainedEncoder, space: space, encoder: nil, epochs: 3))
         XCTAssertThrowsError(try BuiltinTask.text(name: "tiny", texts: texts, model: .mlp, space: space, encoder: encoder, epochs: 3)) {
             XCTAssertTrue("\($0)".contains("does not read texts"), "\($0)")

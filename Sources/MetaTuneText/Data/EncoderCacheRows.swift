@@ -3,20 +3,25 @@ import Neural
 extension SentenceEncoder {
     /// The texts of `dataset` as `EncoderCache` rows with their classes — what the pretrained
     /// encoder's classifier (`Architectures.encoderTop`) trains on. Each text is encoded once, without
-    /// a graph: its states after all but the top `fineTunable` blocks are kept (zero-padded to
-    /// `maximumLength` positions) with its real length and its final mean-pooled output (not
-    /// normalised), so a trial runs at most those top blocks. `progress` gets the texts done.
-    public func cachedRows(of dataset: TextDataset, fineTunable: Int, batchSize: Int = 32,
+    /// a graph, cut to `length` tokens (default `maximumLength`): its states after all but the top
+    /// `fineTunable` blocks are kept (zero-padded to `length` positions) with its real length and
+    /// its final mean-pooled output (not normalised), so a trial runs at most those top blocks.
+    /// `progress` gets the texts done.
+    public func cachedRows(of dataset: TextDataset, fineTunable: Int, length: Int? = nil, batchSize: Int = 32,
                            progress: ((Int) -> Void)? = nil) throws -> (rows: Dataset, cache: EncoderCache) {
         let configuration = encoder.configuration
+        let textLength = length ?? maximumLength
+        guard (2...configuration.maximumPositions).contains(textLength) else {
+            throw TextModelError("the encoder reads 2 to \(configuration.maximumPositions) tokens per text, not \(textLength)")
+        }
         guard dataset.count > 0 else { throw TextDataError("no texts to encode") }
         guard (0...configuration.layers).contains(fineTunable) else {
             throw TextModelError("the encoder has \(configuration.layers) blocks; cannot fine-tune \(fineTunable)")
         }
         let lower = configuration.layers - fineTunable, hidden = configuration.hiddenSize
-        let cache = EncoderCache(hidden: hidden, length: maximumLength, heads: configuration.heads, epsilon: configuration.layerNormEpsilon,
+        let cache = EncoderCache(hidden: hidden, length: textLength, heads: configuration.heads, epsilon: configuration.layerNormEpsilon,
                                  blocksAbove: encoder.blocks.suffix(fineTunable).map(\.values))
-        let ids = dataset.texts.map { tokenizer.encode($0, maximumLength: maximumLength) }
+        let ids = dataset.texts.map { tokenizer.encode($0, maximumLength: textLength) }
         var features = [Float](repeating: 0, count: dataset.count * cache.rowWidth)
         try inBatches(of: ids, batchSize: batchSize, progress: progress, encode: { batch -> (Tensor, Tensor, Int) in
             let (states, length, mask) = try encoder.hiddenStates(batch.map { ids[$0] }, paddingID: tokenizer.paddingID, throughBlock: lower)

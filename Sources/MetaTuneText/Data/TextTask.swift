@@ -7,7 +7,8 @@ extension BuiltinTask {
     /// bigrams seen twice or more, `text-cnn` and `text-transformer` of words seen twice or more in
     /// text order: as many per text as `space`'s largest `max_length`, or `tokensPerText` when it
     /// has none (at most `BuiltinModel.longestTokenRow`). `minilm` reads the
-    /// pretrained encoder's outputs, computed once here (`SentenceEncoder.cachedRows`) with as many
+    /// pretrained encoder's outputs, computed once here (`SentenceEncoder.cachedRows`) for texts cut
+    /// to the space's largest `max_length` (default: the encoder's `maximumLength`), with as many
     /// top blocks kept trainable as `space` can ask for (its largest `fine_tuned_layers`, at most
     /// the encoder's blocks).
     /// `progress` gets the texts encoded so far (minilm only; there are `texts.count`).
@@ -25,7 +26,8 @@ extension BuiltinTask {
             guard let encoder else { throw TextModelError("the minilm model needs the pretrained encoder") }
             // At most the encoder's blocks: a trial asking for more then fails with the reason.
             let fineTunable = min(max(space.largestInteger(of: "fine_tuned_layers") ?? 0, 0), encoder.encoder.configuration.layers)
-            let (rows, cache) = try encoder.cachedRows(of: texts, fineTunable: fineTunable, progress: progress)
+            let (rows, cache) = try encoder.cachedRows(of: texts, fineTunable: fineTunable, length: space.largestInteger(of: "max_length"),
+                                                       progress: progress)
             return try BuiltinTask(name: name, data: rows, model: model, epochs: epochs, metric: metric, testFraction: testFraction,
                                    seed: seed, encoderCache: cache)
         case .mlp, .cnn:

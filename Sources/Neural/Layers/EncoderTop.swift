@@ -9,6 +9,8 @@ public struct EncoderCache: Sendable {
     public let hidden: Int
     /// Positions per cached sequence (0: only the pooled output is cached).
     public let length: Int
+    /// The tokens each text was cut to before encoding ([CLS] and [SEP] included).
+    public let tokensPerText: Int
     /// Attention heads of the blocks above the cache.
     public let heads: Int
     /// Layer-norm ε of those blocks.
@@ -19,6 +21,7 @@ public struct EncoderCache: Sendable {
     public init(hidden: Int, length: Int, heads: Int, epsilon: Float, blocksAbove: [TransformerBlockValues]) {
         self.hidden = hidden
         self.length = blocksAbove.isEmpty ? 0 : length
+        tokensPerText = length
         self.heads = heads
         self.epsilon = epsilon
         self.blocksAbove = blocksAbove
