@@ -130,6 +130,12 @@ final class TextTaskTests: XCTestCase {
                                                               "depth": .int(1), "batch_size": .int(16), "warmup": .float(0.1)], seed: 1)
         try transformerSession.advance(toEpoch: 25)
         XCTAssertGreaterThanOrEqual(transformer.objective(of: transformerSession.reports), 0.9)
+        // Without max_length in the space, a row keeps the default space's largest.
+        let learningRateOnly = try SearchSpaceFile.parse("learning_rate: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}\n", file: "lr")
+        for (model, kept) in [(BuiltinModel.textBow, 1024), (.textCNN, 512), (.textTransformer, 256)] {
+            let task = try BuiltinTask.text(name: "order", texts: orderTexts(), model: model, space: learningRateOnly, encoder: nil, epochs: 1)
+            XCTAssertEqual(task.train.featureCount, kept, model.rawValue)
+        }
         // A trial may read fewer tokens, not more than the study kept; heads must divide the width.
         XCTAssertNoThrow(try cnn.makeSession(["max_length": .int(4)], seed: 1))
         XCTAssertThrowsError(try cnn.makeSession(["max_length": .int(13)], seed: 1)) {

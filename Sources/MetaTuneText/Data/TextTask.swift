@@ -6,7 +6,8 @@ extension BuiltinTask {
     /// A built-in text model's task on labelled texts. `text-bow` reads token ids of words and
     /// bigrams seen twice or more, `text-cnn` and `text-transformer` of words seen twice or more in
     /// text order: as many per text as `space`'s largest `max_length`, or `tokensPerText` when it
-    /// has none (at most `BuiltinModel.longestTokenRow`). `minilm` reads the
+    /// has none (default: the largest `max_length` of the model's default space; at most
+    /// `BuiltinModel.longestTokenRow`). `minilm` reads the
     /// pretrained encoder's outputs, computed once here (`SentenceEncoder.cachedRows`) for texts cut
     /// to the space's largest `max_length` (default: the encoder's `maximumLength`), with as many
     /// top blocks kept trainable as `space` can ask for (its largest `fine_tuned_layers`, at most
@@ -14,11 +15,12 @@ extension BuiltinTask {
     /// `progress` gets the texts encoded so far (minilm only; there are `texts.count`).
     public static func text(name: String, texts: TextDataset, model: BuiltinModel, space: SearchSpace, encoder: SentenceEncoder?,
                             epochs: Int, metric: TaskMetric = .bestAccuracy, testFraction: Double = 0, seed: UInt64 = 0,
-                            tokensPerText: Int = 1024, progress: ((Int) -> Void)? = nil) throws -> BuiltinTask {
+                            tokensPerText: Int? = nil, progress: ((Int) -> Void)? = nil) throws -> BuiltinTask {
         guard texts.classNames.count >= 2 else { throw TextDataError("\(name) has a single class") }
         switch model {
         case .textBow, .textCNN, .textTransformer:
-            let length = min(space.largestInteger(of: "max_length") ?? tokensPerText, BuiltinModel.longestTokenRow)
+            let length = min(space.largestInteger(of: "max_length") ?? tokensPerText ?? model.defaultSpace.largestInteger(of: "max_length") ?? 256,
+                             BuiltinModel.longestTokenRow)
             let vocabulary = TextVocabulary(texts: texts.texts, bigrams: model == .textBow)
             let rows = try texts.tokenIDs(vocabulary, length: length)
             return try BuiltinTask(name: name, data: rows, model: model, epochs: epochs, metric: metric, testFraction: testFraction, seed: seed)
