@@ -322,6 +322,32 @@ public struct BuiltinTask: Sendable {
         guard weights <= Self.maximumWeights else {
             throw refuse("the network would have about \(Int(weights)) weights, more than the \(Int(Self.maximumWeights)) MetaTune trains")
         }
+        let activation = largestActivation(batchSize: configuration.batchSize, maxLength: maxLength, params: params)
+        guard activation <= Self.maximumWeights else {
+            throw refuse("one activation of a batch would hold about \(Int(activation / 262_144)) MB (the sequence models' windows or attention "
+                         + "scores grow with batch_size × max_length); lower batch_size or max_length")
+        }
+    }
+
+    /// The numbers in the largest single activation a sequence model makes for one training batch
+    /// (or an evaluation chunk of 32 texts): text-cnn's window matrix, the attention scores or
+    /// feed-forward states of a Transformer; 0 for the other models.
+    private func largestActivation(batchSize: Int, maxLength: Int, params: [String: ParamValue]) -> Double {
+        let rows = Double(max(batchSize, 32))
+        switch model {
+        case .textCNN:
+            let kernel = params["kernel"]?.intValue ?? 3, dimension = params["dimension"]?.intValue ?? 128
+            return rows * Double(maxLength) * Double(kernel) * Double(dimension)
+        case .textTransformer:
+            let heads = params["heads"]?.intValue ?? 2, dimension = params["dimension"]?.intValue ?? 64, length = Double(maxLength)
+            return rows * max(Double(heads) * length * length, length * 4 * Double(dimension))
+        case .pretrainedEncoder:
+            guard let cache = encoderCache, (params["fine_tuned_layers"]?.intValue ?? 0) > 0 else { return 0 }
+            let length = Double(cache.length)
+            return rows * max(Double(cache.heads) * length * length, length * 4 * Double(cache.hidden))
+        case .mlp, .cnn, .textBow:
+            return 0
+        }
     }
 
     /// The most weights a built-in network may have (800 MB of Float32).

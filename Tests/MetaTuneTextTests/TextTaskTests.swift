@@ -144,5 +144,12 @@ final class TextTaskTests: XCTestCase {
         XCTAssertThrowsError(try transformer.makeSession(["dimension": .int(10), "heads": .int(4)], seed: 1)) {
             XCTAssertTrue("\($0)".contains("heads must divide"), "\($0)")
         }
+        // A batch whose attention scores would not fit in memory is refused before anything is allocated.
+        let long = try SearchSpaceFile.parse("max_length: {type: int, low: 64, high: 8192}\n", file: "long")
+        let wide = try BuiltinTask.text(name: "place", texts: orderTexts(), model: .textTransformer, space: long, encoder: nil, epochs: 1)
+        XCTAssertThrowsError(try wide.makeSession(["max_length": .int(8192), "batch_size": .int(64)], seed: 1)) {
+            XCTAssertTrue("\($0)".contains("lower batch_size or max_length"), "\($0)")
+        }
+        XCTAssertNoThrow(try wide.makeSession(["max_length": .int(512), "batch_size": .int(16)], seed: 1))
     }
 }
