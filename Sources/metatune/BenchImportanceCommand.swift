@@ -36,7 +36,7 @@ struct BenchImportanceCommand: ParsableCommand {
             if let export {
                 try OutputFile.check(export, replacing: force, storage: "memory:")
                 let record = StudyRecord(id: 0, name: "importance-bench", direction: .minimize)
-                try StudyReport.exportJSON(record, trials: study).write(toFile: export, atomically: true, encoding: .utf8)
+                try StudyExport.json(record, trials: study).write(toFile: export, atomically: true, encoding: .utf8)
             }
             var object = OrderedJSONObject()
             object.add("trials", trials)

@@ -150,7 +150,7 @@ struct StudyCommand: ParsableCommand {
         func run() throws {
             study.run { store, record in
                 let trials = try store.allTrials(studyID: record.id)
-                let text = format == .csv ? TrialsTable(trials: trials).csv() : StudyReport.exportJSON(record, trials: trials)
+                let text = format == .csv ? TrialsTable(trials: trials).csv() : StudyExport.json(record, trials: trials)
                 if let output {
                     try OutputFile.check(output, replacing: force, storage: study.storage.storage)
                     do {

@@ -9,26 +9,10 @@ enum TrialReport {
         object.add("number", trial.number)
         object.add("state", trial.state.rawValue)
         object.add("value", trial.value)
-        object.addRaw("params", paramsJSON(trial.params))
+        object.addRaw("params", StudyExport.json(params: trial.params))
         object.add("duration_s", trial.duration)
         if let reason = trial.failReason { object.add("reason", reason) }
         return object.text
-    }
-
-    static func paramsJSON(_ params: [String: ParamValue]) -> String {
-        var object = OrderedJSONObject()
-        for (name, value) in params.sorted(by: { $0.key < $1.key }) { object.addRaw(name, valueJSON(value)) }
-        return object.text
-    }
-
-    /// One parameter value as JSON: a number, a string or a boolean.
-    static func valueJSON(_ value: ParamValue) -> String {
-        switch value {
-        case .float(let value): jsonNumber(value)
-        case .int(let value): String(value)
-        case .string(let value): jsonString(value)
-        case .bool(let value): value ? "true" : "false"
-        }
     }
 
     /// Prints `  name = value` lines, sorted by name.

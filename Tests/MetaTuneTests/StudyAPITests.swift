@@ -104,6 +104,7 @@ final class StudyAPITests: XCTestCase {
         _ = try trial.suggestFloat("x", in: -5...5)
         try trial.report(0.5, step: 1)
         try trial.report(0.25, step: 2)
+        try trial.setUserAttribute("note", .string("first try"))
         try study.tell(trial, state: .failed, reason: "went wrong, badly")
         let table = try study.trialsTable()
         XCTAssertEqual(table.parameterNames, ["x"])
@@ -115,6 +116,19 @@ final class StudyAPITests: XCTestCase {
         let lines = table.csv().split(separator: "\n")
         XCTAssertEqual(lines.first, "number,state,value,duration_s,param_x,reason")
         XCTAssertTrue(lines[1].hasPrefix("0,complete,9.0,"), String(lines[1]))
-        XCTAssertTrue(lines[5].hasSuffix(",\"went wrong, badly\""), String(lines[5]))
+        XCTAssertTrue(lines[5].hasSuffix(",\"went wrong, badly\""), String(lines[5]))        // The JSON export: the distribution, the curve, the reason, the user attributes.
+        let export = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try study.exportJSON().utf8)) as? [String: Any])
+        XCTAssertEqual(export["name"] as? String, study.name)
+        let distribution = try XCTUnwrap((export["distributions"] as? [String: Any])?["x"] as? [String: Any])
+        XCTAssertEqual(distribution["type"] as? String, "float")
+        XCTAssertEqual(distribution["low"] as? Double, -5)
+        let rows = try XCTUnwrap(export["trials"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 5)
+        let failed = try XCTUnwrap(rows.first { $0["number"] as? Int == 4 })
+        XCTAssertEqual(failed["state"] as? String, "failed")
+        XCTAssertEqual(failed["reason"] as? String, "went wrong, badly")
+        XCTAssertEqual(failed["intermediate_values"] as? [String: Double], ["1": 0.5, "2": 0.25])
+        XCTAssertEqual((failed["user_attrs"] as? [String: Any])?["note"] as? String, "first try")
+        XCTAssertNotNil((failed["params"] as? [String: Any])?["x"] as? Double)
     }
 }

@@ -34,6 +34,12 @@ extension Study {
         TrialsTable(trials: try trials)
     }
 
+    /// The whole study as one JSON document (`StudyExport`): distributions, and every trial with
+    /// its parameters, value, learning curve, user attributes and failure reason.
+    public func exportJSON() throws -> String {
+        StudyExport.json(try record(), trials: try trials)
+    }
+
     private func record() throws -> StudyRecord {
         guard let record = try storage.study(named: name), record.id == id else { throw StorageError.studyDeleted(name) }
         return record
