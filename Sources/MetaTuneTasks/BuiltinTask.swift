@@ -99,6 +99,25 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
     }
 }
 
+extension BuiltinModel {
+    /// The value an architecture hyperparameter (depth, width, channels, kernel, dimension,
+    /// filters, heads, fine_tuned_layers) takes when the space does not set it.
+    func architectureDefault(_ name: String) -> Int {
+        switch (self, name) {
+        case (.textTransformer, "depth"): 1
+        case (_, "depth"): 2
+        case (_, "width"): 128
+        case (_, "channels"): 16
+        case (_, "kernel"): 3
+        case (.textCNN, "dimension"): 128
+        case (_, "dimension"): 64
+        case (_, "filters"): 100
+        case (_, "heads"): 2
+        default: 0
+        }
+    }
+}
+
 /// What a trial's objective value is.
 public enum TaskMetric: String, CaseIterable, Sendable {
     /// Validation accuracy after the final epoch (maximise).
@@ -227,27 +246,27 @@ public struct BuiltinTask: Sendable {
         switch model {
         case .mlp:
             network = Architectures.mlp(inputs: train.featureCount, classes: train.isRegression ? 1 : train.classCount,
-                                        depth: params["depth"]?.intValue ?? 2, width: params["width"]?.intValue ?? 128,
+                                        depth: architecture("depth", params), width: architecture("width", params),
                                         activation: activation, dropout: dropout, batchNorm: batchNorm, seed: seed)
         case .cnn:
             network = Architectures.cnn(imageShape: train.imageShape!, classes: train.isRegression ? 1 : train.classCount,
-                                        depth: params["depth"]?.intValue ?? 2, channels: params["channels"]?.intValue ?? 16,
-                                        kernel: params["kernel"]?.intValue ?? 3, activation: activation, dropout: dropout,
+                                        depth: architecture("depth", params), channels: architecture("channels", params),
+                                        kernel: architecture("kernel", params), activation: activation, dropout: dropout,
                                         batchNorm: batchNorm, seed: seed)
         case .textBow:
             network = Architectures.textBow(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
-                                            dimension: params["dimension"]?.intValue ?? 64, maxLength: maxLength, dropout: dropout, seed: seed)
+                                            dimension: architecture("dimension", params), maxLength: maxLength, dropout: dropout, seed: seed)
         case .textCNN:
             network = try Architectures.textCNN(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
-                                                dimension: params["dimension"]?.intValue ?? 128, filters: params["filters"]?.intValue ?? 100,
-                                                kernel: params["kernel"]?.intValue ?? 3, maxLength: maxLength, dropout: dropout, seed: seed)
+                                                dimension: architecture("dimension", params), filters: architecture("filters", params),
+                                                kernel: architecture("kernel", params), maxLength: maxLength, dropout: dropout, seed: seed)
         case .textTransformer:
             network = try Architectures.textTransformer(vocabulary: max(vocabularySize, 1), classes: train.isRegression ? 1 : train.classCount,
-                                                        dimension: params["dimension"]?.intValue ?? 64, heads: params["heads"]?.intValue ?? 2,
-                                                        depth: params["depth"]?.intValue ?? 1, maxLength: maxLength, dropout: dropout, seed: seed)
+                                                        dimension: architecture("dimension", params), heads: architecture("heads", params),
+                                                        depth: architecture("depth", params), maxLength: maxLength, dropout: dropout, seed: seed)
         case .pretrainedEncoder:
             guard let encoderCache else { throw StudyError.invalidArgument("\(name): no cached encoder rows") }
-            network = try Architectures.encoderTop(cache: encoderCache, fineTuned: params["fine_tuned_layers"]?.intValue ?? 0,
+            network = try Architectures.encoderTop(cache: encoderCache, fineTuned: architecture("fine_tuned_layers", params),
                                                classes: train.classCount, dropout: dropout, seed: seed)
         }
         return try TrainingSession(model: network, train: train, validation: validation, configuration: configuration)
@@ -273,7 +292,7 @@ public struct BuiltinTask: Sendable {
         guard configuration.warmupFraction >= 0, configuration.warmupFraction < 1 else {
             throw refuse("warmup must be in [0, 1), got \(configuration.warmupFraction)")
         }
-        let depth = params["depth"]?.intValue ?? 2
+        let depth = architecture("depth", params)
         guard depth >= 1 else { throw refuse("depth must be at least 1, got \(depth)") }
         if model.readsTokenIDs {
             guard (1...train.featureCount).contains(maxLength) else {
@@ -284,27 +303,27 @@ public struct BuiltinTask: Sendable {
         let weights: Double
         switch model {
         case .mlp:
-            let width = params["width"]?.intValue ?? 128
+            let width = architecture("width", params)
             guard width >= 1 else { throw refuse("width must be at least 1, got \(width)") }
             weights = inputs * Double(width) + Double(depth - 1) * Double(width) * Double(width) + Double(width) * outputs
         case .cnn:
-            let channels = params["channels"]?.intValue ?? 16, kernel = params["kernel"]?.intValue ?? 3
+            let channels = architecture("channels", params), kernel = architecture("kernel", params)
             guard channels >= 1 else { throw refuse("channels must be at least 1, got \(channels)") }
             guard kernel >= 1 else { throw refuse("kernel must be at least 1, got \(kernel)") }
             weights = Double(depth) * Double(channels) * Double(channels) * Double(kernel * kernel) + inputs * Double(channels)
         case .textBow:
-            let dimension = params["dimension"]?.intValue ?? 64
+            let dimension = architecture("dimension", params)
             guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
             weights = Double(max(vocabularySize, 1) + Int(outputs)) * Double(dimension)
         case .textCNN:
-            let dimension = params["dimension"]?.intValue ?? 128, filters = params["filters"]?.intValue ?? 100
-            let kernel = params["kernel"]?.intValue ?? 3
+            let dimension = architecture("dimension", params), filters = architecture("filters", params)
+            let kernel = architecture("kernel", params)
             guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
             guard filters >= 1 else { throw refuse("filters must be at least 1, got \(filters)") }
             guard kernel >= 1 else { throw refuse("kernel must be at least 1, got \(kernel)") }
             weights = Double(max(vocabularySize, 1)) * Double(dimension) + Double(kernel * dimension) * Double(filters) + Double(filters) * outputs
         case .textTransformer:
-            let dimension = params["dimension"]?.intValue ?? 64, heads = params["heads"]?.intValue ?? 2
+            let dimension = architecture("dimension", params), heads = architecture("heads", params)
             guard dimension >= 1 else { throw refuse("dimension must be at least 1, got \(dimension)") }
             guard heads >= 1, dimension % heads == 0 else { throw refuse("heads must divide the dimension (\(dimension)), got \(heads)") }
             let width = Double(dimension)
@@ -313,7 +332,7 @@ public struct BuiltinTask: Sendable {
             if let asked = params["max_length"]?.intValue, let cached = encoderCache?.tokensPerText, asked != cached {
                 throw refuse("max_length must be \(cached): minilm encodes each text once per study, cut to the space's largest max_length, got \(asked)")
             }
-            let fineTuned = params["fine_tuned_layers"]?.intValue ?? 0, available = encoderCache?.blocksAbove.count ?? 0
+            let fineTuned = architecture("fine_tuned_layers", params), available = encoderCache?.blocksAbove.count ?? 0
             guard (0...available).contains(fineTuned) else {
                 throw refuse("fine_tuned_layers must be 0...\(available) (the encoder blocks cached for this study), got \(fineTuned)")
             }
@@ -336,18 +355,23 @@ public struct BuiltinTask: Sendable {
         let rows = Double(max(batchSize, 32))
         switch model {
         case .textCNN:
-            let kernel = params["kernel"]?.intValue ?? 3, dimension = params["dimension"]?.intValue ?? 128
+            let kernel = architecture("kernel", params), dimension = architecture("dimension", params)
             return rows * Double(maxLength) * Double(kernel) * Double(dimension)
         case .textTransformer:
-            let heads = params["heads"]?.intValue ?? 2, dimension = params["dimension"]?.intValue ?? 64, length = Double(maxLength)
+            let heads = architecture("heads", params), dimension = architecture("dimension", params), length = Double(maxLength)
             return rows * max(Double(heads) * length * length, length * 4 * Double(dimension))
         case .pretrainedEncoder:
-            guard let cache = encoderCache, (params["fine_tuned_layers"]?.intValue ?? 0) > 0 else { return 0 }
+            guard let cache = encoderCache, (architecture("fine_tuned_layers", params)) > 0 else { return 0 }
             let length = Double(cache.length)
             return rows * max(Double(cache.heads) * length * length, length * 4 * Double(cache.hidden))
         case .mlp, .cnn, .textBow:
             return 0
         }
+    }
+
+    /// An architecture hyperparameter of the trial: its value in `params`, or the model's default.
+    private func architecture(_ name: String, _ params: [String: ParamValue]) -> Int {
+        params[name]?.intValue ?? model.architectureDefault(name)
     }
 
     /// The most weights a built-in network may have (800 MB of Float32).

@@ -131,4 +131,13 @@ extension BuiltinTaskTests {
         XCTAssertEqual(BuiltinModel.nearest(to: "widht", among: ["width", "depth"]), "width")
         XCTAssertNil(BuiltinModel.nearest(to: "colour", among: ["width", "depth"]))
     }
+
+    func testEveryDefaultSpaceParsesAndPassesItsModelsOwnCheck() throws {
+        for model in BuiltinModel.allCases {
+            let space = model.defaultSpace
+            XCTAssertFalse(space.parameters.isEmpty, model.rawValue)
+            for spec in space.parameters { XCTAssertNoThrow(try model.check(spec), "\(model.rawValue): \(spec.name)") }
+        }
+        XCTAssertEqual(BuiltinModel.textTransformer.defaultSpace.largestInteger(of: "max_length"), 256)
+    }
 }

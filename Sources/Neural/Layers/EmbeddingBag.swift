@@ -27,15 +27,12 @@ public final class EmbeddingBag: Layer {
 
     public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
         let table = parameters[parameters.startIndex]
-        let rows = input.shape.first ?? 0, length = input.count / max(rows, 1), vocabulary = table.shape[0]
+        let tokens = TokenRows(input, rows: 0..<(input.shape.first ?? 0), maxLength: maxLength, vocabulary: table.shape[0])
         var ids: [Int] = [], starts: [Int] = []
         ids.reserveCapacity(input.count)
-        for row in 0..<rows {
+        for sequence in tokens.ids {
             starts.append(ids.count)
-            for position in 0..<min(length, maxLength) {
-                let value = input.data[row * length + position]
-                if value >= 0 && value < Float(vocabulary) { ids.append(Int(value)) }
-            }
+            ids += sequence.compactMap { $0 }
         }
         return table.bagMeans(ids: ids, starts: starts)
     }

@@ -73,11 +73,7 @@ public final class EncoderTop: Layer {
     }
 
     public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
-        let tensors = Array(parameters)
-        let blocks = stride(from: 0, to: tensors.count, by: TransformerBlock.tensorCount).map {
-            TransformerBlock(Array(tensors[$0..<($0 + TransformerBlock.tensorCount)]))
-        }
-        return pooled(input, trainable: blocks, training: context.training)
+        pooled(input, trainable: TransformerBlock.blocks(from: parameters), training: context.training)
     }
 
     private func pooled(_ input: Tensor, trainable: [TransformerBlock], training: Bool) -> Tensor {
@@ -85,10 +81,7 @@ public final class EncoderTop: Layer {
         precondition(input.count == rows * width, "encoder-top rows must have \(width) numbers")
         guard !trainable.isEmpty else { return pooledColumns(input, rows: 0..<rows) }
         if training { return run(input, rows: 0..<rows, trainable: trainable) }
-        let chunks = stride(from: 0, to: rows, by: 32).map { start in
-            Tensor.withoutRecording { run(input, rows: start..<min(start + 32, rows), trainable: trainable).data }
-        }
-        return Tensor(shape: [rows, cache.hidden], data: chunks.flatMap { $0 })
+        return evaluatedInChunks(input, outputWidth: cache.hidden) { run(input, rows: $0, trainable: trainable) }
     }
 
     /// The cached pooled outputs of `rows`.

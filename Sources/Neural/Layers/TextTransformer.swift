@@ -45,9 +45,7 @@ public final class TextTransformer: Layer {
 
     public func forward(_ input: Tensor, parameters: ArraySlice<Tensor>, _ context: inout ForwardContext) -> Tensor {
         let tensors = Array(parameters)
-        let blocks = stride(from: 4, to: tensors.count, by: TransformerBlock.tensorCount).map {
-            TransformerBlock(Array(tensors[$0..<($0 + TransformerBlock.tensorCount)]))
-        }
+        let blocks = TransformerBlock.blocks(from: tensors[4...])
         let rows = input.shape.first ?? 0
         if context.training {
             return encoded(input, rows: 0..<rows, embeddings: Array(tensors[0..<4]), blocks: blocks, training: true, generator: &context.generator)

@@ -21,6 +21,12 @@ public struct TransformerBlock {
     /// How many tensors a block has.
     public static let tensorCount = 16
 
+    /// The blocks whose tensors follow one another in `tensors` (`tensorCount` each, in the order
+    /// of `parameters`): how a layer rebuilds its blocks from fast weights.
+    static func blocks(from tensors: ArraySlice<Tensor>) -> [TransformerBlock] {
+        stride(from: tensors.startIndex, to: tensors.endIndex, by: tensorCount).map { TransformerBlock(Array(tensors[$0..<($0 + tensorCount)])) }
+    }
+
     public var parameters: [Tensor] {
         [query, queryBias, key, keyBias, value, valueBias, attentionOutput, attentionOutputBias, attentionNormScale, attentionNormShift,
          intermediate, intermediateBias, output, outputBias, outputNormScale, outputNormShift]
